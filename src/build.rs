@@ -1,0 +1,300 @@
+//! `threadarc build`: the pipeline from a folder of dumps to a folder of HTML.
+//!
+//! ```text
+//! discover dumps → load (parse) each, in parallel → assemble the site → render pages into a
+//! staging folder, in parallel → swap the staging folder in for the old archive
+//! ```
+//!
+//! The output folder is replaced whole or not at all: pages are written next to it and
+//! only a complete archive is moved into its place, so a build that fails (a bad dump, a
+//! full disk) leaves the previous archive as it was. All file reading and writing of a
+//! build happens in this module.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+use std::time::Instant;
+
+use askama::Template;
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::load::{self, Dump, Loaded};
+use crate::parse::Format;
+use crate::render::pages;
+use crate::site::Site;
+
+/// The stylesheet, compiled in so that the binary works from any folder.
+pub const STYLE_CSS: &str = include_str!("../static/style.css");
+
+/// The file that marks a folder as an archive threadarc wrote (and may replace).
+pub const MARKER: &str = ".threadarc";
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub input: PathBuf,
+    pub output: PathBuf,
+    pub config: PathBuf,
+    /// Whether the configuration file was named (then it must exist).
+    pub config_required: bool,
+    pub format: Option<Format>,
+    /// Publish the archive even when some dumps could not be read.
+    pub keep_going: bool,
+    /// Replace an output folder that threadarc did not create.
+    pub force: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub files: usize,
+    pub threads: usize,
+    pub posts: usize,
+    pub pages: usize,
+    pub diagnostics: Vec<Diagnostic>,
+    pub seconds: f64,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+/// Why a build wrote nothing.
+#[derive(Debug)]
+pub struct BuildError {
+    pub message: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl BuildError {
+    fn new(message: impl Into<String>) -> BuildError {
+        BuildError { message: message.into(), diagnostics: Vec::new() }
+    }
+}
+
+impl From<Diagnostic> for BuildError {
+    fn from(d: Diagnostic) -> BuildError {
+        BuildError { message: "the configuration could not be read".into(), diagnostics: vec![d] }
+    }
+}
+
+/// A dump found under the input folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub path: PathBuf,
+    /// Relative to the input folder, with `/` separators.
+    pub relative: String,
+    pub topic: String,
+}
+
+/// Every dump under `input`, in a stable order, and warnings for what was skipped. The
+/// topic of a dump is the first folder under `input` it sits in; deeper folders only
+/// organise files (by year, say). Hidden files and folders are skipped; symbolic links are
+/// not followed, and are reported.
+pub fn discover(input: &Path, default_topic: &str) -> Result<(Vec<Found>, Vec<Diagnostic>), BuildError> {
+    if !input.is_dir() {
+        return Err(BuildError::new(format!(
+            "the input folder {} does not exist; create it with one folder per topic, or name another with --input",
+            input.display()
+        )));
+    }
+    let mut found = Vec::new();
+    let mut warnings = Vec::new();
+    let walker = WalkDir::new(input)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = entry.map_err(|e| BuildError::new(format!("cannot read {}: {e}", input.display())))?;
+        let relative_path = entry.path().strip_prefix(input).unwrap_or(entry.path());
+        let relative: Vec<String> =
+            relative_path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let relative = relative.join("/");
+        if entry.path_is_symlink() {
+            warnings.push(
+                Diagnostic::warning(entry.path().display().to_string(), None, "symbolic link not followed")
+                    .with_hint(format!("copy the dump into {} instead of linking it", input.display())),
+            );
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let topic = match relative.split_once('/') {
+            Some((folder, _)) => folder.to_owned(),
+            None => default_topic.to_owned(),
+        };
+        found.push(Found { path: entry.path().to_owned(), relative, topic });
+    }
+    Ok((found, warnings))
+}
+
+/// Reads and parses every dump, in parallel.
+pub fn load_all(found: &[Found], format: Option<Format>) -> Vec<Loaded> {
+    found
+        .par_iter()
+        .map(|f| match fs::read(&f.path) {
+            Ok(bytes) => load::load(&Dump { path: &f.relative, topic: &f.topic, bytes: &bytes, format }),
+            Err(e) => Loaded {
+                threads: Vec::new(),
+                detection: None,
+                diagnostics: vec![Diagnostic::error(f.path.display().to_string(), None, format!("cannot read: {e}"))],
+            },
+        })
+        .collect()
+}
+
+pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
+    let start = Instant::now();
+    let config = Config::load(&options.config, options.config_required)?;
+    let (found, mut diagnostics) = discover(&options.input, &config.default_topic)?;
+    let loaded = load_all(&found, options.format);
+    let mut threads = Vec::new();
+    for l in loaded {
+        diagnostics.extend(l.diagnostics);
+        threads.extend(l.threads);
+    }
+    // Name the dumps' own paths as the user sees them.
+    for d in &mut diagnostics {
+        if let Some(f) = found.iter().find(|f| f.relative == d.path) {
+            d.path = f.path.display().to_string();
+        }
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    if errors > 0 && !options.keep_going {
+        return Err(BuildError {
+            message: format!(
+                "{errors} dump{} could not be read; the archive in {} was left as it was (fix them, or pass --keep-going to build without them)",
+                if errors == 1 { "" } else { "s" },
+                options.output.display()
+            ),
+            diagnostics,
+        });
+    }
+
+    let site = Site::new(config, threads);
+    check_output(&options.output, options.force)?;
+    let staging = sibling(&options.output, "staging")?;
+    remove_dir_if_exists(&staging).map_err(|e| io_error(&staging, e))?;
+    let pages = write_site(&site, &staging).map_err(|e| {
+        let _ = fs::remove_dir_all(&staging);
+        BuildError::new(format!("cannot write the archive: {e}"))
+    })?;
+    replace(&staging, &options.output)?;
+
+    Ok(Report {
+        files: found.len(),
+        threads: site.threads.len(),
+        posts: site.post_count(),
+        pages,
+        diagnostics,
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// Writes every page of the site under `root`; returns how many pages were written.
+pub fn write_site(site: &Site, root: &Path) -> io::Result<usize> {
+    fs::create_dir_all(root.join("static"))?;
+    fs::write(
+        root.join(MARKER),
+        "This folder is an archive written by threadarc; `threadarc build` replaces it whole.\n",
+    )?;
+    fs::write(root.join("static/style.css"), STYLE_CSS)?;
+    write_page(root, "index.html", &pages::index_page(site))?;
+    let topic_pages: usize = (0..site.topics.len())
+        .into_par_iter()
+        .map(|t| {
+            let dir = &site.topics[t].slug;
+            fs::create_dir_all(root.join(safe_relative(dir)?))?;
+            let pages = pages::topic_pages(site, t);
+            for (n, page) in pages.iter().enumerate() {
+                write_page(root, &format!("{dir}/{}", pages::topic_page_file(n + 1)), page)?;
+            }
+            Ok(pages.len())
+        })
+        .collect::<io::Result<Vec<usize>>>()?
+        .into_iter()
+        .sum();
+    site.threads
+        .par_iter()
+        .try_for_each(|entry| write_page(root, &site.thread_path(entry), &pages::thread_page(site, entry)))?;
+    Ok(1 + topic_pages + site.threads.len())
+}
+
+fn write_page(root: &Path, relative: &str, page: &impl Template) -> io::Result<()> {
+    let path = root.join(safe_relative(relative)?);
+    let file = fs::File::create(&path)?;
+    let mut out = io::BufWriter::with_capacity(64 * 1024, file);
+    Template::write_into(page, &mut out)?;
+    out.flush()
+}
+
+/// A relative path that cannot leave the folder it is joined to.
+fn safe_relative(relative: &str) -> io::Result<&Path> {
+    let path = Path::new(relative);
+    if path.components().all(|c| matches!(c, Component::Normal(_))) {
+        Ok(path)
+    } else {
+        Err(io::Error::new(io::ErrorKind::InvalidInput, format!("unsafe output path {relative:?}")))
+    }
+}
+
+/// `parent/.NAME.threadarc-WHAT`: a hidden folder beside the output, on the same file
+/// system so that renaming it is atomic.
+fn sibling(output: &Path, what: &str) -> Result<PathBuf, BuildError> {
+    let name = output
+        .file_name()
+        .ok_or_else(|| BuildError::new(format!("{} is not a folder name threadarc can write", output.display())))?;
+    Ok(output.with_file_name(format!(".{}.threadarc-{what}", name.to_string_lossy())))
+}
+
+fn io_error(path: &Path, e: io::Error) -> BuildError {
+    BuildError::new(format!("{}: {e}", path.display()))
+}
+
+fn remove_dir_if_exists(path: &Path) -> io::Result<()> {
+    match fs::remove_dir_all(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// Refuses to replace a folder that threadarc did not write, unless forced.
+fn check_output(output: &Path, force: bool) -> Result<(), BuildError> {
+    if force || !output.exists() || output.join(MARKER).is_file() {
+        return Ok(());
+    }
+    let empty = fs::read_dir(output).map_err(|e| io_error(output, e))?.next().is_none();
+    if empty {
+        return Ok(());
+    }
+    Err(BuildError::new(format!(
+        "{} exists and was not written by threadarc; name another folder with --output, or pass --force to replace it",
+        output.display()
+    )))
+}
+
+/// Moves the finished archive into place: the old one aside, the new one in, the old one
+/// removed.
+fn replace(staging: &Path, output: &Path) -> Result<(), BuildError> {
+    let old = sibling(output, "old")?;
+    remove_dir_if_exists(&old).map_err(|e| io_error(&old, e))?;
+    let had_old = output.exists();
+    if had_old {
+        fs::rename(output, &old).map_err(|e| io_error(output, e))?;
+    }
+    if let Err(e) = fs::rename(staging, output) {
+        if had_old {
+            let _ = fs::rename(&old, output);
+        }
+        return Err(io_error(output, e));
+    }
+    if had_old {
+        remove_dir_if_exists(&old).map_err(|e| io_error(&old, e))?;
+    }
+    Ok(())
+}

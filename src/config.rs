@@ -1,0 +1,107 @@
+//! `archive.toml`: the archive's title, description, topics and page sizes.
+//!
+//! ```toml
+//! title = "Community archive"
+//! description = "Threads kept from the old forum."
+//! threads_per_page = 50
+//!
+//! [topics.ketamine]          # the folder name under threads/
+//! title = "Ketamine therapy"
+//! description = "Experiences with ketamine treatment."
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostic::Diagnostic;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// The `lang` of the pages.
+    pub language: String,
+    /// Threads listed on one page of a topic before it is split into pages.
+    pub threads_per_page: usize,
+    /// How many recently active threads the front page lists.
+    pub recent_threads: usize,
+    /// The topic of dumps that sit directly in `threads/`, in no folder.
+    pub default_topic: String,
+    pub topics: BTreeMap<String, TopicConfig>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicConfig {
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Thread archive".into(),
+            description: String::new(),
+            language: "en".into(),
+            threads_per_page: 50,
+            recent_threads: 10,
+            default_topic: "general".into(),
+            topics: BTreeMap::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads a configuration file. `required` says whether a missing file is an error (it
+    /// was named on the command line) or means the defaults.
+    pub fn load(path: &Path, required: bool) -> Result<Config, Diagnostic> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse(&text).map_err(|mut d| {
+                d.path = path.display().to_string();
+                d
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(Config::default()),
+            Err(e) => Err(Diagnostic::error(path.display().to_string(), None, format!("cannot read: {e}"))),
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Config, Diagnostic> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|span| text[..span.start].matches('\n').count() + 1);
+            Diagnostic::error("archive.toml", line, e.message().trim_end().to_owned())
+                .with_hint("see README.md, \"Configuration\", for the keys archive.toml takes")
+        })?;
+        if config.threads_per_page == 0 {
+            return Err(Diagnostic::error("archive.toml", None, "threads_per_page must be at least 1"));
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_topics() {
+        let c = Config::parse("title = \"A\"\n[topics.x]\ntitle = \"X\"\n").unwrap();
+        assert_eq!(c.title, "A");
+        assert_eq!(c.threads_per_page, 50);
+        assert_eq!(c.topics["x"].title.as_deref(), Some("X"));
+    }
+
+    #[test]
+    fn unknown_key_names_line() {
+        let d = Config::parse("title = \"A\"\n\nper_page = 3\n").unwrap_err();
+        assert_eq!(d.line, Some(3));
+        assert!(d.message.contains("per_page"), "{}", d.message);
+    }
+
+    #[test]
+    fn zero_page_size_is_refused() {
+        assert!(Config::parse("threads_per_page = 0").is_err());
+    }
+}

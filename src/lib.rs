@@ -1,0 +1,27 @@
+//! threadarc turns plain-text thread dumps into a static HTML archive.
+//!
+//! The pipeline, one module a stage:
+//!
+//! 1. [`build::discover`] finds the dumps under `threads/`: one folder per topic.
+//! 2. [`load`] cleans a dump's bytes ([`text`]), splits off its [`frontmatter`], detects its
+//!    format and parses it ([`parse`], a module per format) into [`model`] threads and posts
+//!    that keep the dump's source text.
+//! 3. [`site`] assembles the archive: topics, thread order, stable file names ([`slug`]).
+//! 4. [`render`] makes HTML: post bodies through one sanitiser ([`render::markup`]), pages
+//!    from askama templates ([`render::pages`]).
+//! 5. [`build`] writes the pages into a staging folder and swaps it in for the old archive.
+//!
+//! Parsing and rendering are pure functions over data; file I/O happens only in
+//! [`build`] and [`config`].
+
+pub mod build;
+pub mod config;
+pub mod diagnostic;
+pub mod frontmatter;
+pub mod load;
+pub mod model;
+pub mod parse;
+pub mod render;
+pub mod site;
+pub mod slug;
+pub mod text;

@@ -1,0 +1,171 @@
+//! From one dump's bytes to its threads: text clean-up, front matter, detection, parsing,
+//! and the defaults a dump's place gives (its topic from the folder, its title from the
+//! file name). Pure: the caller reads the file.
+
+use crate::diagnostic::{Diagnostic, ParseError};
+use crate::frontmatter;
+use crate::model::Thread;
+use crate::parse::{self, Detection, Format, ParseOptions};
+use crate::text;
+
+/// What one dump gave.
+#[derive(Debug)]
+pub struct Loaded {
+    pub threads: Vec<Thread>,
+    pub detection: Option<Detection>,
+    /// Warnings, and the error that stopped the file if there was one.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A dump to load: its path relative to the input folder (with `/`), and the topic its
+/// folder gives.
+#[derive(Debug, Clone)]
+pub struct Dump<'a> {
+    pub path: &'a str,
+    pub topic: &'a str,
+    pub bytes: &'a [u8],
+    /// A format forced on the command line.
+    pub format: Option<Format>,
+}
+
+pub fn load(dump: &Dump) -> Loaded {
+    let mut diagnostics = Vec::new();
+    let (text, bad_utf8) = text::normalize(dump.bytes);
+    if let Some(offset) = bad_utf8 {
+        diagnostics.push(
+            Diagnostic::warning(dump.path, None, format!("invalid UTF-8 at byte {offset}; replaced with U+FFFD"))
+                .with_hint("save the dump as UTF-8"),
+        );
+    }
+    let at_line = |e: ParseError, offset: usize| Diagnostic {
+        line: Some(e.line + offset),
+        hint: e.hint,
+        ..Diagnostic::error(dump.path, None, e.message)
+    };
+    let split = match frontmatter::split(&text) {
+        Ok(split) => split,
+        Err(e) => {
+            diagnostics.push(at_line(e, 0));
+            return Loaded { threads: Vec::new(), detection: None, diagnostics };
+        }
+    };
+    let fm = split.front_matter;
+    let detection = match dump.format.or(fm.format) {
+        Some(format) => Detection {
+            format,
+            score: 100,
+            reason: if dump.format.is_some() { "set on the command line" } else { "set in front matter" }.into(),
+            fallback: false,
+        },
+        None => parse::detect(split.body),
+    };
+    if detection.fallback {
+        diagnostics.push(
+            Diagnostic::warning(dump.path, None, "format not recognised; read as plain copy-paste")
+                .with_hint("set `format` in front matter if this is another format"),
+        );
+    }
+    let options = ParseOptions { paragraphs: fm.paragraphs.unwrap_or_default() };
+    let parsed = match detection.format.parse(split.body, &options) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            diagnostics.push(at_line(e, split.body_offset));
+            return Loaded { threads: Vec::new(), detection: Some(detection), diagnostics };
+        }
+    };
+
+    let single = parsed.len() == 1;
+    let threads = parsed
+        .into_iter()
+        .map(|p| {
+            let mut posts = p.posts;
+            for post in &mut posts {
+                post.line += split.body_offset;
+            }
+            let title = fm.title.clone().filter(|_| single).or(p.title).unwrap_or_else(|| title_from_path(dump.path));
+            Thread {
+                path: dump.path.to_owned(),
+                format: detection.format,
+                title,
+                topic: fm.topic.clone().or(p.topic).unwrap_or_else(|| dump.topic.to_owned()),
+                tags: fm.tags.clone(),
+                source: fm.source.clone().or(p.source),
+                paragraphs: options.paragraphs,
+                posts,
+            }
+        })
+        .collect::<Vec<_>>();
+    for thread in &threads {
+        if thread.posts.is_empty() {
+            diagnostics.push(Diagnostic::warning(dump.path, None, format!("thread “{}” has no posts", thread.title)));
+        }
+    }
+    Loaded { threads, detection: Some(detection), diagnostics }
+}
+
+/// A title made from a file name: `therapy-during-ketamine.txt` → `Therapy during ketamine`.
+pub fn title_from_path(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = match name.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem,
+        _ => name,
+    };
+    let words: Vec<&str> = stem.split(['-', '_', ' ']).filter(|w| !w.is_empty()).collect();
+    let joined = words.join(" ");
+    let mut chars = joined.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => "Untitled".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dump(bytes: &[u8]) -> Dump<'_> {
+        Dump { path: "general/my_old-thread.txt", topic: "general", bytes, format: None }
+    }
+
+    #[test]
+    fn titles_from_file_names() {
+        assert_eq!(title_from_path("a/therapy-during-ketamine.txt"), "Therapy during ketamine");
+        assert_eq!(title_from_path("x/.txt"), ".txt");
+        assert_eq!(title_from_path("x/__"), "Untitled");
+    }
+
+    #[test]
+    fn front_matter_overrides() {
+        let l = load(&dump(
+            b"+++\ntitle = \"Real\"\ntopic = \"other\"\nsource = \"https://x.example/t/1\"\n+++\nT\n\na\n\nb\n",
+        ));
+        let t = &l.threads[0];
+        assert_eq!((t.title.as_str(), t.topic.as_str()), ("Real", "other"));
+        assert_eq!(t.source.as_deref(), Some("https://x.example/t/1"));
+        assert_eq!(t.posts[0].line, 8);
+    }
+
+    #[test]
+    fn discourse_raw_title_from_file_name() {
+        let l = load(&dump(b"alice | 2020-05-01 12:34:56 UTC | #1\n\nHi\n\n-------------------------\n"));
+        assert_eq!(l.threads[0].format, Format::DiscourseRaw);
+        assert_eq!(l.threads[0].title, "My old thread");
+    }
+
+    #[test]
+    fn bad_front_matter_names_file_and_line() {
+        let l = load(&dump(b"+++\nwho = 1\n+++\n"));
+        assert!(l.threads.is_empty());
+        let d = &l.diagnostics[0];
+        assert!(d.is_error());
+        assert_eq!((d.path.as_str(), d.line), ("general/my_old-thread.txt", Some(2)));
+        assert!(d.to_string().contains("who"), "{d}");
+    }
+
+    #[test]
+    fn invalid_utf8_warns() {
+        let l = load(&dump(b"T\n\nbad \xff byte\n\nok\n"));
+        assert_eq!(l.threads[0].posts.len(), 2);
+        assert!(l.diagnostics.iter().any(|d| d.message.contains("byte 7")));
+    }
+}

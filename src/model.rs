@@ -1,0 +1,82 @@
+//! The archive's data: threads and posts as the dumps said them.
+//!
+//! The model keeps *source* text (a post's body is what the dump held, not HTML); rendering
+//! turns it into HTML later. Every field that a dump may not give is an `Option`: an absent
+//! author or date stays absent, it is never guessed.
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::parse::Format;
+
+/// How a plain copy-paste dump separates paragraphs from posts (FORMATS.md §1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Paragraphs {
+    /// Posts are separated by blank lines; every line inside a post is a paragraph.
+    #[default]
+    Lines,
+    /// Paragraphs are separated by one blank line, posts by two or more.
+    BlankLines,
+}
+
+/// One discussion thread read from a dump.
+#[derive(Debug, Clone, Serialize)]
+pub struct Thread {
+    /// The dump's path, relative to the input folder, with `/` separators.
+    pub path: String,
+    pub format: Format,
+    pub title: String,
+    /// The topic's key: the folder under `threads/` the dump sits in, or front matter's `topic`.
+    pub topic: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// The original thread's address, when the dump or its front matter gives one.
+    pub source: Option<String>,
+    /// How plain-text bodies break into paragraphs.
+    #[serde(skip)]
+    pub paragraphs: Paragraphs,
+    pub posts: Vec<Post>,
+}
+
+/// One post of a thread.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Post {
+    /// The post's number: from the dump where it has them (gaps are deleted posts), else 1..N.
+    pub number: u32,
+    pub author: Option<String>,
+    /// When the post was written (or last edited, where that is all the dump says), in UTC.
+    pub date: Option<Timestamp>,
+    pub likes: u32,
+    /// The number of the post in the same thread that this one answers.
+    pub reply_to: Option<u32>,
+    /// The post's source text: plain text or Markdown, as the thread's format says.
+    pub body: String,
+    /// The line of the dump where the post starts (1-based), for messages.
+    pub line: usize,
+}
+
+impl Thread {
+    /// The distinct authors, in order of their first post.
+    pub fn participants(&self) -> Vec<&str> {
+        let mut seen: Vec<&str> = Vec::new();
+        for author in self.posts.iter().filter_map(|p| p.author.as_deref()) {
+            if !seen.contains(&author) {
+                seen.push(author);
+            }
+        }
+        seen
+    }
+
+    pub fn first_date(&self) -> Option<Timestamp> {
+        self.posts.iter().filter_map(|p| p.date).min()
+    }
+
+    pub fn last_date(&self) -> Option<Timestamp> {
+        self.posts.iter().filter_map(|p| p.date).max()
+    }
+
+    pub fn post(&self, number: u32) -> Option<&Post> {
+        self.posts.iter().find(|p| p.number == number)
+    }
+}

@@ -1,0 +1,154 @@
+//! Reading dumps into threads: detecting each file's format and parsing it.
+//!
+//! Every format lives in a module of its own that documents its grammar and has two entry
+//! points: `score`, how sure we are that a text is in this format (0 to 100, with the
+//! reason), and `parse`, the threads it holds. Parsers are pure functions of text, so they
+//! are tested on small inline dumps.
+
+pub mod discourse_raw;
+pub mod plain;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::ParseError;
+use crate::model::{Paragraphs, Post};
+
+/// A dump format threadarc reads. Names are the ones used in front matter and on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// Text copied out of a forum page: a title line, posts between blank lines.
+    Plain,
+    /// Discourse's `/raw/TOPIC_ID` export.
+    DiscourseRaw,
+}
+
+impl Format {
+    /// Every format, in the order detection tries them.
+    pub const ALL: &'static [Format] = &[Format::DiscourseRaw, Format::Plain];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Plain => "plain",
+            Format::DiscourseRaw => "discourse-raw",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.iter().copied().find(|f| f.name() == name)
+    }
+
+    /// Whether post bodies in this format are Markdown (else plain text).
+    pub fn is_markdown(self) -> bool {
+        matches!(self, Format::DiscourseRaw)
+    }
+
+    fn score(self, text: &str) -> Score {
+        match self {
+            Format::Plain => plain::score(text),
+            Format::DiscourseRaw => discourse_raw::score(text),
+        }
+    }
+
+    /// Parses a whole dump (front matter already removed) into its threads.
+    pub fn parse(self, text: &str, options: &ParseOptions) -> Result<Vec<ParsedThread>, ParseError> {
+        match self {
+            Format::Plain => Ok(vec![plain::parse(text, options.paragraphs)]),
+            Format::DiscourseRaw => discourse_raw::parse(text).map(|t| vec![t]),
+        }
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How sure a format is that it can read a text, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Score {
+    pub value: u8,
+    pub reason: String,
+}
+
+impl Score {
+    pub fn none(reason: impl Into<String>) -> Score {
+        Score { value: 0, reason: reason.into() }
+    }
+}
+
+/// Below this score a format's markers are too weak to trust.
+pub const THRESHOLD: u8 = 50;
+
+/// The outcome of detection: the format chosen and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Detection {
+    pub format: Format,
+    pub score: u8,
+    pub reason: String,
+    /// True when no format scored above the threshold and plain copy-paste was assumed.
+    pub fallback: bool,
+}
+
+/// Scores the text against every format; the best above [`THRESHOLD`] wins, else plain.
+pub fn detect(text: &str) -> Detection {
+    let best = Format::ALL
+        .iter()
+        .map(|&format| (format, format.score(text)))
+        .max_by_key(|(format, score)| (score.value, std::cmp::Reverse(*format)));
+    match best {
+        Some((format, score)) if score.value >= THRESHOLD => {
+            Detection { format, score: score.value, reason: score.reason, fallback: false }
+        }
+        _ => Detection {
+            format: Format::Plain,
+            score: 0,
+            reason: "no format's markers were found".to_owned(),
+            fallback: true,
+        },
+    }
+}
+
+/// Settings a parser takes from front matter.
+#[derive(Debug, Clone, Default)]
+pub struct ParseOptions {
+    pub paragraphs: Paragraphs,
+}
+
+/// A thread as a parser found it, before the loader adds what the file's place and front
+/// matter say. Lines are relative to the text the parser was given (1-based).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParsedThread {
+    pub title: Option<String>,
+    pub topic: Option<String>,
+    pub source: Option<String>,
+    pub posts: Vec<Post>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_discourse_raw() {
+        let text = "alice | 2020-05-01 12:34:56 UTC | #1\n\nHi\n\n-------------------------\n\n";
+        let d = detect(text);
+        assert_eq!(d.format, Format::DiscourseRaw);
+        assert!(!d.fallback);
+    }
+
+    #[test]
+    fn plain_text_is_plain() {
+        let d = detect("A title\n\nFirst post.\n\nSecond post.\n");
+        assert_eq!(d.format, Format::Plain);
+        assert!(!d.fallback, "{d:?}");
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for &f in Format::ALL {
+            assert_eq!(Format::from_name(f.name()), Some(f));
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! Cleaning raw dump bytes into text every parser can trust: UTF-8, `\n` line ends, no BOM,
+//! no control characters but tab and newline.
+
+/// The text of a dump, and the byte offset of the first invalid UTF-8 sequence if it had one.
+pub fn normalize(raw: &[u8]) -> (String, Option<usize>) {
+    let (text, bad_offset) = match std::str::from_utf8(raw) {
+        Ok(text) => (text.to_owned(), None),
+        Err(e) => (String::from_utf8_lossy(raw).into_owned(), Some(e.valid_up_to())),
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push('\n');
+            }
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    (out, bad_offset)
+}
+
+/// Whether a line holds nothing but white space.
+pub fn is_blank(line: &str) -> bool {
+    line.trim().is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_ends_bom_and_controls() {
+        let (text, bad) = normalize(b"\xef\xbb\xbfa\r\nb\rc\n\x07d\te\x1b");
+        assert_eq!(text, "a\nb\nc\nd\te");
+        assert_eq!(bad, None);
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_and_located() {
+        let (text, bad) = normalize(b"ok\n\xff\xfeno");
+        assert_eq!(text, "ok\n\u{fffd}\u{fffd}no");
+        assert_eq!(bad, Some(3));
+    }
+
+    #[test]
+    fn curly_quotes_and_emoji_stay() {
+        let (text, _) = normalize("I’m 💞".as_bytes());
+        assert_eq!(text, "I’m 💞");
+    }
+}
