@@ -30,6 +30,8 @@ pub struct Config {
     pub recent_threads: usize,
     /// The topic of dumps that sit directly in `threads/`, in no folder.
     pub default_topic: String,
+    /// Whether authors' email addresses (from mail dumps) are published.
+    pub show_emails: bool,
     pub topics: BTreeMap<String, TopicConfig>,
 }
 
@@ -49,6 +51,7 @@ impl Default for Config {
             threads_per_page: 50,
             recent_threads: 10,
             default_topic: "general".into(),
+            show_emails: false,
             topics: BTreeMap::new(),
         }
     }

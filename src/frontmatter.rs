@@ -8,6 +8,8 @@
 //! source = "https://forum.example.org/t/therapy-during-ketamine/1234"
 //! format = "plain"
 //! paragraphs = "blank-lines"
+//! timezone = "Europe/Berlin"
+//! captured = 2024-05-01T10:00:00Z
 //! +++
 //! Therapy during Ketamine
 //! ...
@@ -32,6 +34,10 @@ pub struct FrontMatter {
     pub format: Option<Format>,
     /// Plain copy-paste only: how paragraphs and posts are separated.
     pub paragraphs: Option<Paragraphs>,
+    /// The IANA time zone of dates in the dump that name none (`Europe/Berlin`).
+    pub timezone: Option<String>,
+    /// When the page was copied, so relative dates (`5 hours ago`) can be dated.
+    pub captured: Option<toml::value::Datetime>,
 }
 
 /// A dump split into its front matter and the rest.
@@ -63,8 +69,8 @@ pub fn split(text: &str) -> Result<Split<'_>, ParseError> {
                     line,
                     message: format!("front matter: {}", e.message().trim_end()),
                     hint: Some(
-                        "known keys are title, topic, tags, source, format and paragraphs; \
-                         see README.md, \"Front matter\""
+                        "known keys are title, topic, tags, source, format, paragraphs, timezone and \
+                         captured; see README.md, \"Front matter\""
                             .into(),
                     ),
                 }
@@ -111,6 +117,13 @@ mod tests {
         let err = split("+++\ntitle = \"T\"\ncolour = \"red\"\n+++\nbody").unwrap_err();
         assert_eq!(err.line, 3);
         assert!(err.message.contains("colour"), "{}", err.message);
+    }
+
+    #[test]
+    fn dates_settings() {
+        let s = split("+++\ntimezone = \"Europe/Berlin\"\ncaptured = 2024-05-01T10:00:00Z\n+++\n").unwrap();
+        assert_eq!(s.front_matter.timezone.as_deref(), Some("Europe/Berlin"));
+        assert_eq!(s.front_matter.captured.unwrap().to_string(), "2024-05-01T10:00:00Z");
     }
 
     #[test]

@@ -65,7 +65,13 @@ pub fn load(dump: &Dump) -> Loaded {
                 .with_hint("set `format` in front matter if this is another format"),
         );
     }
-    let options = ParseOptions { paragraphs: fm.paragraphs.unwrap_or_default() };
+    let options = match parse_options(&fm) {
+        Ok(options) => options,
+        Err(message) => {
+            diagnostics.push(Diagnostic::error(dump.path, Some(1), message));
+            return Loaded { threads: Vec::new(), detection: Some(detection), diagnostics };
+        }
+    };
     let parsed = match detection.format.parse(split.body, &options) {
         Ok(parsed) => parsed,
         Err(e) => {
@@ -101,6 +107,23 @@ pub fn load(dump: &Dump) -> Loaded {
         }
     }
     Loaded { threads, detection: Some(detection), diagnostics }
+}
+
+/// The parser settings front matter gives, checked.
+fn parse_options(fm: &frontmatter::FrontMatter) -> Result<ParseOptions, String> {
+    let timezone = match &fm.timezone {
+        Some(name) => Some(jiff::tz::TimeZone::get(name).map_err(|_| {
+            format!("front matter: unknown time zone `{name}`; use an IANA name like \"Europe/Berlin\" or \"UTC\"")
+        })?),
+        None => None,
+    };
+    let captured = match &fm.captured {
+        Some(when) => Some(when.to_string().parse::<jiff::Timestamp>().map_err(|_| {
+            format!("front matter: `captured = {when}` needs a date, time and offset, like 2024-05-01T10:00:00Z")
+        })?),
+        None => None,
+    };
+    Ok(ParseOptions { paragraphs: fm.paragraphs.unwrap_or_default(), timezone, captured })
 }
 
 /// A title made from a file name: `therapy-during-ketamine.txt` → `Therapy during ketamine`.
@@ -160,6 +183,16 @@ mod tests {
         assert!(d.is_error());
         assert_eq!((d.path.as_str(), d.line), ("general/my_old-thread.txt", Some(2)));
         assert!(d.to_string().contains("who"), "{d}");
+    }
+
+    #[test]
+    fn time_settings_are_checked() {
+        let l = load(&dump(b"+++\ntimezone = \"Mars/Olympus\"\n+++\nT\n\na\n"));
+        assert!(l.diagnostics[0].message.contains("Mars/Olympus"));
+        let l = load(&dump(b"+++\ncaptured = 2024-05-01\n+++\nT\n\na\n"));
+        assert!(l.diagnostics[0].message.contains("captured"));
+        let l = load(&dump(b"+++\ntimezone = \"Europe/Berlin\"\ncaptured = 2024-05-01T10:00:00Z\n+++\nT\n\na\n"));
+        assert!(l.diagnostics.is_empty(), "{:?}", l.diagnostics);
     }
 
     #[test]

@@ -54,6 +54,69 @@ pub struct Post {
     pub body: String,
     /// The line of the dump where the post starts (1-based), for messages.
     pub line: usize,
+    /// What the post's format says beyond the common fields.
+    #[serde(flatten)]
+    pub extra: PostExtra,
+}
+
+/// What some formats say of a post beyond the common fields; each is left out of the
+/// records when the dump does not say it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PostExtra {
+    /// The dump's own words for the date, where it gave no full date (`5 hours ago`,
+    /// `Mar 12`) or gave one only relative to the capture time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_text: Option<String>,
+    /// A mail's subject, or a phpBB post's subject line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// The author's email address (published only when `show_emails` is set).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Points (Hacker News, Reddit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<i64>,
+    /// The score was hidden by the site (`[score hidden]`).
+    #[serde(skip_serializing_if = "is_false")]
+    pub score_hidden: bool,
+    /// Emoji reactions (Discord).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reactions: Vec<Reaction>,
+    /// Files attached to the post, as URLs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<String>,
+    /// The post was edited after it was written (Reddit's `*`).
+    #[serde(skip_serializing_if = "is_false")]
+    pub edited: bool,
+    /// The author started the thread (Reddit's `[S]`).
+    #[serde(skip_serializing_if = "is_false")]
+    pub submitter: bool,
+    /// The message was pinned (Discord).
+    #[serde(skip_serializing_if = "is_false")]
+    pub pinned: bool,
+    /// `reply_to` was inferred from the layout, not stated by the dump.
+    #[serde(skip_serializing_if = "is_false")]
+    pub reply_guessed: bool,
+    /// The author's flair (Reddit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flair: Option<String>,
+    /// Why the body is missing or hidden: `deleted`, `removed`, `dead`, `flagged`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// One emoji reaction to a post.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reaction {
+    pub emoji: String,
+    pub count: u32,
+    /// Who reacted, where the dump names them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !b
 }
 
 impl Thread {

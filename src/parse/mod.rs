@@ -114,6 +114,10 @@ pub fn detect(text: &str) -> Detection {
 #[derive(Debug, Clone, Default)]
 pub struct ParseOptions {
     pub paragraphs: Paragraphs,
+    /// The zone of dates that name none; UTC when not set.
+    pub timezone: Option<jiff::tz::TimeZone>,
+    /// When the page was copied: relative dates (`5 hours ago`) are counted back from it.
+    pub captured: Option<jiff::Timestamp>,
 }
 
 /// A thread as a parser found it, before the loader adds what the file's place and front

@@ -8,7 +8,7 @@
 use askama::Template;
 use jiff::Timestamp;
 
-use crate::model::{Post, Thread};
+use crate::model::{Post, PostExtra, Thread};
 use crate::parse::discourse_raw;
 use crate::render::markup::{self, ThreadContext};
 use crate::site::{Entry, Site};
@@ -91,6 +91,10 @@ pub struct PostView {
     /// The post answered, and whether it is in the thread (then it is linked).
     pub reply_to: Option<(u32, bool)>,
     pub body_html: String,
+    /// What the format says beyond the common fields; `email` only when published.
+    pub extra: PostExtra,
+    /// Attachments that can be linked (http and https only).
+    pub attachments: Vec<String>,
 }
 
 #[derive(Template)]
@@ -194,7 +198,7 @@ fn safe_source(source: Option<&str>) -> Option<&str> {
     })
 }
 
-fn post_view(thread: &Thread, post: &Post, ctx: &ThreadContext) -> PostView {
+fn post_view(thread: &Thread, post: &Post, ctx: &ThreadContext, show_emails: bool) -> PostView {
     let html = if thread.format.is_markdown() {
         markup::markdown_to_html(&post.body, ctx)
     } else {
@@ -207,6 +211,8 @@ fn post_view(thread: &Thread, post: &Post, ctx: &ThreadContext) -> PostView {
         likes: post.likes,
         reply_to: post.reply_to.map(|n| (n, thread.post(n).is_some())),
         body_html: markup::sanitize(&html),
+        attachments: post.extra.attachments.iter().filter_map(|a| safe_source(Some(a))).map(str::to_owned).collect(),
+        extra: PostExtra { email: post.extra.email.clone().filter(|_| show_emails), ..post.extra.clone() },
     }
 }
 
@@ -236,6 +242,6 @@ pub fn thread_page<'a>(site: &'a Site, entry: &'a Entry) -> ThreadPage<'a> {
         source: safe_source(thread.source.as_deref()),
         tags: &thread.tags,
         participants: thread.participants().len(),
-        posts: thread.posts.iter().map(|p| post_view(thread, p, &ctx)).collect(),
+        posts: thread.posts.iter().map(|p| post_view(thread, p, &ctx, config.show_emails)).collect(),
     }
 }
