@@ -32,6 +32,9 @@ pub const STYLE_CSS: &str = include_str!("../static/style.css");
 /// The file that marks a folder as an archive threadarc wrote (and may replace).
 pub const MARKER: &str = ".threadarc";
 
+/// The largest dump threadarc reads; a larger file is refused with a message.
+pub const MAX_DUMP_BYTES: u64 = 256 * 1024 * 1024;
+
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
     pub input: PathBuf,
@@ -137,7 +140,7 @@ pub fn discover(input: &Path, default_topic: &str) -> Result<(Vec<Found>, Vec<Di
 pub fn load_all(found: &[Found], format: Option<Format>) -> Vec<Loaded> {
     found
         .par_iter()
-        .map(|f| match fs::read(&f.path) {
+        .map(|f| match read_dump(&f.path) {
             Ok(bytes) => load::load(&Dump { path: &f.relative, topic: &f.topic, bytes: &bytes, format }),
             Err(e) => Loaded {
                 threads: Vec::new(),
@@ -146,6 +149,18 @@ pub fn load_all(found: &[Found], format: Option<Format>) -> Vec<Loaded> {
             },
         })
         .collect()
+}
+
+fn read_dump(path: &Path) -> io::Result<Vec<u8>> {
+    let size = fs::metadata(path)?.len();
+    if size > MAX_DUMP_BYTES {
+        return Err(io::Error::other(format!(
+            "the file is {} MiB, more than the {} MiB threadarc reads; split it into several dumps",
+            size >> 20,
+            MAX_DUMP_BYTES >> 20
+        )));
+    }
+    fs::read(path)
 }
 
 pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
@@ -177,14 +192,16 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     }
 
     let site = Site::new(config, threads);
+    let _lock = lock(&options.output)?;
+    recover(&options.output)?;
     check_output(&options.output, options.force)?;
     let staging = sibling(&options.output, "staging")?;
-    remove_dir_if_exists(&staging).map_err(|e| io_error(&staging, e))?;
+    remove_ours(&staging)?;
     let pages = write_site(&site, &staging).map_err(|e| {
         let _ = fs::remove_dir_all(&staging);
         BuildError::new(format!("cannot write the archive: {e}"))
     })?;
-    replace(&staging, &options.output)?;
+    replace(&staging, &options.output, options.force)?;
 
     Ok(Report {
         files: found.len(),
@@ -278,9 +295,68 @@ fn check_output(output: &Path, force: bool) -> Result<(), BuildError> {
     )))
 }
 
-/// Moves the finished archive into place: the old one aside, the new one in, the old one
-/// removed.
-fn replace(staging: &Path, output: &Path) -> Result<(), BuildError> {
+/// Takes the build lock of an output folder, so that two builds cannot write it at once.
+/// The lock is the operating system's and goes with the process, even a killed one.
+fn lock(output: &Path) -> Result<fs::File, BuildError> {
+    let path = sibling(output, "lock")?;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
+    }
+    let file =
+        fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| io_error(&path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => Err(BuildError::new(format!(
+            "another threadarc build is writing {}; wait for it to finish",
+            output.display()
+        ))),
+        Err(fs::TryLockError::Error(e)) => Err(io_error(&path, e)),
+    }
+}
+
+/// Removes a folder threadarc left beside the output (a build killed midway), but only if
+/// it is one of ours: empty, or marked.
+fn remove_ours(path: &Path) -> Result<(), BuildError> {
+    if !path.exists() {
+        return Ok(());
+    }
+    let empty = fs::read_dir(path).map_err(|e| io_error(path, e))?.next().is_none();
+    if !empty && !path.join(MARKER).is_file() {
+        return Err(BuildError::new(format!(
+            "{} is in the way and was not written by threadarc; move it elsewhere",
+            path.display()
+        )));
+    }
+    fs::remove_dir_all(path).map_err(|e| io_error(path, e))
+}
+
+/// Puts back an archive that a build killed between its two renames left aside (only
+/// where the file system cannot swap folders atomically).
+fn recover(output: &Path) -> Result<(), BuildError> {
+    let old = sibling(output, "old")?;
+    if !output.exists() && old.join(MARKER).is_file() {
+        fs::rename(&old, output).map_err(|e| io_error(output, e))?;
+    }
+    remove_ours(&old)
+}
+
+/// Moves the finished archive into place. Where the system can (Linux), the two folders
+/// are swapped in one atomic step, so that at every instant the output is either the whole
+/// old archive or the whole new one; elsewhere the old one is moved aside first.
+/// `force` allows the replaced folder to be one threadarc did not write.
+fn replace(staging: &Path, output: &Path, force: bool) -> Result<(), BuildError> {
+    #[cfg(target_os = "linux")]
+    if output.exists() {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        if renameat_with(CWD, staging, CWD, output, RenameFlags::EXCHANGE).is_ok() {
+            // The staging folder now holds the previous archive.
+            return if force {
+                fs::remove_dir_all(staging).map_err(|e| io_error(staging, e))
+            } else {
+                remove_ours(staging)
+            };
+        }
+    }
     let old = sibling(output, "old")?;
     remove_dir_if_exists(&old).map_err(|e| io_error(&old, e))?;
     let had_old = output.exists();

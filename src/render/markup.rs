@@ -223,7 +223,7 @@ pub fn markdown_to_html(body: &str, ctx: &ThreadContext) -> String {
     // An image becomes a link to it (pages load nothing from the network): its alt text
     // is gathered until the image ends.
     let mut image: Option<(CowStr, String)> = None;
-    for event in Parser::new_ext(&source, options) {
+    for event in limit_structure(Parser::new_ext(&source, options)) {
         if let Some((_, alt)) = &mut image {
             match event {
                 Event::End(TagEnd::Image) => {
@@ -280,6 +280,54 @@ pub fn markdown_to_html(body: &str, ctx: &ThreadContext) -> String {
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
+}
+
+/// Deepest nesting of elements a post keeps; deeper structure is flattened to its text.
+pub const MAX_DEPTH: usize = 24;
+/// Most raw HTML tags a post keeps; past them, raw HTML is shown as text.
+pub const MAX_HTML_TAGS: usize = 500;
+
+/// Bounds the structure a post can have before it reaches the sanitiser, whose time grows
+/// with nesting (50,000 nested `>` or `<div>` take it seconds): elements nested deeper than
+/// [`MAX_DEPTH`] are flattened to their text, and raw HTML past [`MAX_HTML_TAGS`] tags is
+/// shown as text.
+fn limit_structure<'e>(events: impl Iterator<Item = Event<'e>>) -> Vec<Event<'e>> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    // The depth at which flattening began: everything inside is reduced to text.
+    let mut flat_from: Option<usize> = None;
+    let mut html_tags = 0usize;
+    for event in events {
+        match event {
+            Event::Start(tag) => {
+                depth += 1;
+                if flat_from.is_none() && depth > MAX_DEPTH {
+                    flat_from = Some(depth);
+                }
+                if flat_from.is_none() {
+                    out.push(Event::Start(tag));
+                }
+            }
+            Event::End(tag) => {
+                if flat_from.is_none() {
+                    out.push(Event::End(tag));
+                } else if flat_from == Some(depth) {
+                    flat_from = None;
+                    out.push(Event::Text(" ".into()));
+                }
+                depth = depth.saturating_sub(1);
+            }
+            Event::Html(html) | Event::InlineHtml(html) if flat_from.is_some() => out.push(Event::Text(html)),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                html_tags += html.matches('<').count();
+                out.push(if html_tags > MAX_HTML_TAGS { Event::Text(html) } else { Event::InlineHtml(html) });
+            }
+            Event::SoftBreak | Event::HardBreak if flat_from.is_some() => out.push(Event::Text(" ".into())),
+            Event::TaskListMarker(_) | Event::Rule if flat_from.is_some() => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Resolves a site-relative link (`/t/x/1`) against the original thread's address; other
@@ -581,6 +629,40 @@ mod tests {
                 assert!(!lower.contains(bad), "{hostile:?} gave {html}");
             }
         }
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_quickly() {
+        for (name, body) in [
+            ("quotes", ">".repeat(50_000) + " deep"),
+            ("divs", "<div>".repeat(50_000) + "deep"),
+            ("lists", "- ".repeat(25_000) + "deep"),
+            ("mixed", "> - ".repeat(10_000) + "deep"),
+            ("spans", "a ".to_owned() + &"<span>".repeat(50_000) + "deep"),
+        ] {
+            let start = std::time::Instant::now();
+            let html = md(&body);
+            assert!(start.elapsed().as_secs_f64() < 5.0, "{name} took {:?}", start.elapsed());
+            assert!(html.contains("deep"), "{name}");
+            assert!(html.matches("<blockquote>").count() <= MAX_DEPTH, "{name}");
+            assert!(html.matches("<div>").count() <= MAX_HTML_TAGS, "{name}");
+            assert!(html.matches("<span>").count() <= MAX_HTML_TAGS, "{name}");
+        }
+    }
+
+    #[test]
+    fn links_stay_links_in_long_posts() {
+        let body = "https://example.org/x ".repeat(MAX_HTML_TAGS + 10);
+        let html = md(&body);
+        assert_eq!(html.matches("<a href").count(), MAX_HTML_TAGS + 10);
+        assert!(!html.contains("&lt;a"));
+    }
+
+    #[test]
+    fn shallow_structure_is_kept() {
+        let html = md("> > nested quote\n\n- a\n  - b");
+        assert_eq!(html.matches("<blockquote>").count(), 2, "{html}");
+        assert_eq!(html.matches("<ul>").count(), 2, "{html}");
     }
 
     #[test]

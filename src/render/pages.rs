@@ -91,6 +91,8 @@ pub struct PostView {
     /// The post answered, and whether it is in the thread (then it is linked).
     pub reply_to: Option<(u32, bool)>,
     pub body_html: String,
+    /// Where a very long post was cut, said for the reader.
+    pub cut: Option<String>,
     /// What the format says beyond the common fields; `email` only when published.
     pub extra: PostExtra,
     /// Attachments that can be linked (http and https only).
@@ -198,11 +200,36 @@ fn safe_source(source: Option<&str>) -> Option<&str> {
     })
 }
 
+/// The longest post body rendered; the rest is left in the dump, and the page says so.
+pub const MAX_POST_BYTES: usize = 256 * 1024;
+
+/// A body cut to at most `max` bytes at a line (or else character) boundary, and a note
+/// for the reader when it was cut.
+pub fn cap_body(body: &str, max: usize) -> (&str, Option<String>) {
+    if body.len() <= max {
+        return (body, None);
+    }
+    let mut end = max;
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    if let Some(line_end) = body[..end].rfind('\n').filter(|&i| i > max / 2) {
+        end = line_end;
+    }
+    let note = format!(
+        "This post is {} KB long; only its first {} KB are shown here. The full text is in the dump.",
+        body.len().div_ceil(1024),
+        end / 1024
+    );
+    (&body[..end], Some(note))
+}
+
 fn post_view(thread: &Thread, post: &Post, ctx: &ThreadContext, show_emails: bool) -> PostView {
+    let (body, cut) = cap_body(&post.body, MAX_POST_BYTES);
     let html = if thread.format.is_markdown() {
-        markup::markdown_to_html(&post.body, ctx)
+        markup::markdown_to_html(body, ctx)
     } else {
-        markup::plain_to_html(&post.body, thread.paragraphs)
+        markup::plain_to_html(body, thread.paragraphs)
     };
     PostView {
         number: post.number,
@@ -211,6 +238,7 @@ fn post_view(thread: &Thread, post: &Post, ctx: &ThreadContext, show_emails: boo
         likes: post.likes,
         reply_to: post.reply_to.map(|n| (n, thread.post(n).is_some())),
         body_html: markup::sanitize(&html),
+        cut,
         attachments: post.extra.attachments.iter().filter_map(|a| safe_source(Some(a))).map(str::to_owned).collect(),
         extra: PostExtra { email: post.extra.email.clone().filter(|_| show_emails), ..post.extra.clone() },
     }
@@ -243,5 +271,23 @@ pub fn thread_page<'a>(site: &'a Site, entry: &'a Entry) -> ThreadPage<'a> {
         tags: &thread.tags,
         participants: thread.participants().len(),
         posts: thread.posts.iter().map(|p| post_view(thread, p, &ctx, config.show_emails)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_bodies_are_cut_at_a_line_and_say_so() {
+        let body = "line of text\n".repeat(100);
+        let (short, note) = cap_body(&body, 500);
+        assert!(short.len() <= 500 && short.ends_with("text"), "{short:?}");
+        assert!(note.unwrap().contains("2 KB long"));
+        assert_eq!(cap_body("short", 500), ("short", None));
+        let one_line = "é".repeat(1000);
+        let (short, note) = cap_body(&one_line, 501);
+        assert_eq!(short.len(), 500);
+        assert!(note.is_some());
     }
 }
