@@ -54,11 +54,11 @@ const FENCE: &str = "+++";
 /// Splits off the front matter of a normalised dump, if it opens with a `+++` line.
 pub fn split(text: &str) -> Result<Split<'_>, ParseError> {
     let mut lines = text.split_inclusive('\n');
-    let opens = lines.next().is_some_and(|first| first.trim_end() == FENCE);
-    if !opens {
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != FENCE {
         return Ok(Split { front_matter: FrontMatter::default(), body: text, body_offset: 0 });
     }
-    let toml_start = FENCE.len() + 1;
+    let toml_start = first.len();
     let mut offset = toml_start;
     for (i, line) in lines.enumerate() {
         if line.trim_end() == FENCE {
@@ -129,6 +129,15 @@ mod tests {
     #[test]
     fn unknown_format_is_an_error() {
         let err = split("+++\nformat = \"nope\"\n+++\n").unwrap_err();
+        assert_eq!(err.line, 2);
+    }
+
+    #[test]
+    fn fence_lines_may_have_trailing_space() {
+        let s = split("+++\t \ntitle = \"T\"\n+++  \nbody").unwrap();
+        assert_eq!(s.front_matter.title.as_deref(), Some("T"));
+        assert_eq!(s.body, "body");
+        let err = split("+++\t\n\u{1}é = 1\n+++\n").unwrap_err();
         assert_eq!(err.line, 2);
     }
 

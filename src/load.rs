@@ -88,7 +88,13 @@ pub fn load(dump: &Dump) -> Loaded {
             for post in &mut posts {
                 post.line += split.body_offset;
             }
-            let title = fm.title.clone().filter(|_| single).or(p.title).unwrap_or_else(|| title_from_path(dump.path));
+            let title = fm
+                .title
+                .clone()
+                .filter(|_| single)
+                .or(p.title)
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or_else(|| title_from_path(dump.path));
             Thread {
                 path: dump.path.to_owned(),
                 format: detection.format,

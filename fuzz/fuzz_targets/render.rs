@@ -1,0 +1,19 @@
+//! Post rendering and sanitising, on any text: never a panic, never a script.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use threadarc::render::markup::{ThreadContext, markdown_to_html, plain_to_html, sanitize};
+
+fuzz_target!(|bytes: &[u8]| {
+    let Ok(body) = std::str::from_utf8(bytes) else { return };
+    let ctx = ThreadContext { topic_id: Some("1"), has_post: &|n| n < 5, source: Some("https://forum.example/t/x/1") };
+    for html in [
+        sanitize(&markdown_to_html(body, &ctx)),
+        sanitize(&plain_to_html(body, threadarc::model::Paragraphs::Lines)),
+        sanitize(&plain_to_html(body, threadarc::model::Paragraphs::BlankLines)),
+    ] {
+        let lower = html.to_lowercase();
+        assert!(!lower.contains("<script"), "script in {html}");
+        assert!(!lower.contains("javascript:") || !lower.contains("href=\"javascript:"), "{html}");
+    }
+});

@@ -1,0 +1,26 @@
+//! A whole archive in memory from one fuzzed dump: slugs, pages, templates.
+#![no_main]
+
+use askama::Template as _;
+use libfuzzer_sys::fuzz_target;
+use threadarc::config::Config;
+use threadarc::load::{Dump, load};
+use threadarc::render::pages;
+use threadarc::site::Site;
+
+fuzz_target!(|bytes: &[u8]| {
+    let loaded = load(&Dump { path: "fuzz/dump.txt", topic: "fuzz", bytes, format: None });
+    let site = Site::new(Config::default(), loaded.threads);
+    pages::index_page(&site).render().unwrap();
+    for t in 0..site.topics.len() {
+        for page in pages::topic_pages(&site, t) {
+            page.render().unwrap();
+        }
+    }
+    for entry in &site.threads {
+        let path = site.thread_path(entry);
+        assert!(!path.contains("..") && !path.starts_with('/'), "{path}");
+        let html = pages::thread_page(&site, entry).render().unwrap();
+        assert!(!html.to_lowercase().contains("<script"), "{html}");
+    }
+});

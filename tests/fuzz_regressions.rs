@@ -1,0 +1,28 @@
+//! Inputs that once crashed a fuzz target (`fuzz/`), kept so they never do again. Every
+//! file in `tests/fixtures/fuzz/` goes through detection, every parser and rendering.
+
+use askama::Template;
+use threadarc::config::Config;
+use threadarc::load::{Dump, load};
+use threadarc::parse::Format;
+use threadarc::render::pages;
+use threadarc::site::Site;
+
+#[test]
+fn fuzz_finds_stay_fixed() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        for format in std::iter::once(None).chain(Format::ALL.iter().copied().map(Some)) {
+            let loaded = load(&Dump { path: "fuzz/dump.txt", topic: "fuzz", bytes: &bytes, format });
+            let site = Site::new(Config::default(), loaded.threads);
+            for entry in &site.threads {
+                assert!(!entry.thread.title.trim().is_empty());
+                pages::thread_page(&site, entry).render().unwrap();
+            }
+        }
+        count += 1;
+    }
+    assert!(count >= 1);
+}
