@@ -23,11 +23,13 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, Dump, Loaded};
 use crate::parse::Format;
-use crate::render::pages;
-use crate::site::Site;
+use crate::render::{pages, publish};
+use crate::site::{Site, paged_path};
 
 /// The stylesheet, compiled in so that the binary works from any folder.
 pub const STYLE_CSS: &str = include_str!("../static/style.css");
+/// Keyboard navigation between posts on thread pages.
+pub const THREAD_JS: &str = include_str!("../static/thread.js");
 
 /// The file that marks a folder as an archive threadarc wrote (and may replace).
 pub const MARKER: &str = ".threadarc";
@@ -213,41 +215,147 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     })
 }
 
-/// Writes every page of the site under `root`; returns how many pages were written.
+/// Writes the whole archive under `root`; returns how many HTML pages were written.
 pub fn write_site(site: &Site, root: &Path) -> io::Result<usize> {
-    fs::create_dir_all(root.join("static"))?;
-    fs::write(
-        root.join(MARKER),
-        "This folder is an archive written by threadarc; `threadarc build` replaces it whole.\n",
-    )?;
-    fs::write(root.join("static/style.css"), STYLE_CSS)?;
-    write_page(root, "index.html", &pages::index_page(site))?;
-    let topic_pages: usize = (0..site.topics.len())
-        .into_par_iter()
-        .map(|t| {
-            let dir = &site.topics[t].slug;
-            fs::create_dir_all(root.join(safe_relative(dir)?))?;
-            let pages = pages::topic_pages(site, t);
-            for (n, page) in pages.iter().enumerate() {
-                write_page(root, &format!("{dir}/{}", pages::topic_page_file(n + 1)), page)?;
-            }
-            Ok(pages.len())
-        })
-        .collect::<io::Result<Vec<usize>>>()?
-        .into_iter()
-        .sum();
-    site.threads
-        .par_iter()
-        .try_for_each(|entry| write_page(root, &site.thread_path(entry), &pages::thread_page(site, entry)))?;
-    Ok(1 + topic_pages + site.threads.len())
+    let out = Output::new(root)?;
+    write_static(&out)?;
+    write_front_page(site, &out)?;
+    write_topic_pages(site, &out)?;
+    write_thread_pages(site, &out)?;
+    write_author_pages(site, &out)?;
+    write_tag_and_month_pages(site, &out)?;
+    write_records(site, &out)?;
+    write_feeds(site, &out)?;
+    write_crawler_files(site, &out)?;
+    Ok(out.pages.lock().expect("no writer panicked").len())
 }
 
-fn write_page(root: &Path, relative: &str, page: &impl Template) -> io::Result<()> {
-    let path = root.join(safe_relative(relative)?);
-    let file = fs::File::create(&path)?;
-    let mut out = io::BufWriter::with_capacity(64 * 1024, file);
-    Template::write_into(page, &mut out)?;
-    out.flush()
+/// The folder an archive is written into, and the pages written so far.
+struct Output {
+    root: PathBuf,
+    pages: std::sync::Mutex<Vec<String>>,
+}
+
+impl Output {
+    fn new(root: &Path) -> io::Result<Output> {
+        fs::create_dir_all(root)?;
+        fs::write(
+            root.join(MARKER),
+            "This folder is an archive written by threadarc; `threadarc build` replaces it whole.\n",
+        )?;
+        Ok(Output { root: root.to_owned(), pages: Default::default() })
+    }
+
+    /// A writer for the file at `relative`, its folders made.
+    fn create(&self, relative: &str) -> io::Result<io::BufWriter<fs::File>> {
+        let path = self.root.join(safe_relative(relative)?);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        Ok(io::BufWriter::with_capacity(64 * 1024, fs::File::create(&path)?))
+    }
+
+    fn file(&self, relative: &str, bytes: &[u8]) -> io::Result<()> {
+        let mut out = self.create(relative)?;
+        out.write_all(bytes)?;
+        out.flush()
+    }
+
+    fn page(&self, relative: &str, page: &impl Template) -> io::Result<()> {
+        let mut out = self.create(relative)?;
+        Template::write_into(page, &mut out)?;
+        out.flush()?;
+        self.pages.lock().expect("no writer panicked").push(relative.to_owned());
+        Ok(())
+    }
+}
+
+fn write_static(out: &Output) -> io::Result<()> {
+    out.file("static/style.css", STYLE_CSS.as_bytes())?;
+    out.file("static/thread.js", THREAD_JS.as_bytes())
+}
+
+fn write_front_page(site: &Site, out: &Output) -> io::Result<()> {
+    out.page("index.html", &pages::index_page(site))?;
+    out.page("404.html", &pages::not_found_page(site))
+}
+
+fn write_topic_pages(site: &Site, out: &Output) -> io::Result<()> {
+    (0..site.topics.len()).into_par_iter().try_for_each(|t| {
+        for (n, page) in pages::topic_pages(site, t).iter().enumerate() {
+            out.page(&pages::topic_page_path(site, t, n + 1), page)?;
+        }
+        Ok(())
+    })
+}
+
+fn write_thread_pages(site: &Site, out: &Output) -> io::Result<()> {
+    site.threads.par_iter().try_for_each(|entry| {
+        let renderer = pages::ThreadRenderer::new(site, entry);
+        for page in renderer.pages() {
+            out.page(&site.thread_page_path(entry, page), &renderer.page(page))?;
+        }
+        Ok(())
+    })
+}
+
+fn write_author_pages(site: &Site, out: &Output) -> io::Result<()> {
+    out.page("authors/index.html", &pages::authors_page(site))?;
+    (0..site.authors.len()).into_par_iter().try_for_each(|a| {
+        let base = format!("authors/{}", site.authors[a].slug);
+        for (n, page) in pages::author_pages(site, a).iter().enumerate() {
+            out.page(&paged_path(&base, n + 1), page)?;
+        }
+        Ok(())
+    })
+}
+
+fn write_tag_and_month_pages(site: &Site, out: &Output) -> io::Result<()> {
+    out.page("tags/index.html", &pages::tags_page(site))?;
+    for (t, tag) in site.tags.iter().enumerate() {
+        for (n, page) in pages::tag_pages(site, t).iter().enumerate() {
+            out.page(&paged_path(&format!("tags/{}", tag.slug), n + 1), page)?;
+        }
+    }
+    out.page("months/index.html", &pages::months_page(site))?;
+    for (m, month) in site.months.iter().enumerate() {
+        for (n, page) in pages::month_pages(site, m).iter().enumerate() {
+            out.page(&paged_path(&format!("months/{}", month.key), n + 1), page)?;
+        }
+    }
+    Ok(())
+}
+
+/// The records as JSON beside the HTML: one file per thread and a manifest of the archive.
+fn write_records(site: &Site, out: &Output) -> io::Result<()> {
+    site.threads.par_iter().try_for_each(|entry| {
+        let path = format!("{}/{}.json", site.topics[entry.topic].slug, entry.slug);
+        out.file(&path, &publish::thread_record(site, entry))
+    })?;
+    out.file("manifest.json", &publish::manifest(site))
+}
+
+/// Atom feeds, for an archive with a `base_url` (feeds need absolute addresses).
+fn write_feeds(site: &Site, out: &Output) -> io::Result<()> {
+    let Some(feeds) = publish::Feeds::new(site) else { return Ok(()) };
+    out.file("feed.xml", feeds.archive().as_bytes())?;
+    for (t, topic) in site.topics.iter().enumerate() {
+        out.file(&format!("{}/feed.xml", topic.slug), feeds.topic(t).as_bytes())?;
+    }
+    site.threads.par_iter().try_for_each(|entry| {
+        let path = format!("{}/{}.xml", site.topics[entry.topic].slug, entry.slug);
+        out.file(&path, feeds.thread(entry).as_bytes())
+    })
+}
+
+fn write_crawler_files(site: &Site, out: &Output) -> io::Result<()> {
+    out.file("robots.txt", publish::robots(site).as_bytes())?;
+    if site.config.base_url.is_some() {
+        let mut pages = out.pages.lock().expect("no writer panicked").clone();
+        pages.sort();
+        out.file("sitemap.xml", publish::sitemap(site, &pages).as_bytes())?;
+    }
+    Ok(())
 }
 
 /// A relative path that cannot leave the folder it is joined to.

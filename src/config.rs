@@ -32,6 +32,14 @@ pub struct Config {
     pub default_topic: String,
     /// Whether authors' email addresses (from mail dumps) are published.
     pub show_emails: bool,
+    /// Where the archive will be published (`https://example.org/archive/`): gives
+    /// canonical links, Atom feeds, a sitemap and Open Graph metadata. Without it the
+    /// archive still works, from disk or any host.
+    pub base_url: Option<String>,
+    /// A thread with posts numbered past this is split into pages of this many numbers.
+    pub posts_per_page: u32,
+    /// How many entries an Atom feed holds.
+    pub feed_entries: usize,
     pub topics: BTreeMap<String, TopicConfig>,
 }
 
@@ -52,6 +60,9 @@ impl Default for Config {
             recent_threads: 10,
             default_topic: "general".into(),
             show_emails: false,
+            base_url: None,
+            posts_per_page: 200,
+            feed_entries: 20,
             topics: BTreeMap::new(),
         }
     }
@@ -77,8 +88,27 @@ impl Config {
             Diagnostic::error("archive.toml", line, e.message().trim_end().to_owned())
                 .with_hint("see README.md, \"Configuration\", for the keys archive.toml takes")
         })?;
-        if config.threads_per_page == 0 {
-            return Err(Diagnostic::error("archive.toml", None, "threads_per_page must be at least 1"));
+        if config.threads_per_page == 0 || config.posts_per_page == 0 {
+            return Err(Diagnostic::error(
+                "archive.toml",
+                None,
+                "threads_per_page and posts_per_page must be at least 1",
+            ));
+        }
+        let mut config = config;
+        if let Some(url) = &mut config.base_url {
+            let lower = url.to_ascii_lowercase();
+            if !(lower.starts_with("https://") || lower.starts_with("http://")) || url.contains(char::is_whitespace) {
+                return Err(Diagnostic::error(
+                    "archive.toml",
+                    None,
+                    format!("base_url `{url}` is not an http(s) address"),
+                )
+                .with_hint("write the full address the archive will have, like \"https://example.org/archive/\""));
+            }
+            if !url.ends_with('/') {
+                url.push('/');
+            }
         }
         Ok(config)
     }
@@ -101,6 +131,14 @@ mod tests {
         let d = Config::parse("title = \"A\"\n\nper_page = 3\n").unwrap_err();
         assert_eq!(d.line, Some(3));
         assert!(d.message.contains("per_page"), "{}", d.message);
+    }
+
+    #[test]
+    fn base_url_is_checked_and_ends_with_a_slash() {
+        let c = Config::parse("base_url = \"https://example.org/archive\"").unwrap();
+        assert_eq!(c.base_url.as_deref(), Some("https://example.org/archive/"));
+        assert!(Config::parse("base_url = \"javascript:alert(1)\"").is_err());
+        assert!(Config::parse("base_url = \"/archive/\"").is_err());
     }
 
     #[test]

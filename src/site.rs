@@ -22,6 +22,33 @@ pub struct Site {
     pub threads: Vec<Entry>,
     /// Indexes into `threads`, most recent activity first.
     pub recent: Vec<usize>,
+    /// Everyone who wrote a post, by name.
+    pub authors: Vec<Author>,
+    /// Every tag a thread carries, by name.
+    pub tags: Vec<Tag>,
+    /// Months in which threads started, newest first.
+    pub months: Vec<Month>,
+}
+
+pub struct Author {
+    pub name: String,
+    pub slug: String,
+    /// (thread index, post index) of every post, newest first.
+    pub posts: Vec<(usize, usize)>,
+}
+
+pub struct Tag {
+    pub name: String,
+    pub slug: String,
+    /// Indexes into the site's threads, most recent activity first.
+    pub threads: Vec<usize>,
+}
+
+pub struct Month {
+    /// `YYYY-MM`, which is also its file name.
+    pub key: String,
+    /// Threads whose first dated post is in this month, oldest first.
+    pub threads: Vec<usize>,
 }
 
 pub struct Topic {
@@ -102,20 +129,124 @@ impl Site {
             topic.threads = members;
             topic.threads.sort_by_key(|&i| activity_order(&entries[i]));
         }
-        let mut recent: Vec<usize> = (0..entries.len()).collect();
-        recent.sort_by_key(|&i| activity_order(&entries[i]));
+        let mut by_activity: Vec<usize> = (0..entries.len()).collect();
+        by_activity.sort_by_key(|&i| activity_order(&entries[i]));
+        let authors = authors(&entries);
+        let tags = tags(&entries, &by_activity);
+        let months = months(&entries);
+        let mut recent = by_activity;
         recent.truncate(config.recent_threads);
-        Site { config, topics, threads: entries, recent }
+        Site { config, topics, threads: entries, recent, authors, tags, months }
+    }
+
+    /// The page (1-based) of a thread that holds post `number`: threads whose post numbers
+    /// run past `posts_per_page` are split by number ranges, so a post never moves page.
+    pub fn post_page(&self, number: u32) -> usize {
+        ((number.max(1) - 1) / self.config.posts_per_page.max(1)) as usize + 1
+    }
+
+    /// The pages a thread has: the page numbers that hold at least one post.
+    pub fn thread_pages(&self, entry: &Entry) -> Vec<usize> {
+        let mut pages: Vec<usize> = entry.thread.posts.iter().map(|p| self.post_page(p.number)).collect();
+        pages.sort_unstable();
+        pages.dedup();
+        if pages.is_empty() {
+            pages.push(1);
+        }
+        pages
+    }
+
+    /// Page `page` of a thread, from the archive's root.
+    pub fn thread_page_path(&self, entry: &Entry, page: usize) -> String {
+        paged_path(&format!("{}/{}", self.topics[entry.topic].slug, entry.slug), page)
+    }
+
+    /// The index of an author by name.
+    pub fn author(&self, name: &str) -> Option<usize> {
+        self.authors
+            .binary_search_by(|a| (a.name.to_lowercase(), a.name.as_str()).cmp(&(name.to_lowercase(), name)))
+            .ok()
+    }
+
+    /// Where post `number` of a thread is, from the archive's root.
+    pub fn post_path(&self, entry: &Entry, number: u32) -> String {
+        format!("{}#post-{number}", self.thread_page_path(entry, self.post_page(number)))
     }
 
     /// A thread page's path from the archive's root.
     pub fn thread_path(&self, entry: &Entry) -> String {
-        format!("{}/{}.html", self.topics[entry.topic].slug, entry.slug)
+        self.thread_page_path(entry, 1)
     }
 
     pub fn post_count(&self) -> usize {
         self.topics.iter().map(|t| t.post_count).sum()
     }
+}
+
+/// The file of page `page` of a paginated list whose first page is `BASE.html`: later pages
+/// are `BASE/N.html`, a folder no other name can take (file names all end in `.html`).
+pub fn paged_path(base: &str, page: usize) -> String {
+    if page <= 1 { format!("{base}.html") } else { format!("{base}/{page}.html") }
+}
+
+/// Everyone who wrote, with their posts newest first (undated last, then by thread and
+/// number); names that slug alike are told apart by a hash of the name.
+fn authors(entries: &[Entry]) -> Vec<Author> {
+    let mut by_name: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+    for (t, entry) in entries.iter().enumerate() {
+        for (p, post) in entry.thread.posts.iter().enumerate() {
+            if let Some(author) = post.author.as_deref() {
+                by_name.entry(author).or_default().push((t, p));
+            }
+        }
+    }
+    let names: Vec<&str> = by_name.keys().copied().collect();
+    let slugs = disambiguate(names.iter().map(|n| (slugify(n, "author"), (*n).to_owned(), None)));
+    let mut authors: Vec<Author> = by_name
+        .into_iter()
+        .zip(slugs)
+        .map(|((name, mut posts), slug)| {
+            posts.sort_by_key(|&(t, p)| {
+                let post = &entries[t].thread.posts[p];
+                (Reverse(post.date), entries[t].key.clone(), post.number)
+            });
+            Author { name: name.to_owned(), slug, posts }
+        })
+        .collect();
+    authors.sort_by(|a, b| (a.name.to_lowercase(), &a.name).cmp(&(b.name.to_lowercase(), &b.name)));
+    authors
+}
+
+fn tags(entries: &[Entry], by_activity: &[usize]) -> Vec<Tag> {
+    let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for &i in by_activity {
+        for tag in &entries[i].thread.tags {
+            let threads = by_name.entry(tag.as_str()).or_default();
+            if threads.last() != Some(&i) {
+                threads.push(i);
+            }
+        }
+    }
+    let names: Vec<&str> = by_name.keys().copied().collect();
+    let slugs = disambiguate(names.iter().map(|n| (slugify(n, "tag"), (*n).to_owned(), None)));
+    by_name.into_iter().zip(slugs).map(|((name, threads), slug)| Tag { name: name.to_owned(), slug, threads }).collect()
+}
+
+fn months(entries: &[Entry]) -> Vec<Month> {
+    let mut by_month: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, entry) in entries.iter().enumerate() {
+        if let Some(first) = entry.thread.first_date() {
+            by_month.entry(first.strftime("%Y-%m").to_string()).or_default().push(i);
+        }
+    }
+    by_month
+        .into_iter()
+        .rev()
+        .map(|(key, mut threads)| {
+            threads.sort_by_key(|&i| (entries[i].thread.first_date(), entries[i].key.clone()));
+            Month { key, threads }
+        })
+        .collect()
 }
 
 /// Sort key for "most recent activity first": dated threads newest first, then undated
@@ -211,6 +342,36 @@ mod tests {
         let order: Vec<&str> = site.topics[0].threads.iter().map(|&i| site.threads[i].thread.title.as_str()).collect();
         assert_eq!(order, ["New", "Old", "Undated"]);
         assert_eq!(site.topics[0].post_count, 3);
+    }
+
+    #[test]
+    fn long_threads_page_by_post_number() {
+        let config = Config { posts_per_page: 10, ..Config::default() };
+        let mut t = thread("t/a.txt", "t", "Long", None);
+        t.posts = [1, 2, 10, 11, 35].iter().map(|&n| Post { number: n, ..Post::default() }).collect();
+        let site = Site::new(config, vec![t]);
+        let entry = &site.threads[0];
+        assert_eq!(site.thread_pages(entry), [1, 2, 4]);
+        assert_eq!(site.post_path(entry, 10), "t/long.html#post-10");
+        assert_eq!(site.post_path(entry, 11), "t/long/2.html#post-11");
+        assert_eq!(site.post_path(entry, 35), "t/long/4.html#post-35");
+    }
+
+    #[test]
+    fn authors_tags_and_months() {
+        let mut a = thread("t/a.txt", "t", "A", Some("2020-01-05T00:00:00Z"));
+        a.posts[0].author = Some("zoe".into());
+        a.tags = vec!["x".into(), "y".into()];
+        let mut b = thread("t/b.txt", "t", "B", Some("2020-02-01T00:00:00Z"));
+        b.posts[0].author = Some("Adam".into());
+        b.tags = vec!["x".into()];
+        let site = Site::new(Config::default(), vec![a, b, thread("t/c.txt", "t", "C", None)]);
+        let names: Vec<&str> = site.authors.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["Adam", "zoe"]);
+        let tags: Vec<(&str, usize)> = site.tags.iter().map(|t| (t.name.as_str(), t.threads.len())).collect();
+        assert_eq!(tags, [("x", 2), ("y", 1)]);
+        let months: Vec<&str> = site.months.iter().map(|m| m.key.as_str()).collect();
+        assert_eq!(months, ["2020-02", "2020-01"]);
     }
 
     #[test]

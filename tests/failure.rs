@@ -1,29 +1,14 @@
 //! A build never loses what was built: killed at any moment, refused, or racing another
 //! build, the output folder holds a whole archive, the old one or the new one.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-fn threadarc(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_threadarc")).args(args).current_dir(dir).output().unwrap()
-}
+mod common;
 
-fn write(path: &Path, text: &str) {
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
-
-fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(root)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(root).unwrap().to_string_lossy().into_owned(), fs::read(e.path()).unwrap()))
-        .collect()
-}
+use common::{snapshot, threadarc, write};
 
 /// An archive big enough that a build takes a while to write.
 fn corpus(dir: &Path, generation: usize) {

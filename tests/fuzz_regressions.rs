@@ -19,7 +19,10 @@ fn fuzz_finds_stay_fixed() {
             let site = Site::new(Config::default(), loaded.threads);
             for entry in &site.threads {
                 assert!(!entry.thread.title.trim().is_empty());
-                pages::thread_page(&site, entry).render().unwrap();
+                let renderer = pages::ThreadRenderer::new(&site, entry);
+                for page in renderer.pages() {
+                    renderer.page(page).render().unwrap();
+                }
             }
         }
         count += 1;

@@ -133,8 +133,9 @@ pub fn plain_to_html(body: &str, paragraphs: Paragraphs) -> String {
 pub struct ThreadContext<'a> {
     /// The Discourse topic id of the thread, for telling its quotes from other threads'.
     pub topic_id: Option<&'a str>,
-    /// Whether a post number exists in the thread (a quote then links to it).
-    pub has_post: &'a dyn Fn(u32) -> bool,
+    /// The link to a post of the thread (`#post-2`, or its page and anchor), or `None`
+    /// when the thread has no such post.
+    pub post_href: &'a dyn Fn(u32) -> Option<String>,
     /// The original thread's address, to resolve site-relative links against.
     pub source: Option<&'a str>,
 }
@@ -200,8 +201,8 @@ fn quote_open(quote: &Quote, ctx: &ThreadContext) -> String {
         title.push_str(&escape(name));
     }
     if let Some(n) = quote.post.filter(|_| discourse_raw::quotes_same_thread(quote, ctx.topic_id)) {
-        if (ctx.has_post)(n) {
-            let _ = write!(title, r##" <a href="#post-{n}">(#{n})</a>"##);
+        if let Some(href) = (ctx.post_href)(n) {
+            let _ = write!(title, r##" <a href="{}">(#{n})</a>"##, escape(&href));
         } else {
             let _ = write!(title, " (#{n})");
         }
@@ -428,15 +429,19 @@ static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
         .generic_attributes(["lang", "dir"].into())
         .allowed_classes(classes)
         .url_schemes(["http", "https", "mailto"].into())
-        .url_relative(UrlRelative::Custom(Box::new(only_fragments)))
+        .url_relative(UrlRelative::Custom(Box::new(only_post_links)))
         .link_rel(Some("nofollow ugc noopener"));
     builder
 });
 
 /// Relative URLs in a post point into the original forum, which the archive does not
-/// have; only in-page anchors (`#post-2`) are kept.
-fn only_fragments(url: &str) -> Option<Cow<'_, str>> {
-    url.starts_with('#').then_some(Cow::Borrowed(url))
+/// have; only links to posts in the archive are kept: in-page anchors (`#post-2`) and
+/// other pages of the thread (`../long/2.html#post-211`), as quotes make them.
+fn only_post_links(url: &str) -> Option<Cow<'_, str>> {
+    static POST_LINK: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:\.\./)*(?:[a-z0-9-]+/)*[a-z0-9-]+\.html#post-\d+$|^#[A-Za-z0-9_-]+$").unwrap()
+    });
+    POST_LINK.is_match(url).then_some(Cow::Borrowed(url))
 }
 
 /// The allow-list every post's HTML passes through: no script, styles, forms, frames,
@@ -497,7 +502,7 @@ mod tests {
     fn ctx() -> ThreadContext<'static> {
         ThreadContext {
             topic_id: Some("4821"),
-            has_post: &|n| n <= 3,
+            post_href: &|n| (n <= 3).then(|| format!("#post-{n}")),
             source: Some("https://forum.example.org/t/x/4821"),
         }
     }
@@ -663,6 +668,21 @@ mod tests {
         let html = md("> > nested quote\n\n- a\n  - b");
         assert_eq!(html.matches("<blockquote>").count(), 2, "{html}");
         assert_eq!(html.matches("<ul>").count(), 2, "{html}");
+    }
+
+    #[test]
+    fn only_links_to_posts_stay_relative() {
+        for (url, kept) in [
+            ("#post-2", true),
+            ("../long/2.html#post-211", true),
+            ("long.html#post-3", true),
+            ("../../etc/passwd", false),
+            ("/t/other/5", false),
+            ("x.html", false),
+            ("#a\"b", false),
+        ] {
+            assert_eq!(only_post_links(url).is_some(), kept, "{url}");
+        }
     }
 
     #[test]

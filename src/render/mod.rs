@@ -1,4 +1,6 @@
-//! From the site model to HTML: post bodies ([`markup`]) and whole pages ([`pages`]).
+//! From the site model to HTML: post bodies ([`markup`]), whole pages ([`pages`]), and
+//! what is published beside them: records, feeds, sitemap ([`publish`]).
 
 pub mod markup;
 pub mod pages;
+pub mod publish;

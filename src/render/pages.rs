@@ -1,9 +1,12 @@
 //! The archive's pages, one askama template each, sharing `templates/_layout.html`.
 //!
 //! View structs are separate from the model: they hold exactly what a template shows,
-//! already made safe (post bodies sanitised, URLs checked). Every page struct has the
-//! fields the layout reads: `lang`, `root` (the relative way back to the archive's root,
-//! so that pages work from disk and from any sub-folder of a host) and `archive_title`.
+//! already made safe (post bodies sanitised, URLs checked). Every page struct has a `meta`
+//! field, [`Meta`], which the layout reads: the page's title, the relative way back to the
+//! archive's root (`root`, so that pages work from disk and from any sub-folder of a
+//! host), and the canonical address when the archive has a `base_url`.
+
+use std::collections::BTreeMap;
 
 use askama::Template;
 use jiff::Timestamp;
@@ -11,7 +14,49 @@ use jiff::Timestamp;
 use crate::model::{Post, PostExtra, Thread};
 use crate::parse::discourse_raw;
 use crate::render::markup::{self, ThreadContext};
-use crate::site::{Entry, Site};
+use crate::site::{Entry, Site, paged_path};
+
+/// What the layout needs of every page.
+pub struct Meta<'a> {
+    pub lang: &'a str,
+    /// `""`, `"../"`, …: from this page back to the archive's root.
+    pub root: String,
+    pub archive_title: &'a str,
+    /// The page's `<title>`.
+    pub title: String,
+    /// A sentence about the page, for search engines and link previews.
+    pub description: String,
+    /// The page's address, where the archive has a `base_url`.
+    pub canonical: Option<String>,
+    /// The Atom feed of what the page lists, relative to the page.
+    pub feed: Option<String>,
+    /// Open Graph type: `website` or `article`.
+    pub og_type: &'static str,
+}
+
+impl<'a> Meta<'a> {
+    /// The meta of the page at `path` (from the archive's root).
+    pub fn new(site: &'a Site, path: &str, title: String, description: String) -> Meta<'a> {
+        let config = &site.config;
+        Meta {
+            lang: &config.language,
+            root: "../".repeat(path.matches('/').count()),
+            archive_title: &config.title,
+            title,
+            description: markup::excerpt(&description, false, 200),
+            canonical: config.base_url.as_ref().map(|base| format!("{base}{}", path.trim_end_matches("index.html"))),
+            feed: None,
+            og_type: "website",
+        }
+    }
+
+    fn with_feed(mut self, site: &Site, feed_path: String) -> Self {
+        if site.config.base_url.is_some() {
+            self.feed = Some(format!("{}{feed_path}", self.root));
+        }
+        self
+    }
+}
 
 /// A date as a page shows it: machine-readable and for people.
 pub struct DateView {
@@ -37,6 +82,7 @@ pub struct TopicRow {
 }
 
 pub struct ThreadRow {
+    /// From the archive's root.
     pub url: String,
     pub title: String,
     /// The topic's title and URL, where the list mixes topics.
@@ -48,20 +94,32 @@ pub struct ThreadRow {
     pub excerpt: String,
 }
 
+/// Links between the pages of a list; URLs are relative to the current page.
 pub struct Pagination {
     pub current: usize,
-    /// Every page's number and file name (relative to the topic's folder).
+    /// Every page's number and URL.
     pub pages: Vec<(usize, String)>,
     pub prev: Option<String>,
     pub next: Option<String>,
 }
 
+impl Pagination {
+    /// Pagination over `numbers` (the pages that exist) where `url(n)` is page n's URL.
+    fn new(current: usize, numbers: &[usize], url: impl Fn(usize) -> String) -> Pagination {
+        let at = numbers.iter().position(|&n| n == current).unwrap_or(0);
+        Pagination {
+            current,
+            pages: numbers.iter().map(|&n| (n, url(n))).collect(),
+            prev: at.checked_sub(1).map(|i| url(numbers[i])),
+            next: numbers.get(at + 1).map(|&n| url(n)),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "index.html")]
 pub struct IndexPage<'a> {
-    pub lang: &'a str,
-    pub root: &'a str,
-    pub archive_title: &'a str,
+    pub meta: Meta<'a>,
     pub description: &'a str,
     pub thread_count: usize,
     pub post_count: usize,
@@ -72,9 +130,7 @@ pub struct IndexPage<'a> {
 #[derive(Template)]
 #[template(path = "topic.html")]
 pub struct TopicPage<'a> {
-    pub lang: &'a str,
-    pub root: &'a str,
-    pub archive_title: &'a str,
+    pub meta: Meta<'a>,
     pub topic_title: &'a str,
     pub description: Option<&'a str>,
     pub thread_count: usize,
@@ -86,10 +142,14 @@ pub struct TopicPage<'a> {
 pub struct PostView {
     pub number: u32,
     pub author: Option<String>,
+    /// The author's page, relative to the thread page.
+    pub author_url: Option<String>,
     pub date: Option<DateView>,
     pub likes: u32,
-    /// The post answered, and whether it is in the thread (then it is linked).
-    pub reply_to: Option<(u32, bool)>,
+    /// The post answered, and the link to it when it is in the thread.
+    pub reply_to: Option<(u32, Option<String>)>,
+    /// The posts that answer this one, with links.
+    pub replies: Vec<(u32, String)>,
     pub body_html: String,
     /// Where a very long post was cut, said for the reader.
     pub cut: Option<String>,
@@ -102,21 +162,33 @@ pub struct PostView {
 #[derive(Template)]
 #[template(path = "thread.html")]
 pub struct ThreadPage<'a> {
-    pub lang: &'a str,
-    pub root: &'a str,
-    pub archive_title: &'a str,
+    pub meta: Meta<'a>,
     pub title: &'a str,
     pub topic_title: &'a str,
     pub topic_url: String,
     pub source: Option<&'a str>,
-    pub tags: &'a [String],
+    pub tags: Vec<(String, String)>,
+    pub post_count: usize,
     pub participants: usize,
     pub posts: Vec<PostView>,
+    /// Every post of the thread as (number, link), for the jump-to-post list.
+    pub jump: Vec<(u32, String)>,
+    pub pagination: Pagination,
+    /// The neighbouring threads in the topic's order: (title, URL).
+    pub newer: Option<(String, String)>,
+    pub older: Option<(String, String)>,
+    /// The thread's records as JSON, relative to the page.
+    pub json_url: String,
 }
 
 /// The file name of page `n` of a topic.
 pub fn topic_page_file(n: usize) -> String {
     if n == 1 { "index.html".to_owned() } else { format!("page-{n}.html") }
+}
+
+/// The path of a topic's page `n` from the archive's root.
+pub fn topic_page_path(site: &Site, topic: usize, n: usize) -> String {
+    format!("{}/{}", site.topics[topic].slug, topic_page_file(n))
 }
 
 fn thread_row(site: &Site, entry: &Entry, with_topic: bool) -> ThreadRow {
@@ -130,20 +202,19 @@ fn thread_row(site: &Site, entry: &Entry, with_topic: bool) -> ThreadRow {
         participants: thread.participants().len(),
         first: thread.first_date().map(DateView::new),
         last: thread.last_date().map(DateView::new),
-        excerpt: thread
-            .posts
-            .first()
-            .map(|p| markup::excerpt(&p.body, thread.format.is_markdown(), 200))
-            .unwrap_or_default(),
+        excerpt: thread_excerpt(thread, 200),
     }
+}
+
+fn thread_excerpt(thread: &Thread, max: usize) -> String {
+    thread.posts.first().map(|p| markup::excerpt(&p.body, thread.format.is_markdown(), max)).unwrap_or_default()
 }
 
 pub fn index_page(site: &Site) -> IndexPage<'_> {
     let config = &site.config;
+    let description = if config.description.is_empty() { config.title.clone() } else { config.description.clone() };
     IndexPage {
-        lang: &config.language,
-        root: "",
-        archive_title: &config.title,
+        meta: Meta::new(site, "index.html", config.title.clone(), description).with_feed(site, "feed.xml".into()),
         description: &config.description,
         thread_count: site.threads.len(),
         post_count: site.post_count(),
@@ -167,34 +238,36 @@ pub fn topic_pages(site: &Site, topic: usize) -> Vec<TopicPage<'_>> {
     let config = &site.config;
     let t = &site.topics[topic];
     let chunks: Vec<&[usize]> = t.threads.chunks(config.threads_per_page).collect();
-    let count = chunks.len().max(1);
-    let pages: Vec<(usize, String)> = (1..=count).map(|n| (n, topic_page_file(n))).collect();
-    (1..=count)
-        .map(|n| TopicPage {
-            lang: &config.language,
-            root: "../",
-            archive_title: &config.title,
-            topic_title: &t.title,
-            description: t.description.as_deref(),
-            thread_count: t.threads.len(),
-            post_count: t.post_count,
-            rows: chunks
-                .get(n - 1)
-                .map(|c| c.iter().map(|&i| thread_row(site, &site.threads[i], false)).collect())
-                .unwrap_or_default(),
-            pagination: Pagination {
-                current: n,
-                pages: pages.clone(),
-                prev: (n > 1).then(|| topic_page_file(n - 1)),
-                next: (n < count).then(|| topic_page_file(n + 1)),
-            },
+    let numbers: Vec<usize> = (1..=chunks.len().max(1)).collect();
+    numbers
+        .iter()
+        .map(|&n| {
+            let path = topic_page_path(site, topic, n);
+            let title = if n > 1 {
+                format!("{} (page {n}) · {}", t.title, config.title)
+            } else {
+                format!("{} · {}", t.title, config.title)
+            };
+            let description = t.description.clone().unwrap_or_else(|| format!("Threads about {}", t.title));
+            TopicPage {
+                meta: Meta::new(site, &path, title, description).with_feed(site, format!("{}/feed.xml", t.slug)),
+                topic_title: &t.title,
+                description: t.description.as_deref(),
+                thread_count: t.threads.len(),
+                post_count: t.post_count,
+                rows: chunks
+                    .get(n - 1)
+                    .map(|c| c.iter().map(|&i| thread_row(site, &site.threads[i], false)).collect())
+                    .unwrap_or_default(),
+                pagination: Pagination::new(n, &numbers, topic_page_file),
+            }
         })
         .collect()
 }
 
-/// Only addresses a reader can follow safely are linked as a thread's source.
-fn safe_source(source: Option<&str>) -> Option<&str> {
-    source.filter(|s| {
+/// Only addresses a reader can follow safely are linked.
+pub fn safe_url(url: Option<&str>) -> Option<&str> {
+    url.filter(|s| {
         let lower = s.to_ascii_lowercase();
         (lower.starts_with("https://") || lower.starts_with("http://")) && !s.chars().any(char::is_whitespace)
     })
@@ -224,54 +297,332 @@ pub fn cap_body(body: &str, max: usize) -> (&str, Option<String>) {
     (&body[..end], Some(note))
 }
 
-fn post_view(thread: &Thread, post: &Post, ctx: &ThreadContext, show_emails: bool) -> PostView {
+/// A post's body as sanitised HTML, cut where it is too long.
+pub fn post_html(thread: &Thread, post: &Post, ctx: &ThreadContext) -> (String, Option<String>) {
     let (body, cut) = cap_body(&post.body, MAX_POST_BYTES);
     let html = if thread.format.is_markdown() {
         markup::markdown_to_html(body, ctx)
     } else {
         markup::plain_to_html(body, thread.paragraphs)
     };
-    PostView {
-        number: post.number,
-        author: post.author.clone(),
-        date: post.date.map(DateView::new),
-        likes: post.likes,
-        reply_to: post.reply_to.map(|n| (n, thread.post(n).is_some())),
-        body_html: markup::sanitize(&html),
-        cut,
-        attachments: post.extra.attachments.iter().filter_map(|a| safe_source(Some(a))).map(str::to_owned).collect(),
-        extra: PostExtra { email: post.extra.email.clone().filter(|_| show_emails), ..post.extra.clone() },
+    (markup::sanitize(&html), cut)
+}
+
+/// Renders the pages of one thread: all of it, or one page of a long one.
+pub struct ThreadRenderer<'a> {
+    site: &'a Site,
+    entry: &'a Entry,
+    /// Which thread page each post number is on.
+    page_of: BTreeMap<u32, usize>,
+    /// Who answered each post.
+    replies: BTreeMap<u32, Vec<u32>>,
+    topic_id: Option<String>,
+}
+
+impl<'a> ThreadRenderer<'a> {
+    pub fn new(site: &'a Site, entry: &'a Entry) -> Self {
+        let thread = &entry.thread;
+        let page_of = thread.posts.iter().map(|p| (p.number, site.post_page(p.number))).collect();
+        let mut replies: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for post in &thread.posts {
+            if let Some(parent) = post.reply_to {
+                replies.entry(parent).or_default().push(post.number);
+            }
+        }
+        let topic_id = thread
+            .format
+            .is_markdown()
+            .then(|| {
+                discourse_raw::own_topic_id(thread.source.as_deref(), thread.posts.iter().map(|p| p.body.as_str()))
+            })
+            .flatten();
+        ThreadRenderer { site, entry, page_of, replies, topic_id }
+    }
+
+    /// The link from page `from` to post `number`, if the thread has it.
+    fn post_href(&self, from: usize, number: u32) -> Option<String> {
+        let page = *self.page_of.get(&number)?;
+        if page == from {
+            return Some(format!("#post-{number}"));
+        }
+        let root = "../".repeat(self.site.thread_page_path(self.entry, from).matches('/').count());
+        Some(format!("{root}{}", self.site.post_path(self.entry, number)))
+    }
+
+    pub fn pages(&self) -> Vec<usize> {
+        self.site.thread_pages(self.entry)
+    }
+
+    pub fn page(&self, page: usize) -> ThreadPage<'a> {
+        let site = self.site;
+        let config = &site.config;
+        let entry = self.entry;
+        let thread = &entry.thread;
+        let topic = &site.topics[entry.topic];
+        let path = site.thread_page_path(entry, page);
+        let post_href = |n: u32| self.post_href(page, n);
+        let ctx = ThreadContext {
+            topic_id: self.topic_id.as_deref(),
+            post_href: &post_href,
+            source: safe_url(thread.source.as_deref()),
+        };
+        let mut meta = Meta::new(site, &path, format!("{} · {} · {}", thread.title, topic.title, config.title), {
+            thread_excerpt(thread, 200)
+        })
+        .with_feed(site, format!("{}/{}.xml", topic.slug, entry.slug));
+        meta.og_type = "article";
+        let root = meta.root.clone();
+        let posts = thread
+            .posts
+            .iter()
+            .filter(|p| site.post_page(p.number) == page)
+            .map(|post| {
+                let (body_html, cut) = post_html(thread, post, &ctx);
+                PostView {
+                    number: post.number,
+                    author: post.author.clone(),
+                    author_url: post
+                        .author
+                        .as_deref()
+                        .and_then(|a| site.author(a))
+                        .map(|a| format!("{root}authors/{}.html", site.authors[a].slug)),
+                    date: post.date.map(DateView::new),
+                    likes: post.likes,
+                    reply_to: post.reply_to.map(|n| (n, self.post_href(page, n))),
+                    replies: self
+                        .replies
+                        .get(&post.number)
+                        .map(|rs| rs.iter().filter_map(|&r| Some((r, self.post_href(page, r)?))).collect())
+                        .unwrap_or_default(),
+                    body_html,
+                    cut,
+                    attachments: post
+                        .extra
+                        .attachments
+                        .iter()
+                        .filter_map(|a| safe_url(Some(a)))
+                        .map(str::to_owned)
+                        .collect(),
+                    extra: PostExtra {
+                        email: post.extra.email.clone().filter(|_| config.show_emails),
+                        ..post.extra.clone()
+                    },
+                }
+            })
+            .collect();
+        let neighbour = |i: usize| {
+            let e = &site.threads[i];
+            (e.thread.title.clone(), format!("{root}{}", site.thread_path(e)))
+        };
+        let at = topic.threads.iter().position(|&i| std::ptr::eq(&site.threads[i], entry));
+        let pages = self.pages();
+        ThreadPage {
+            title: &thread.title,
+            topic_title: &topic.title,
+            topic_url: format!("{root}{}/index.html", topic.slug),
+            source: safe_url(thread.source.as_deref()),
+            tags: thread
+                .tags
+                .iter()
+                .filter_map(|t| site.tags.iter().find(|x| &x.name == t))
+                .map(|t| (t.name.clone(), format!("{root}tags/{}.html", t.slug)))
+                .collect(),
+            post_count: thread.posts.len(),
+            participants: thread.participants().len(),
+            posts,
+            jump: thread.posts.iter().filter_map(|p| Some((p.number, self.post_href(page, p.number)?))).collect(),
+            pagination: Pagination::new(page, &pages, |n| format!("{root}{}", site.thread_page_path(entry, n))),
+            newer: at.and_then(|a| a.checked_sub(1)).map(|a| neighbour(topic.threads[a])),
+            older: at.and_then(|a| topic.threads.get(a + 1)).map(|&i| neighbour(i)),
+            json_url: format!("{root}{}/{}.json", topic.slug, entry.slug),
+            meta,
+        }
     }
 }
 
-pub fn thread_page<'a>(site: &'a Site, entry: &'a Entry) -> ThreadPage<'a> {
-    let config = &site.config;
-    let thread = &entry.thread;
-    let topic = &site.topics[entry.topic];
-    let numbers: std::collections::HashSet<u32> = thread.posts.iter().map(|p| p.number).collect();
-    let topic_id = thread
-        .format
-        .is_markdown()
-        .then(|| discourse_raw::own_topic_id(thread.source.as_deref(), thread.posts.iter().map(|p| p.body.as_str())))
-        .flatten();
-    let has_post = |n: u32| numbers.contains(&n);
-    let ctx = ThreadContext {
-        topic_id: topic_id.as_deref(),
-        has_post: &has_post,
-        source: safe_source(thread.source.as_deref()),
-    };
-    ThreadPage {
-        lang: &config.language,
-        root: "../",
-        archive_title: &config.title,
-        title: &thread.title,
-        topic_title: &topic.title,
-        topic_url: format!("{}/index.html", topic.slug),
-        source: safe_source(thread.source.as_deref()),
-        tags: &thread.tags,
-        participants: thread.participants().len(),
-        posts: thread.posts.iter().map(|p| post_view(thread, p, &ctx, config.show_emails)).collect(),
+/// A post as other lists show it: where it is, who wrote it, when, and how it starts.
+pub struct PostRow {
+    pub url: String,
+    pub thread_title: String,
+    pub number: u32,
+    pub author: Option<String>,
+    pub date: Option<DateView>,
+    pub excerpt: String,
+}
+
+fn post_row(site: &Site, thread: usize, post: usize, root: &str) -> PostRow {
+    let entry = &site.threads[thread];
+    let p = &entry.thread.posts[post];
+    PostRow {
+        url: format!("{root}{}", site.post_path(entry, p.number)),
+        thread_title: entry.thread.title.clone(),
+        number: p.number,
+        author: p.author.clone(),
+        date: p.date.map(DateView::new),
+        excerpt: markup::excerpt(&p.body, entry.thread.format.is_markdown(), 160),
     }
+}
+
+/// A list of named things with counts (authors, tags, months): (label, URL, count).
+#[derive(Template)]
+#[template(path = "list.html")]
+pub struct ListPage<'a> {
+    pub meta: Meta<'a>,
+    pub heading: String,
+    pub intro: String,
+    pub items: Vec<(String, String, usize)>,
+    pub unit: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "author.html")]
+pub struct AuthorPage<'a> {
+    pub meta: Meta<'a>,
+    pub name: &'a str,
+    pub post_count: usize,
+    pub thread_count: usize,
+    pub rows: Vec<PostRow>,
+    pub pagination: Pagination,
+}
+
+/// Threads gathered by a tag or a month.
+#[derive(Template)]
+#[template(path = "threads.html")]
+pub struct ThreadsPage<'a> {
+    pub meta: Meta<'a>,
+    pub heading: String,
+    pub rows: Vec<ThreadRow>,
+    pub pagination: Pagination,
+}
+
+pub fn authors_page(site: &Site) -> ListPage<'_> {
+    let title = format!("Authors · {}", site.config.title);
+    let intro = format!("{} people wrote in this archive.", site.authors.len());
+    ListPage {
+        meta: Meta::new(site, "authors/index.html", title, intro.clone()),
+        heading: "Authors".into(),
+        intro,
+        items: site.authors.iter().map(|a| (a.name.clone(), format!("{}.html", a.slug), a.posts.len())).collect(),
+        unit: "post",
+    }
+}
+
+/// Every page of an author's posts, newest first.
+pub fn author_pages(site: &Site, author: usize) -> Vec<AuthorPage<'_>> {
+    let a = &site.authors[author];
+    let per_page = site.config.threads_per_page;
+    let chunks: Vec<&[(usize, usize)]> = a.posts.chunks(per_page).collect();
+    let numbers: Vec<usize> = (1..=chunks.len().max(1)).collect();
+    let mut threads: Vec<usize> = a.posts.iter().map(|&(t, _)| t).collect();
+    threads.sort_unstable();
+    threads.dedup();
+    let base = format!("authors/{}", a.slug);
+    numbers
+        .iter()
+        .map(|&n| {
+            let path = paged_path(&base, n);
+            let meta = Meta::new(
+                site,
+                &path,
+                format!("{} · {}", a.name, site.config.title),
+                format!("Posts by {} in {}", a.name, site.config.title),
+            );
+            let root = meta.root.clone();
+            AuthorPage {
+                name: &a.name,
+                post_count: a.posts.len(),
+                thread_count: threads.len(),
+                rows: chunks
+                    .get(n - 1)
+                    .map(|c| c.iter().map(|&(t, p)| post_row(site, t, p, &root)).collect())
+                    .unwrap_or_default(),
+                pagination: Pagination::new(n, &numbers, |k| format!("{root}{}", paged_path(&base, k))),
+                meta,
+            }
+        })
+        .collect()
+}
+
+fn threads_pages<'a>(site: &'a Site, base: &str, heading: &str, threads: &[usize]) -> Vec<ThreadsPage<'a>> {
+    let chunks: Vec<&[usize]> = threads.chunks(site.config.threads_per_page).collect();
+    let numbers: Vec<usize> = (1..=chunks.len().max(1)).collect();
+    numbers
+        .iter()
+        .map(|&n| {
+            let path = paged_path(base, n);
+            let meta =
+                Meta::new(site, &path, format!("{heading} · {}", site.config.title), format!("{heading}: threads"));
+            let root = meta.root.clone();
+            ThreadsPage {
+                heading: heading.to_owned(),
+                rows: chunks
+                    .get(n - 1)
+                    .map(|c| c.iter().map(|&i| thread_row(site, &site.threads[i], true)).collect())
+                    .unwrap_or_default(),
+                pagination: Pagination::new(n, &numbers, |k| format!("{root}{}", paged_path(base, k))),
+                meta,
+            }
+        })
+        .collect()
+}
+
+pub fn tags_page(site: &Site) -> ListPage<'_> {
+    let intro = format!("{} tags.", site.tags.len());
+    ListPage {
+        meta: Meta::new(site, "tags/index.html", format!("Tags · {}", site.config.title), intro.clone()),
+        heading: "Tags".into(),
+        intro,
+        items: site.tags.iter().map(|t| (t.name.clone(), format!("{}.html", t.slug), t.threads.len())).collect(),
+        unit: "thread",
+    }
+}
+
+pub fn tag_pages(site: &Site, tag: usize) -> Vec<ThreadsPage<'_>> {
+    let t = &site.tags[tag];
+    threads_pages(site, &format!("tags/{}", t.slug), &format!("Tag: {}", t.name), &t.threads)
+}
+
+pub fn months_page(site: &Site) -> ListPage<'_> {
+    let undated = site.threads.iter().filter(|e| e.thread.first_date().is_none()).count();
+    let mut intro = "Threads by the month they started.".to_owned();
+    if undated > 0 {
+        intro.push_str(&format!(" {undated} thread{} without dates are listed by topic only.", plural(undated)));
+    }
+    ListPage {
+        meta: Meta::new(site, "months/index.html", format!("Months · {}", site.config.title), intro.clone()),
+        heading: "Months".into(),
+        intro,
+        items: site.months.iter().map(|m| (m.key.clone(), format!("{}.html", m.key), m.threads.len())).collect(),
+        unit: "thread",
+    }
+}
+
+pub fn month_pages(site: &Site, month: usize) -> Vec<ThreadsPage<'_>> {
+    let m = &site.months[month];
+    threads_pages(site, &format!("months/{}", m.key), &format!("Threads started in {}", m.key), &m.threads)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+#[derive(Template)]
+#[template(path = "404.html")]
+pub struct NotFoundPage<'a> {
+    pub meta: Meta<'a>,
+    /// Where the front page is: absolute with a `base_url` (a 404 page is served at any
+    /// depth), else relative.
+    pub home: String,
+}
+
+pub fn not_found_page(site: &Site) -> NotFoundPage<'_> {
+    let mut meta = Meta::new(site, "404.html", format!("Not found · {}", site.config.title), String::new());
+    meta.canonical = None;
+    let home = site.config.base_url.as_ref().map_or_else(|| "index.html".to_owned(), |b| format!("{b}index.html"));
+    if let Some(base) = &site.config.base_url {
+        meta.root = base.clone();
+    }
+    NotFoundPage { meta, home }
 }
 
 #[cfg(test)]
@@ -289,5 +640,15 @@ mod tests {
         let (short, note) = cap_body(&one_line, 501);
         assert_eq!(short.len(), 500);
         assert!(note.is_some());
+    }
+
+    #[test]
+    fn pagination_links() {
+        let p = Pagination::new(2, &[1, 2, 4], |n| format!("p{n}"));
+        assert_eq!(p.prev.as_deref(), Some("p1"));
+        assert_eq!(p.next.as_deref(), Some("p4"));
+        assert_eq!(p.pages.len(), 3);
+        let first = Pagination::new(1, &[1], |n| format!("p{n}"));
+        assert!(first.prev.is_none() && first.next.is_none());
     }
 }

@@ -1,0 +1,238 @@
+//! What the archive publishes beside its pages: the records as JSON, Atom feeds, a
+//! sitemap and `robots.txt`. Feeds and the sitemap need absolute addresses, so they are
+//! made only for an archive with a `base_url`.
+
+use std::cmp::Reverse;
+
+use askama::Template;
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::model::Thread;
+use crate::render::markup::{ThreadContext, escape};
+use crate::render::pages::{post_html, safe_url};
+use crate::site::{Entry, Site};
+
+/// A thread's records as published: emails left out unless the archive shows them.
+fn published(site: &Site, thread: &Thread) -> Thread {
+    let mut thread = thread.clone();
+    if !site.config.show_emails {
+        for post in &mut thread.posts {
+            post.extra.email = None;
+        }
+    }
+    thread
+}
+
+/// `TOPIC/THREAD.json`: the thread's records, as `threadarc parse --json` gives them.
+pub fn thread_record(site: &Site, entry: &Entry) -> Vec<u8> {
+    serde_json::to_vec_pretty(&published(site, &entry.thread)).expect("records serialise")
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: Option<&'a str>,
+    generator: &'static str,
+    topics: Vec<TopicRecord<'a>>,
+    threads: Vec<ThreadRecord<'a>>,
+}
+
+#[derive(Serialize)]
+struct TopicRecord<'a> {
+    key: &'a str,
+    title: &'a str,
+    description: Option<&'a str>,
+    url: String,
+    threads: usize,
+    posts: usize,
+}
+
+#[derive(Serialize)]
+struct ThreadRecord<'a> {
+    title: &'a str,
+    topic: &'a str,
+    url: String,
+    records: String,
+    dump: &'a str,
+    format: crate::parse::Format,
+    posts: usize,
+    first_date: Option<Timestamp>,
+    last_date: Option<Timestamp>,
+}
+
+/// `manifest.json`: every topic and thread, with the URLs of their pages and records.
+pub fn manifest(site: &Site) -> Vec<u8> {
+    let manifest = Manifest {
+        title: &site.config.title,
+        description: &site.config.description,
+        base_url: site.config.base_url.as_deref(),
+        generator: "threadarc",
+        topics: site
+            .topics
+            .iter()
+            .map(|t| TopicRecord {
+                key: &t.key,
+                title: &t.title,
+                description: t.description.as_deref(),
+                url: format!("{}/index.html", t.slug),
+                threads: t.threads.len(),
+                posts: t.post_count,
+            })
+            .collect(),
+        threads: site
+            .threads
+            .iter()
+            .map(|e| ThreadRecord {
+                title: &e.thread.title,
+                topic: &e.thread.topic,
+                url: site.thread_path(e),
+                records: format!("{}/{}.json", site.topics[e.topic].slug, e.slug),
+                dump: &e.thread.path,
+                format: e.thread.format,
+                posts: e.thread.posts.len(),
+                first_date: e.thread.first_date(),
+                last_date: e.thread.last_date(),
+            })
+            .collect(),
+    };
+    serde_json::to_vec_pretty(&manifest).expect("the manifest serialises")
+}
+
+fn atom_date(ts: Option<Timestamp>) -> String {
+    ts.unwrap_or(Timestamp::UNIX_EPOCH).strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+#[derive(Template)]
+#[template(path = "feed.xml")]
+struct Feed<'a> {
+    title: String,
+    archive_title: &'a str,
+    self_url: String,
+    html_url: String,
+    updated: String,
+    entries: Vec<FeedEntry>,
+}
+
+struct FeedEntry {
+    title: String,
+    url: String,
+    updated: String,
+    author: Option<String>,
+    /// HTML, escaped by the template into the feed's text.
+    content: String,
+}
+
+/// The Atom feeds of an archive with a `base_url`.
+pub struct Feeds<'a> {
+    site: &'a Site,
+    base: &'a str,
+}
+
+impl<'a> Feeds<'a> {
+    pub fn new(site: &'a Site) -> Option<Feeds<'a>> {
+        site.config.base_url.as_deref().map(|base| Feeds { site, base })
+    }
+
+    fn thread_entry(&self, i: usize) -> FeedEntry {
+        let entry = &self.site.threads[i];
+        let thread = &entry.thread;
+        let excerpt =
+            thread.posts.first().map(|p| crate::render::markup::excerpt(&p.body, thread.format.is_markdown(), 400));
+        FeedEntry {
+            title: thread.title.clone(),
+            url: format!("{}{}", self.base, self.site.thread_path(entry)),
+            updated: atom_date(thread.last_date()),
+            author: thread.posts.first().and_then(|p| p.author.clone()),
+            content: format!("<p>{}</p>", escape(&excerpt.unwrap_or_default())),
+        }
+    }
+
+    fn feed(&self, title: String, path: &str, html: &str, threads: &[usize]) -> String {
+        let entries: Vec<FeedEntry> =
+            threads.iter().take(self.site.config.feed_entries).map(|&i| self.thread_entry(i)).collect();
+        let updated = threads.iter().filter_map(|&i| self.site.threads[i].thread.last_date()).max();
+        Feed {
+            title,
+            archive_title: &self.site.config.title,
+            self_url: format!("{}{path}", self.base),
+            html_url: format!("{}{html}", self.base),
+            updated: atom_date(updated),
+            entries,
+        }
+        .render()
+        .expect("feeds render")
+    }
+
+    /// The newest threads of the whole archive.
+    pub fn archive(&self) -> String {
+        let mut threads: Vec<usize> = (0..self.site.threads.len()).collect();
+        threads.sort_by_key(|&i| (Reverse(self.site.threads[i].thread.last_date()), self.site.threads[i].key.clone()));
+        self.feed(self.site.config.title.clone(), "feed.xml", "index.html", &threads)
+    }
+
+    /// The newest threads of a topic.
+    pub fn topic(&self, t: usize) -> String {
+        let topic = &self.site.topics[t];
+        let title = format!("{} · {}", topic.title, self.site.config.title);
+        self.feed(title, &format!("{}/feed.xml", topic.slug), &format!("{}/index.html", topic.slug), &topic.threads)
+    }
+
+    /// The newest posts of a thread.
+    pub fn thread(&self, entry: &Entry) -> String {
+        let site = self.site;
+        let thread = &entry.thread;
+        let mut posts: Vec<&crate::model::Post> = thread.posts.iter().collect();
+        posts.sort_by_key(|p| (Reverse(p.date), Reverse(p.number)));
+        let base = self.base;
+        let post_href = |n: u32| thread.post(n).map(|_| format!("{base}{}", site.post_path(entry, n)));
+        let ctx = ThreadContext { topic_id: None, post_href: &post_href, source: safe_url(thread.source.as_deref()) };
+        let entries = posts
+            .iter()
+            .take(site.config.feed_entries)
+            .map(|post| FeedEntry {
+                title: match &post.author {
+                    Some(author) => format!("#{} by {author}", post.number),
+                    None => format!("#{}", post.number),
+                },
+                url: format!("{base}{}", site.post_path(entry, post.number)),
+                updated: atom_date(post.date.or(thread.last_date())),
+                author: post.author.clone(),
+                content: post_html(thread, post, &ctx).0,
+            })
+            .collect();
+        Feed {
+            title: format!("{} · {}", thread.title, site.config.title),
+            archive_title: &site.config.title,
+            self_url: format!("{base}{}/{}.xml", site.topics[entry.topic].slug, entry.slug),
+            html_url: format!("{base}{}", site.thread_path(entry)),
+            updated: atom_date(thread.last_date()),
+            entries,
+        }
+        .render()
+        .expect("feeds render")
+    }
+}
+
+/// `robots.txt`: everything may be crawled; the sitemap is named where there is one.
+pub fn robots(site: &Site) -> String {
+    let mut text = "User-agent: *\nAllow: /\n".to_owned();
+    if let Some(base) = &site.config.base_url {
+        text.push_str(&format!("Sitemap: {base}sitemap.xml\n"));
+    }
+    text
+}
+
+/// `sitemap.xml` listing every page written.
+pub fn sitemap(site: &Site, pages: &[String]) -> String {
+    let base = site.config.base_url.as_deref().unwrap_or_default();
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for page in pages.iter().filter(|p| p.as_str() != "404.html") {
+        xml.push_str(&format!("<url><loc>{}{}</loc></url>\n", escape(base), escape(page)));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
