@@ -495,16 +495,30 @@ pub struct ThreadsPage<'a> {
     pub pagination: Pagination,
 }
 
-pub fn authors_page(site: &Site) -> ListPage<'_> {
-    let title = format!("Authors · {}", site.config.title);
-    let intro = format!("{} people wrote in this archive.", site.authors.len());
+/// The index of one kind of list (`authors`, `tags`, `months`): each item's label, page
+/// (relative to the folder) and count.
+fn list_page<'a>(
+    site: &'a Site,
+    folder: &str,
+    heading: &str,
+    intro: String,
+    items: Vec<(String, String, usize)>,
+    unit: &'static str,
+) -> ListPage<'a> {
+    let title = format!("{heading} · {}", site.config.title);
     ListPage {
-        meta: Meta::new(site, "authors/index.html", title, intro.clone()),
-        heading: "Authors".into(),
+        meta: Meta::new(site, &format!("{folder}/index.html"), title, intro.clone()),
+        heading: heading.to_owned(),
         intro,
-        items: site.authors.iter().map(|a| (a.name.clone(), format!("{}.html", a.slug), a.posts.len())).collect(),
-        unit: "post",
+        items,
+        unit,
     }
+}
+
+pub fn authors_page(site: &Site) -> ListPage<'_> {
+    let intro = format!("{} people wrote in this archive.", site.authors.len());
+    let items = site.authors.iter().map(|a| (a.name.clone(), format!("{}.html", a.slug), a.posts.len())).collect();
+    list_page(site, "authors", "Authors", intro, items, "post")
 }
 
 /// Every page of an author's posts, newest first.
@@ -567,14 +581,8 @@ fn threads_pages<'a>(site: &'a Site, base: &str, heading: &str, threads: &[usize
 }
 
 pub fn tags_page(site: &Site) -> ListPage<'_> {
-    let intro = format!("{} tags.", site.tags.len());
-    ListPage {
-        meta: Meta::new(site, "tags/index.html", format!("Tags · {}", site.config.title), intro.clone()),
-        heading: "Tags".into(),
-        intro,
-        items: site.tags.iter().map(|t| (t.name.clone(), format!("{}.html", t.slug), t.threads.len())).collect(),
-        unit: "thread",
-    }
+    let items = site.tags.iter().map(|t| (t.name.clone(), format!("{}.html", t.slug), t.threads.len())).collect();
+    list_page(site, "tags", "Tags", format!("{} tags.", site.tags.len()), items, "thread")
 }
 
 pub fn tag_pages(site: &Site, tag: usize) -> Vec<ThreadsPage<'_>> {
@@ -588,13 +596,8 @@ pub fn months_page(site: &Site) -> ListPage<'_> {
     if undated > 0 {
         intro.push_str(&format!(" {undated} thread{} without dates are listed by topic only.", plural(undated)));
     }
-    ListPage {
-        meta: Meta::new(site, "months/index.html", format!("Months · {}", site.config.title), intro.clone()),
-        heading: "Months".into(),
-        intro,
-        items: site.months.iter().map(|m| (m.key.clone(), format!("{}.html", m.key), m.threads.len())).collect(),
-        unit: "thread",
-    }
+    let items = site.months.iter().map(|m| (m.key.clone(), format!("{}.html", m.key), m.threads.len())).collect();
+    list_page(site, "months", "Months", intro, items, "thread")
 }
 
 pub fn month_pages(site: &Site, month: usize) -> Vec<ThreadsPage<'_>> {
