@@ -6,7 +6,9 @@
 //! are tested on small inline dumps.
 
 pub mod discourse_raw;
+pub mod mail;
 pub mod plain;
+pub mod threading;
 
 use serde::{Deserialize, Serialize};
 
