@@ -7,6 +7,7 @@
 
 pub mod discourse_raw;
 pub mod mail;
+pub mod mbox;
 pub mod plain;
 pub mod threading;
 
@@ -23,16 +24,19 @@ pub enum Format {
     Plain,
     /// Discourse's `/raw/TOPIC_ID` export.
     DiscourseRaw,
+    /// A mailbox file (mboxrd, mboxo, pipermail `.txt`): many messages, many threads.
+    Mbox,
 }
 
 impl Format {
     /// Every format, in the order detection tries them.
-    pub const ALL: &'static [Format] = &[Format::DiscourseRaw, Format::Plain];
+    pub const ALL: &'static [Format] = &[Format::DiscourseRaw, Format::Mbox, Format::Plain];
 
     pub fn name(self) -> &'static str {
         match self {
             Format::Plain => "plain",
             Format::DiscourseRaw => "discourse-raw",
+            Format::Mbox => "mbox",
         }
     }
 
@@ -45,10 +49,17 @@ impl Format {
         matches!(self, Format::DiscourseRaw)
     }
 
+    /// Whether posts are mail messages: bodies are plain text with `>` quotes and
+    /// signatures, authors may be email addresses.
+    pub fn is_mail(self) -> bool {
+        matches!(self, Format::Mbox)
+    }
+
     fn score(self, text: &str) -> Score {
         match self {
             Format::Plain => plain::score(text),
             Format::DiscourseRaw => discourse_raw::score(text),
+            Format::Mbox => mbox::score(text),
         }
     }
 
@@ -57,6 +68,17 @@ impl Format {
         match self {
             Format::Plain => Ok(vec![plain::parse(text, options.paragraphs)]),
             Format::DiscourseRaw => discourse_raw::parse(text).map(|t| vec![t]),
+            Format::Mbox => mbox::parse(text.as_bytes(), options),
+        }
+    }
+
+    /// Parses a dump from its own bytes (front matter removed). Mail formats read bytes
+    /// rather than the cleaned text: each message names its charset, so one file can mix
+    /// them. Other formats read the text.
+    pub fn parse_bytes(self, bytes: &[u8], options: &ParseOptions) -> Result<Vec<ParsedThread>, ParseError> {
+        match self {
+            Format::Mbox => mbox::parse(bytes, options),
+            other => other.parse(&crate::text::normalize(bytes).0, options),
         }
     }
 }
