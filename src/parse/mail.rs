@@ -286,7 +286,7 @@ fn raw_body(part: &ParsedMail) -> Vec<u8> {
 }
 
 /// A text part as clean text: decoded by the charset policy above, flowed text unwrapped.
-fn part_text(part: &ParsedMail) -> String {
+pub(crate) fn part_text(part: &ParsedMail) -> String {
     let label = part.ctype.params.get("charset").map(String::as_str);
     let text = clean(&decode_text(&raw_body(part), label));
     match part.ctype.params.get("format") {

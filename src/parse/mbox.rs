@@ -49,6 +49,16 @@ static FROM_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// An RFC 5322 header field's first line: a name of printable ASCII but `:`, then `:`.
 static FIELD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[!-9;-~]+:").unwrap());
 
+/// Whether a line is an mbox `From SENDER DATE` line.
+pub(crate) fn is_from_line(line: &[u8]) -> bool {
+    FROM_LINE.is_match(line)
+}
+
+/// Whether a line opens a header field (`Name: value`).
+pub(crate) fn is_field(line: &[u8]) -> bool {
+    FIELD.is_match(line)
+}
+
 /// How a writer escaped body lines that began like a `From ` line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Escaping {

@@ -5,6 +5,7 @@
 //! reason), and `parse`, the threads it holds. Parsers are pure functions of text, so they
 //! are tested on small inline dumps.
 
+pub mod digest;
 pub mod discourse_raw;
 pub mod mail;
 pub mod mbox;
@@ -26,17 +27,20 @@ pub enum Format {
     DiscourseRaw,
     /// A mailbox file (mboxrd, mboxo, pipermail `.txt`): many messages, many threads.
     Mbox,
+    /// A mailing-list digest (RFC 1153, Mailman plain or MIME).
+    Digest,
 }
 
 impl Format {
     /// Every format, in the order detection tries them.
-    pub const ALL: &'static [Format] = &[Format::DiscourseRaw, Format::Mbox, Format::Plain];
+    pub const ALL: &'static [Format] = &[Format::DiscourseRaw, Format::Mbox, Format::Digest, Format::Plain];
 
     pub fn name(self) -> &'static str {
         match self {
             Format::Plain => "plain",
             Format::DiscourseRaw => "discourse-raw",
             Format::Mbox => "mbox",
+            Format::Digest => "digest",
         }
     }
 
@@ -52,7 +56,7 @@ impl Format {
     /// Whether posts are mail messages: bodies are plain text with `>` quotes and
     /// signatures, authors may be email addresses.
     pub fn is_mail(self) -> bool {
-        matches!(self, Format::Mbox)
+        matches!(self, Format::Mbox | Format::Digest)
     }
 
     fn score(self, text: &str) -> Score {
@@ -60,6 +64,7 @@ impl Format {
             Format::Plain => plain::score(text),
             Format::DiscourseRaw => discourse_raw::score(text),
             Format::Mbox => mbox::score(text),
+            Format::Digest => digest::score(text),
         }
     }
 
@@ -69,6 +74,7 @@ impl Format {
             Format::Plain => Ok(vec![plain::parse(text, options.paragraphs)]),
             Format::DiscourseRaw => discourse_raw::parse(text).map(|t| vec![t]),
             Format::Mbox => mbox::parse(text.as_bytes(), options),
+            Format::Digest => digest::parse(text.as_bytes(), options),
         }
     }
 
@@ -78,6 +84,7 @@ impl Format {
     pub fn parse_bytes(self, bytes: &[u8], options: &ParseOptions) -> Result<Vec<ParsedThread>, ParseError> {
         match self {
             Format::Mbox => mbox::parse(bytes, options),
+            Format::Digest => digest::parse(bytes, options),
             other => other.parse(&crate::text::normalize(bytes).0, options),
         }
     }
