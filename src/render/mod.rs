@@ -1,4 +1,6 @@
-//! From the site model to HTML: post bodies ([`markup`]) and whole pages ([`pages`]).
+//! From the site model to HTML: post bodies ([`markup`], mail bodies in [`mail`]) and
+//! whole pages ([`pages`]).
 
+pub mod mail;
 pub mod markup;
 pub mod pages;

@@ -10,6 +10,7 @@ use jiff::Timestamp;
 
 use crate::model::{Post, PostExtra, Thread};
 use crate::parse::discourse_raw;
+use crate::render::mail;
 use crate::render::markup::{self, ThreadContext};
 use crate::site::{Entry, Site};
 
@@ -128,12 +129,18 @@ fn thread_row(site: &Site, entry: &Entry, with_topic: bool) -> ThreadRow {
         participants: thread.participants().len(),
         first: thread.first_date().map(DateView::new),
         last: thread.last_date().map(DateView::new),
-        excerpt: thread
-            .posts
-            .first()
-            .map(|p| markup::excerpt(&p.body, thread.format.is_markdown(), 200))
-            .unwrap_or_default(),
+        excerpt: thread.posts.first().map(|p| excerpt(thread, p, site.config.show_emails)).unwrap_or_default(),
     }
+}
+
+/// A post's opening words for thread lists; a mail's own words, not what it quotes.
+fn excerpt(thread: &Thread, post: &Post, show_emails: bool) -> String {
+    if thread.format.is_mail() {
+        let text = mail::excerpt_source(&post.body);
+        let text = if show_emails { text } else { mail::mask_emails(&text).into_owned() };
+        return markup::excerpt(&text, false, 200);
+    }
+    markup::excerpt(&post.body, thread.format.is_markdown(), 200)
 }
 
 pub fn index_page(site: &Site) -> IndexPage<'_> {
@@ -199,20 +206,35 @@ fn safe_source(source: Option<&str>) -> Option<&str> {
 }
 
 fn post_view(thread: &Thread, post: &Post, ctx: &ThreadContext, show_emails: bool) -> PostView {
-    let html = if thread.format.is_markdown() {
+    let is_mail = thread.format.is_mail();
+    let html = if is_mail {
+        mail::body_to_html(&post.body, show_emails)
+    } else if thread.format.is_markdown() {
         markup::markdown_to_html(&post.body, ctx)
     } else {
         markup::plain_to_html(&post.body, thread.paragraphs)
     };
+    // A mail's author is an address when the sender gave no name; a subject may hold one.
+    let private = |text: &Option<String>| match text {
+        Some(t) if is_mail && !show_emails => Some(mail::mask_emails(t).into_owned()),
+        other => other.clone(),
+    };
     PostView {
         number: post.number,
-        author: post.author.clone(),
+        author: private(&post.author),
         date: post.date.map(DateView::new),
         likes: post.likes,
         reply_to: post.reply_to.map(|n| (n, thread.post(n).is_some())),
         body_html: markup::sanitize(&html),
         attachments: post.extra.attachments.iter().filter_map(|a| safe_source(Some(a))).map(str::to_owned).collect(),
-        extra: PostExtra { email: post.extra.email.clone().filter(|_| show_emails), ..post.extra.clone() },
+        extra: PostExtra {
+            email: post.extra.email.clone().filter(|_| show_emails),
+            // Every reply repeats the thread's subject; only a changed one is worth showing.
+            subject: private(&post.extra.subject).filter(|subject| {
+                !is_mail || !crate::parse::mail::normalize_subject(subject).0.eq_ignore_ascii_case(&thread.title)
+            }),
+            ..post.extra.clone()
+        },
     }
 }
 
@@ -243,5 +265,69 @@ pub fn thread_page<'a>(site: &'a Site, entry: &'a Entry) -> ThreadPage<'a> {
         tags: &thread.tags,
         participants: thread.participants().len(),
         posts: thread.posts.iter().map(|p| post_view(thread, p, &ctx, config.show_emails)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Paragraphs;
+    use crate::parse::Format;
+
+    fn mail_thread() -> Thread {
+        let post = |number, author: &str, subject: &str, body: &str| Post {
+            number,
+            author: Some(author.to_owned()),
+            body: body.to_owned(),
+            extra: PostExtra {
+                email: Some("alice@example.org".to_owned()),
+                subject: Some(subject.to_owned()),
+                ..PostExtra::default()
+            },
+            ..Post::default()
+        };
+        Thread {
+            path: "lists/x.mbox".into(),
+            format: Format::Mbox,
+            title: "Reading files".into(),
+            topic: "lists".into(),
+            tags: Vec::new(),
+            source: None,
+            paragraphs: Paragraphs::default(),
+            posts: vec![
+                post(1, "alice@example.org", "[rust] Reading files", "Hi,\nmail me at alice@example.org\n\n-- \nAlice"),
+                post(2, "Bob", "Re: Reading files (was: Writing files)", "Alice wrote:\n> Hi\n\nHello"),
+            ],
+        }
+    }
+
+    fn views(thread: &Thread, show_emails: bool) -> Vec<PostView> {
+        let ctx = ThreadContext { topic_id: None, has_post: &|_| true, source: None };
+        thread.posts.iter().map(|p| post_view(thread, p, &ctx, show_emails)).collect()
+    }
+
+    #[test]
+    fn mail_posts_hide_addresses_by_default() {
+        let thread = mail_thread();
+        let hidden = views(&thread, false);
+        assert_eq!(hidden[0].author.as_deref(), Some("alice@…"));
+        assert_eq!(hidden[0].extra.email, None);
+        assert!(!hidden[0].body_html.contains("example.org"), "{}", hidden[0].body_html);
+        assert!(hidden[0].body_html.contains("<div class=\"signature\">"), "{}", hidden[0].body_html);
+        assert!(hidden[1].body_html.contains("<details class=\"mail-quote\" open=\"\"><summary>Alice wrote: (1 line)"));
+        assert_eq!(excerpt(&thread, &thread.posts[0], false), "Hi, mail me at alice@…");
+        assert_eq!(excerpt(&thread, &thread.posts[1], false), "Hello");
+
+        let shown = views(&thread, true);
+        assert_eq!(shown[0].author.as_deref(), Some("alice@example.org"));
+        assert_eq!(shown[0].extra.email.as_deref(), Some("alice@example.org"));
+        assert!(shown[0].body_html.contains("alice@example.org"));
+    }
+
+    #[test]
+    fn mail_subjects_show_only_when_they_change() {
+        let v = views(&mail_thread(), false);
+        assert_eq!(v[0].extra.subject, None);
+        assert_eq!(v[1].extra.subject.as_deref(), Some("Re: Reading files (was: Writing files)"));
     }
 }
