@@ -153,20 +153,19 @@ fn plain_digest(text: &str, offset: usize, zone: &jiff::tz::TimeZone) -> Result<
     chunks.push(current);
 
     let mut messages: Vec<(usize, Vec<&str>)> = Vec::new();
-    let mut trailer = false;
     for (first_line, chunk) in chunks {
         let lead = chunk.iter().take_while(|l| l.trim().is_empty()).count();
-        let opens_message = chunk.get(lead).is_some_and(|l| mbox::is_field(l.as_bytes()));
-        if opens_message && !trailer && !is_footer_message(&chunk[lead..]) {
-            messages.push((first_line + lead, chunk[lead..].to_vec()));
-        } else if chunk.iter().all(|l| l.trim().is_empty()) {
-            // Blank between two separators: nothing to keep.
-        } else if is_trailer(&chunk) || messages.is_empty() {
-            trailer = true;
+        let body = &chunk[lead..];
+        let opens_message = body.first().is_some_and(|l| mbox::is_field(l.as_bytes()));
+        if body.is_empty() || is_trailer(body) || (opens_message && is_footer_message(body)) {
+            // Nothing, or the list footer and the end of the digest: not posts.
+        } else if opens_message {
+            messages.push((first_line + lead, body.to_vec()));
         } else if let Some((_, last)) = messages.last_mut() {
             last.push(SEPARATOR_30);
             last.extend(chunk);
         }
+        // Text without a header before the first message belongs to the preamble.
     }
 
     let mails: Vec<Mail> = messages

@@ -13,7 +13,8 @@
 //! - an original message below the reply: a folded quote too;
 //! - the rest: paragraphs between blank lines, hard line breaks kept (the stylesheet
 //!   keeps them with `white-space: pre-wrap`), escaped, bare URLs linked, emoji shortcodes
-//!   replaced, as for plain dumps.
+//!   replaced, as for plain dumps; a paragraph laid out with spaces (a table, code) is a
+//!   `<pre>`, so its columns line up.
 //!
 //! Addresses are personal data: unless the archive publishes them, every address in the
 //! text, `Name <addr>` forms, `mailto:` links and pipermail's `alice at example.org`
@@ -290,18 +291,29 @@ fn push_quote(out: &mut String, lines: &[&str], show_emails: bool) {
     }
 }
 
-/// Paragraphs between blank lines, each keeping its line breaks.
+/// Paragraphs between blank lines, each keeping its line breaks; tables, code and
+/// schedules laid out with spaces keep their columns in a `<pre>`.
 fn push_paragraphs(out: &mut String, lines: &[&str], show_emails: bool) {
     for paragraph in lines.split(|l| is_blank(l)).filter(|p| !p.is_empty()) {
-        out.push_str("<p>");
+        let (open, close) = if looks_preformatted(paragraph) { ("<pre>", "</pre>\n") } else { ("<p>", "</p>\n") };
+        out.push_str(open);
         for (i, line) in paragraph.iter().enumerate() {
             if i > 0 {
                 out.push('\n');
             }
             out.push_str(&text_html(line.trim_end(), show_emails));
         }
-        out.push_str("</p>\n");
+        out.push_str(close);
     }
+}
+
+/// Whether most lines of a paragraph are laid out with white space: indented, tabbed, or
+/// with wide gaps inside. Prose lines start at the margin (flowed text has been unwrapped
+/// and unstuffed), so this rarely catches them.
+fn looks_preformatted(paragraph: &[&str]) -> bool {
+    let laid_out =
+        paragraph.iter().filter(|l| l.starts_with([' ', '\t']) || l.contains('\t') || l.trim().contains("   ")).count();
+    laid_out * 2 > paragraph.len()
 }
 
 /// One line of text as HTML: addresses masked unless published, then escaped, linked and
@@ -442,6 +454,17 @@ _______________________________________________\nRustaceans mailing list\nrustac
         assert!(html.contains('❤'), "{html}");
         assert!(html.contains("\n    indented <a href=\"https://example.org/x?a=1&amp;b=2\""), "{html}");
         assert!(html.starts_with("<div class=\"mail\">"), "{html}");
+    }
+
+    #[test]
+    fn laid_out_text_keeps_its_columns() {
+        let html = html(
+            "Counts:\n\n hive  mites\n A       1\n B       0\n\n    cargo build --release\n\nProse again,\n  with one indented line\nand more.",
+        );
+        assert!(html.contains("<pre> hive  mites\n A       1\n B       0</pre>"), "{html}");
+        assert!(html.contains("<pre>    cargo build --release</pre>"), "{html}");
+        assert!(html.contains("<p>Prose again,\n  with one indented line\nand more.</p>"), "{html}");
+        assert!(html.contains("<p>Counts:</p>"), "{html}");
     }
 
     #[test]
