@@ -117,15 +117,20 @@ pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Vec<ParsedThread>, 
     if mbox::starts_with_header(&bare) {
         // The digest as a message: its header says how to decode the rest.
         if let Ok(message) = mailparse::parse_mail(rest) {
-            if message.ctype.mimetype.to_ascii_lowercase().starts_with("multipart/") {
-                return mime_digest(&message, rest, start, &zone);
-            }
             let header_lines = bare.iter().position(|l| l.trim_ascii().is_empty()).unwrap_or(bare.len()) + 1;
-            let text = mail::part_text(&message);
-            return plain_digest(&text, start + header_lines, &zone);
+            if message.ctype.mimetype.to_ascii_lowercase().starts_with("multipart/") {
+                // A MIME digest; or a plain digest sent with an attachment or footer part.
+                return match mime_digest(&message, rest, start, &zone) {
+                    Some(threads) => Ok(threads),
+                    None => plain_digest(&mail::message_text(&message), start + header_lines, &zone),
+                };
+            }
+            return plain_digest(&mail::part_text(&message), start + header_lines, &zone);
         }
     }
-    plain_digest(&mail::decode_text(rest, None), start, &zone)
+    // Only line ends are made uniform: a chunk in a 7-bit charset like ISO-2022-JP needs
+    // its escape characters until the chunk is decoded.
+    plain_digest(&mail::decode_text(rest, None).replace("\r\n", "\n"), start, &zone)
 }
 
 /// An RFC 1153 or Mailman plain digest; `offset` is the number of lines before `text`.
@@ -222,12 +227,13 @@ fn strip_trailer(chunk: &mut Vec<&str>) {
 }
 
 /// A MIME digest: every `message/rfc822` part below a `multipart/digest` is a post.
+/// `None` when there is no such part.
 fn mime_digest(
     message: &ParsedMail,
     raw: &[u8],
     offset: usize,
     zone: &jiff::tz::TimeZone,
-) -> Result<Vec<ParsedThread>, ParseError> {
+) -> Option<Vec<ParsedThread>> {
     fn collect<'a>(part: &'a ParsedMail<'a>, in_digest: bool, depth: usize, out: &mut Vec<&'a ParsedMail<'a>>) {
         if depth > 8 {
             return;
@@ -257,14 +263,7 @@ fn mime_digest(
             mail::read(&body, line, None, zone)
         })
         .collect();
-    if mails.is_empty() {
-        return Err(ParseError {
-            line: offset + 1,
-            message: "a MIME digest without message/rfc822 parts".into(),
-            hint: None,
-        });
-    }
-    Ok(mail::into_threads(mails))
+    (!mails.is_empty()).then(|| mail::into_threads(mails))
 }
 
 /// Where a slice borrowed from `outer` starts in it.
@@ -439,6 +438,38 @@ _______________________________________________\nX mailing list\n--outer--\n\nEn
         )
         .unwrap_err();
         assert_eq!(err.line, 3);
+    }
+
+    #[test]
+    fn never_panics_on_garbage() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let pieces: &[&str] = &[
+            SEPARATOR_70,
+            SEPARATOR_30,
+            ESCAPED_30,
+            "\n",
+            "Message: 1\n",
+            "From: a@example.org\n",
+            "Subject: Digest Footer\n",
+            "Content-Type: multipart/digest; boundary=y\n",
+            "--y\n",
+            "End of X Digest\n",
+            "****\n",
+            "___________________________\n",
+            "Subject: Re: x\n",
+            "text\n",
+        ];
+        for _ in 0..300 {
+            let mut input = String::new();
+            for _ in 0..30 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                input.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            let _ = parse(input.as_bytes(), &ParseOptions::default());
+            let _ = score(&input);
+        }
     }
 
     #[test]

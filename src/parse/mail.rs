@@ -221,6 +221,11 @@ fn author(mail: &ParsedMail, postmark: Option<&Postmark>) -> (Option<String>, Op
     (name, email)
 }
 
+/// The text of a whole message, by the rules in the module documentation.
+pub(crate) fn message_text(message: &ParsedMail) -> String {
+    body_text(message, 0).unwrap_or_default()
+}
+
 /// The text of a message or MIME part, or `None` when it has none (an image, say).
 fn body_text(part: &ParsedMail, depth: usize) -> Option<String> {
     // mailparse bounds nesting too; this keeps a hostile message from recursing far here.
@@ -464,7 +469,9 @@ pub fn parse_asctime(text: &str, zone: &TimeZone) -> Option<Timestamp> {
 
 fn civil(year: i16, month: &str, day: &str, hour: &str, minute: &str, second: Option<&str>) -> Option<DateTime> {
     const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-    let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(&month[..3.min(month.len())]))? as i8 + 1;
+    // `get`, not slicing: a case-insensitive `[a-z]` also matches the Kelvin sign.
+    let month =
+        MONTHS.iter().position(|m| Some(*m) == month.get(..3).map(str::to_ascii_lowercase).as_deref())? as i8 + 1;
     let second: i8 = second.map_or(Some(0), |s| s.parse().ok())?;
     // A leap second (`:60`) is read as the last second of the minute.
     DateTime::new(year, month, day.parse().ok()?, hour.parse().ok()?, minute.parse().ok()?, second.min(59), 0).ok()

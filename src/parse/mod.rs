@@ -181,6 +181,20 @@ mod tests {
     }
 
     #[test]
+    fn detects_mail() {
+        let mbox = "From alice@example.org Thu Jan  2 15:04:05 2020\nFrom: alice@example.org\nSubject: Hi\n\nHello\n";
+        assert_eq!(detect(mbox).format, Format::Mbox);
+        let digest = "Today's Topics:\n\n   1. Hi\n\n----------------------------------------------------------------------\n\n\
+Date: Thu, 02 Jan 2020 15:04:05 +0000\nFrom: alice@example.org\nSubject: Hi\n\nHello\n\n------------------------------\n\n\
+End of Example Digest, Vol 1, Issue 1\n*************************************\n";
+        assert_eq!(detect(digest).format, Format::Digest);
+        // A digest saved from a mail client, `From ` line and all, is still a digest.
+        assert_eq!(detect(&format!("From list@example.org Fri Jan  3 00:00:02 2020\n{digest}")).format, Format::Digest);
+        assert!(Format::Mbox.is_mail() && Format::Digest.is_mail() && !Format::Plain.is_mail());
+        assert!(!Format::Mbox.is_markdown() && !Format::Digest.is_markdown());
+    }
+
+    #[test]
     fn names_round_trip() {
         for &f in Format::ALL {
             assert_eq!(Format::from_name(f.name()), Some(f));

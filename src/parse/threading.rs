@@ -221,7 +221,7 @@ fn roots_and_parents(containers: &[Container]) -> (Vec<usize>, Vec<Option<usize>
         }
         // Fill in from the top down: each container's parent is already known.
         for &c in path.iter().rev() {
-            let p = containers[c].parent.expect("only containers with a parent are on the path");
+            let Some(p) = containers[c].parent else { continue };
             root[c] = root[p];
             real[c] = if containers[p].message.is_some() { Some(p) } else { real[p] };
             done[c] = true;

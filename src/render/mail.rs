@@ -80,10 +80,20 @@ fn is_signature_start(line: &str) -> bool {
     line == "-- " || line.trim_end() == "--"
 }
 
-/// A line of underscores: a list footer follows, or (with `From:` next) an Outlook reply.
+/// A line of underscores: a list footer may follow, or (with `From:` next) an Outlook reply.
 fn is_rule(line: &str) -> bool {
     let t = line.trim();
     t.len() >= 20 && t.chars().all(|c| c == '_')
+}
+
+/// Whether line `i` starts a mailing list's footer: a rule with list words below it. A
+/// rule an author drew in the text is left alone.
+fn is_list_footer(lines: &[&str], i: usize) -> bool {
+    is_rule(lines[i])
+        && lines[i + 1..].iter().take(4).any(|l| {
+            let l = l.to_lowercase();
+            ["mailing list", "listinfo", "unsubscribe", "mailman"].iter().any(|w| l.contains(w))
+        })
 }
 
 fn is_scrubbed_part(line: &str) -> bool {
@@ -129,7 +139,7 @@ fn blocks(body: &str, originals: bool) -> Vec<Block<'_>> {
             i = end;
             continue;
         }
-        if is_signature_start(line) || is_rule(line) || is_scrubbed_part(line) {
+        if is_signature_start(line) || is_list_footer(&lines, i) || is_scrubbed_part(line) {
             flush(&mut text, &mut out);
             // The separator itself is not shown; a rule or a `next part` line is.
             let start = if is_signature_start(line) { i + 1 } else { i };
@@ -139,7 +149,7 @@ fn blocks(body: &str, originals: bool) -> Vec<Block<'_>> {
             while end < lines.len() && !ends(lines[end]) {
                 end += 1;
                 // A signature ends where a list footer starts; the footer is a block too.
-                if end < lines.len() && end > start && (is_rule(lines[end]) || is_signature_start(lines[end])) {
+                if end < lines.len() && end > start && (is_list_footer(&lines, end) || is_signature_start(lines[end])) {
                     break;
                 }
             }
@@ -418,6 +428,13 @@ _______________________________________________\nRustaceans mailing list\nrustac
     }
 
     #[test]
+    fn a_rule_in_the_text_is_not_a_footer() {
+        let html = html("Part one\n\n______________________________\n\nPart two");
+        assert!(!html.contains("signature"), "{html}");
+        assert!(html.contains("<p>Part two</p>"), "{html}");
+    }
+
+    #[test]
     fn top_posted_original_message_folds() {
         let top = html(
             "Sounds good.\n\n-----Original Message-----\nFrom: Alice\nSent: Monday\n\nShall we meet?\n> even older",
@@ -478,6 +495,51 @@ _______________________________________________\nRustaceans mailing list\nrustac
     fn excerpts_leave_out_quotes_and_signatures() {
         let body = "Alice wrote:\n> old text\n\nNew text here.\n\n-- \nsig";
         assert_eq!(excerpt_source(body), "New text here.");
+    }
+
+    #[test]
+    fn never_panics_and_balances_tags() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let pieces = [
+            "> ",
+            ">> ",
+            "> > ",
+            ">",
+            "-- ",
+            "--",
+            "text",
+            "Bob wrote:",
+            "On Mon,",
+            "-----Original Message-----",
+            "____________________________",
+            "-------------- next part --------------",
+            "  indented",
+            "\u{212a}",
+            "a@b.example",
+            "<x at y.example>",
+            "",
+        ];
+        for _ in 0..500 {
+            let mut body = String::new();
+            for _ in 0..25 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                body.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+                if seed.is_multiple_of(3) {
+                    body.push('\n');
+                }
+            }
+            let raw = body_to_html(&body, false);
+            for tag in ["blockquote", "details", "div", "p", "pre"] {
+                assert_eq!(
+                    raw.matches(&format!("<{tag}>")).count() + raw.matches(&format!("<{tag} ")).count(),
+                    raw.matches(&format!("</{tag}>")).count(),
+                    "{tag} in {body:?}: {raw}"
+                );
+            }
+            let _ = excerpt_source(&body);
+        }
     }
 
     #[test]
