@@ -45,6 +45,10 @@ pub struct Mail {
     pub body: String,
 }
 
+/// A header field's first line: a name of printable ASCII but `:`, then `:` (RFC 5322
+/// allows white space before the colon in old mail).
+static FIELD: LazyLock<regex::bytes::Regex> = LazyLock::new(|| regex::bytes::Regex::new(r"^[!-9;-~]+[ \t]*:").unwrap());
+
 /// What an mbox `From ` line says: who sent the message and when it was delivered.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Postmark {
@@ -55,6 +59,16 @@ pub struct Postmark {
 /// Reads one RFC 5322 message. Never fails: what cannot be read is left out, and a message
 /// whose header cannot be parsed at all becomes a post of its whole text.
 pub fn read(bytes: &[u8], line: usize, postmark: Option<&Postmark>, zone: &TimeZone) -> Mail {
+    // Text that does not open with a header field is all body (mail whose header was
+    // lost): the parser would otherwise take its first lines for a broken header.
+    let headerless;
+    let first = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let bytes = if first.trim_ascii().is_empty() || FIELD.is_match(first) {
+        bytes
+    } else {
+        headerless = [b"\n", bytes].concat();
+        &headerless[..]
+    };
     let repaired;
     let parsed = match mailparse::parse_mail(bytes) {
         Ok(parsed) => parsed,
@@ -120,8 +134,6 @@ fn skip_blank_lines(text: &str) -> &str {
 /// A header whose lines do not all parse (a stray line with no colon, a `From ` line left
 /// in) with those lines dropped, so the fields around them are still read.
 fn repair_header(bytes: &[u8]) -> Vec<u8> {
-    static FIELD: LazyLock<regex::bytes::Regex> =
-        LazyLock::new(|| regex::bytes::Regex::new(r"^[!-9;-~]+[ \t]*:").unwrap());
     let mut out = Vec::with_capacity(bytes.len());
     let mut lines = bytes.split_inclusive(|&b| b == b'\n');
     let mut kept_field = false;
@@ -564,7 +576,9 @@ pub fn into_threads(mails: Vec<Mail>) -> Vec<ParsedThread> {
             if order.iter().all(|m| envelopes[m.message].date.is_some()) {
                 order.sort_by_key(|m| (envelopes[m.message].date, m.message));
             }
-            let number_of = |message: usize| order.iter().position(|m| m.message == message).map(|i| i as u32 + 1);
+            let numbers: std::collections::HashMap<usize, u32> =
+                order.iter().enumerate().map(|(i, m)| (m.message, i as u32 + 1)).collect();
+            let number_of = |message: usize| numbers.get(&message).copied();
             let posts = order
                 .iter()
                 .enumerate()
@@ -760,6 +774,8 @@ mod tests {
         assert_eq!(m.body, "body");
         let m = read_str("\u{1}\u{2}");
         assert_eq!(m.subject, None);
+        let m = read_str("Hello there, no header here.\n\nSecond paragraph.\n");
+        assert_eq!(m.body, "Hello there, no header here.\n\nSecond paragraph.");
     }
 
     #[test]

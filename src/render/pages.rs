@@ -136,7 +136,9 @@ fn thread_row(site: &Site, entry: &Entry, with_topic: bool) -> ThreadRow {
 /// A post's opening words for thread lists; a mail's own words, not what it quotes.
 fn excerpt(thread: &Thread, post: &Post, show_emails: bool) -> String {
     if thread.format.is_mail() {
-        let text = mail::excerpt_source(&post.body);
+        let own = mail::excerpt_source(&post.body);
+        // A message that is all quote (a forward, say) is shown by what it quotes.
+        let text = if own.trim().is_empty() { post.body.clone() } else { own };
         let text = if show_emails { text } else { mail::mask_emails(&text).into_owned() };
         return markup::excerpt(&text, false, 200);
     }
