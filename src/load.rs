@@ -74,7 +74,7 @@ pub fn load(dump: &Dump) -> Loaded {
             return Loaded { threads: Vec::new(), detection: Some(detection), diagnostics };
         }
     };
-    let raw = raw_body(dump.bytes, &text, split.body).filter(|_| detection.format.is_mail());
+    let raw = detection.format.is_mail().then(|| raw_body(dump.bytes, &text, split.body)).flatten();
     let parsed = match raw
         .map_or_else(|| detection.format.parse(split.body, &options), |raw| detection.format.parse_bytes(raw, &options))
     {
