@@ -31,12 +31,6 @@ pub struct Dump<'a> {
 pub fn load(dump: &Dump) -> Loaded {
     let mut diagnostics = Vec::new();
     let (text, bad_utf8) = text::normalize(dump.bytes);
-    if let Some(offset) = bad_utf8 {
-        diagnostics.push(
-            Diagnostic::warning(dump.path, None, format!("invalid UTF-8 at byte {offset}; replaced with U+FFFD"))
-                .with_hint("save the dump as UTF-8"),
-        );
-    }
     let at_line = |e: ParseError, offset: usize| Diagnostic {
         line: Some(e.line + offset),
         hint: e.hint,
@@ -59,6 +53,14 @@ pub fn load(dump: &Dump) -> Loaded {
         },
         None => parse::detect(split.body),
     };
+    // Mail is read from its bytes, each message in the charset it names: bytes that are not
+    // UTF-8 are expected there.
+    if let Some(offset) = bad_utf8.filter(|_| !detection.format.is_mail()) {
+        diagnostics.push(
+            Diagnostic::warning(dump.path, None, format!("invalid UTF-8 at byte {offset}; replaced with U+FFFD"))
+                .with_hint("save the dump as UTF-8"),
+        );
+    }
     if detection.fallback {
         diagnostics.push(
             Diagnostic::warning(dump.path, None, "format not recognised; read as plain copy-paste")
@@ -72,7 +74,10 @@ pub fn load(dump: &Dump) -> Loaded {
             return Loaded { threads: Vec::new(), detection: Some(detection), diagnostics };
         }
     };
-    let parsed = match detection.format.parse(split.body, &options) {
+    let raw = detection.format.is_mail().then(|| raw_body(dump.bytes, &text, split.body)).flatten();
+    let parsed = match raw
+        .map_or_else(|| detection.format.parse(split.body, &options), |raw| detection.format.parse_bytes(raw, &options))
+    {
         Ok(parsed) => parsed,
         Err(e) => {
             diagnostics.push(at_line(e, split.body_offset));
@@ -113,6 +118,19 @@ pub fn load(dump: &Dump) -> Loaded {
         }
     }
     Loaded { threads, detection: Some(detection), diagnostics }
+}
+
+/// The dump's bytes from where its body starts (after the BOM and front matter), for the
+/// formats that decode bytes themselves. `None` when the bytes do not line up with the
+/// text (a lone CR in the front matter made a line of its own).
+fn raw_body<'b>(bytes: &'b [u8], text: &str, body: &str) -> Option<&'b [u8]> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let head = &text[..text.len().checked_sub(body.len())?];
+    let mut at = 0;
+    for _ in 0..head.matches('\n').count() {
+        at += bytes[at..].iter().position(|&b| b == b'\n')? + 1;
+    }
+    (text::normalize(&bytes[..at]).0 == head).then_some(&bytes[at..])
 }
 
 /// The parser settings front matter gives, checked.
@@ -199,6 +217,32 @@ mod tests {
         assert!(l.diagnostics[0].message.contains("captured"));
         let l = load(&dump(b"+++\ntimezone = \"Europe/Berlin\"\ncaptured = 2024-05-01T10:00:00Z\n+++\nT\n\na\n"));
         assert!(l.diagnostics.is_empty(), "{:?}", l.diagnostics);
+    }
+
+    #[test]
+    fn mail_is_decoded_from_its_own_bytes() {
+        let mut bytes = b"+++\ntitle = \"Lists\"\n+++\nFrom a@example.org Thu Jan  2 15:04:05 2020\r\n\
+Subject: Caf\xe9\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\n"
+            .to_vec();
+        bytes.extend_from_slice(b"Gr\xfc\xdfe\r\n");
+        let l = load(&dump(&bytes));
+        assert!(l.diagnostics.is_empty(), "{:?}", l.diagnostics);
+        let t = &l.threads[0];
+        assert_eq!((t.format, t.title.as_str()), (Format::Mbox, "Lists"));
+        assert_eq!(t.posts[0].body, "Grüße");
+        assert_eq!(t.posts[0].extra.subject.as_deref(), Some("Café"));
+        assert_eq!(t.posts[0].line, 4);
+    }
+
+    #[test]
+    fn raw_body_lines_up_with_the_text() {
+        let bytes = b"\xef\xbb\xbf+++\r\nx\r\n+++\r\nbody\xff\n";
+        let (text, _) = text::normalize(bytes);
+        let body = &text[text.find("body").unwrap()..];
+        assert_eq!(raw_body(bytes, &text, body), Some(&b"body\xff\n"[..]));
+        let lone_cr = b"+++\rx\n+++\nbody";
+        let (text, _) = text::normalize(lone_cr);
+        assert_eq!(raw_body(lone_cr, &text, &text[text.find("body").unwrap()..]), None);
     }
 
     #[test]

@@ -72,6 +72,9 @@ pub struct Entry {
 
 impl Site {
     pub fn new(config: Config, mut threads: Vec<Thread>) -> Site {
+        if !config.show_emails {
+            threads.iter_mut().for_each(hide_emails);
+        }
         // A stable order first, so that nothing below depends on the order files were read.
         threads.sort_by(|a, b| (&a.path, &a.title).cmp(&(&b.path, &b.title)));
         let mut place_in_file: BTreeMap<&str, usize> = BTreeMap::new();
@@ -180,6 +183,27 @@ impl Site {
 
     pub fn post_count(&self) -> usize {
         self.topics.iter().map(|t| t.post_count).sum()
+    }
+}
+
+/// Leaves mail addresses out of everything a mail thread publishes (pages, records, feeds,
+/// search): authors who gave no name, subjects, bodies, titles.
+fn hide_emails(thread: &mut Thread) {
+    use crate::render::mail::mask_emails;
+    if !thread.format.is_mail() {
+        return;
+    }
+    let mask = |text: &mut String| {
+        if let std::borrow::Cow::Owned(masked) = mask_emails(text) {
+            *text = masked;
+        }
+    };
+    mask(&mut thread.title);
+    for post in &mut thread.posts {
+        post.extra.email = None;
+        post.author.as_mut().map(mask);
+        post.extra.subject.as_mut().map(mask);
+        mask(&mut post.body);
     }
 }
 

@@ -5,8 +5,12 @@
 //! reason), and `parse`, the threads it holds. Parsers are pure functions of text, so they
 //! are tested on small inline dumps.
 
+pub mod digest;
 pub mod discourse_raw;
+pub mod mail;
+pub mod mbox;
 pub mod plain;
+pub mod threading;
 
 use serde::{Deserialize, Serialize};
 
@@ -21,16 +25,22 @@ pub enum Format {
     Plain,
     /// Discourse's `/raw/TOPIC_ID` export.
     DiscourseRaw,
+    /// A mailbox file (mboxrd, mboxo, pipermail `.txt`): many messages, many threads.
+    Mbox,
+    /// A mailing-list digest (RFC 1153, Mailman plain or MIME).
+    Digest,
 }
 
 impl Format {
     /// Every format, in the order detection tries them.
-    pub const ALL: &'static [Format] = &[Format::DiscourseRaw, Format::Plain];
+    pub const ALL: &'static [Format] = &[Format::DiscourseRaw, Format::Mbox, Format::Digest, Format::Plain];
 
     pub fn name(self) -> &'static str {
         match self {
             Format::Plain => "plain",
             Format::DiscourseRaw => "discourse-raw",
+            Format::Mbox => "mbox",
+            Format::Digest => "digest",
         }
     }
 
@@ -43,10 +53,18 @@ impl Format {
         matches!(self, Format::DiscourseRaw)
     }
 
+    /// Whether posts are mail messages: bodies are plain text with `>` quotes and
+    /// signatures, authors may be email addresses.
+    pub fn is_mail(self) -> bool {
+        matches!(self, Format::Mbox | Format::Digest)
+    }
+
     fn score(self, text: &str) -> Score {
         match self {
             Format::Plain => plain::score(text),
             Format::DiscourseRaw => discourse_raw::score(text),
+            Format::Mbox => mbox::score(text),
+            Format::Digest => digest::score(text),
         }
     }
 
@@ -55,6 +73,19 @@ impl Format {
         match self {
             Format::Plain => Ok(vec![plain::parse(text, options.paragraphs)]),
             Format::DiscourseRaw => discourse_raw::parse(text).map(|t| vec![t]),
+            Format::Mbox => mbox::parse(text.as_bytes(), options),
+            Format::Digest => digest::parse(text.as_bytes(), options),
+        }
+    }
+
+    /// Parses a dump from its own bytes (front matter removed). Mail formats read bytes
+    /// rather than the cleaned text: each message names its charset, so one file can mix
+    /// them. Other formats read the text.
+    pub fn parse_bytes(self, bytes: &[u8], options: &ParseOptions) -> Result<Vec<ParsedThread>, ParseError> {
+        match self {
+            Format::Mbox => mbox::parse(bytes, options),
+            Format::Digest => digest::parse(bytes, options),
+            other => other.parse(&crate::text::normalize(bytes).0, options),
         }
     }
 }
@@ -147,6 +178,20 @@ mod tests {
         let d = detect("A title\n\nFirst post.\n\nSecond post.\n");
         assert_eq!(d.format, Format::Plain);
         assert!(!d.fallback, "{d:?}");
+    }
+
+    #[test]
+    fn detects_mail() {
+        let mbox = "From alice@example.org Thu Jan  2 15:04:05 2020\nFrom: alice@example.org\nSubject: Hi\n\nHello\n";
+        assert_eq!(detect(mbox).format, Format::Mbox);
+        let digest = "Today's Topics:\n\n   1. Hi\n\n----------------------------------------------------------------------\n\n\
+Date: Thu, 02 Jan 2020 15:04:05 +0000\nFrom: alice@example.org\nSubject: Hi\n\nHello\n\n------------------------------\n\n\
+End of Example Digest, Vol 1, Issue 1\n*************************************\n";
+        assert_eq!(detect(digest).format, Format::Digest);
+        // A digest saved from a mail client, `From ` line and all, is still a digest.
+        assert_eq!(detect(&format!("From list@example.org Fri Jan  3 00:00:02 2020\n{digest}")).format, Format::Digest);
+        assert!(Format::Mbox.is_mail() && Format::Digest.is_mail() && !Format::Plain.is_mail());
+        assert!(!Format::Mbox.is_markdown() && !Format::Digest.is_markdown());
     }
 
     #[test]

@@ -92,7 +92,7 @@ fn link_finder() -> LinkFinder {
 
 /// Appends text as HTML: escaped, emoji shortcodes replaced and, unless `in_link`, bare
 /// URLs turned into links.
-fn push_text(out: &mut String, text: &str, in_link: bool) {
+pub(crate) fn push_text(out: &mut String, text: &str, in_link: bool) {
     if in_link {
         out.push_str(&escape(&emojify(text)));
         return;
@@ -417,6 +417,8 @@ static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     .into();
     let classes: HashMap<&str, HashSet<&str>> = [
         ("blockquote", ["quote"].into()),
+        ("details", ["mail-quote"].into()),
+        ("div", ["mail", "signature"].into()),
         ("p", ["quote-title"].into()),
         ("a", ["image"].into()),
         ("span", ["image"].into()),

@@ -13,6 +13,7 @@ use jiff::Timestamp;
 
 use crate::model::{Post, PostExtra, Thread};
 use crate::parse::discourse_raw;
+use crate::render::mail;
 use crate::render::markup::{self, ThreadContext};
 use crate::site::{Entry, Site, paged_path};
 
@@ -207,7 +208,19 @@ fn thread_row(site: &Site, entry: &Entry, with_topic: bool) -> ThreadRow {
 }
 
 fn thread_excerpt(thread: &Thread, max: usize) -> String {
-    thread.posts.first().map(|p| markup::excerpt(&p.body, thread.format.is_markdown(), max)).unwrap_or_default()
+    thread.posts.first().map(|p| post_excerpt(thread, p, max)).unwrap_or_default()
+}
+
+/// A post's opening words, as plain text, for lists and feeds; a mail's own words, not
+/// what it quotes.
+pub fn post_excerpt(thread: &Thread, post: &Post, max: usize) -> String {
+    if thread.format.is_mail() {
+        let own = mail::excerpt_source(&post.body);
+        // A message that is all quote (a forward, say) is shown by what it quotes.
+        let text = if own.trim().is_empty() { post.body.clone() } else { own };
+        return markup::excerpt(&text, false, max);
+    }
+    markup::excerpt(&post.body, thread.format.is_markdown(), max)
 }
 
 pub fn index_page(site: &Site) -> IndexPage<'_> {
@@ -298,9 +311,11 @@ pub fn cap_body(body: &str, max: usize) -> (&str, Option<String>) {
 }
 
 /// A post's body as sanitised HTML, cut where it is too long.
-pub fn post_html(thread: &Thread, post: &Post, ctx: &ThreadContext) -> (String, Option<String>) {
+pub fn post_html(thread: &Thread, post: &Post, ctx: &ThreadContext, show_emails: bool) -> (String, Option<String>) {
     let (body, cut) = cap_body(&post.body, MAX_POST_BYTES);
-    let html = if thread.format.is_markdown() {
+    let html = if thread.format.is_mail() {
+        mail::body_to_html(body, show_emails)
+    } else if thread.format.is_markdown() {
         markup::markdown_to_html(body, ctx)
     } else {
         markup::plain_to_html(body, thread.paragraphs)
@@ -377,7 +392,7 @@ impl<'a> ThreadRenderer<'a> {
             .iter()
             .filter(|p| site.post_page(p.number) == page)
             .map(|post| {
-                let (body_html, cut) = post_html(thread, post, &ctx);
+                let (body_html, cut) = post_html(thread, post, &ctx, config.show_emails);
                 PostView {
                     number: post.number,
                     author: post.author.clone(),
@@ -405,6 +420,12 @@ impl<'a> ThreadRenderer<'a> {
                         .collect(),
                     extra: PostExtra {
                         email: post.extra.email.clone().filter(|_| config.show_emails),
+                        // Every reply repeats a mail thread's subject; only a changed one is
+                        // worth showing.
+                        subject: post.extra.subject.clone().filter(|subject| {
+                            !thread.format.is_mail()
+                                || !crate::parse::mail::normalize_subject(subject).0.eq_ignore_ascii_case(&thread.title)
+                        }),
                         ..post.extra.clone()
                     },
                 }
@@ -459,7 +480,7 @@ fn post_row(site: &Site, thread: usize, post: usize, root: &str) -> PostRow {
         number: p.number,
         author: p.author.clone(),
         date: p.date.map(DateView::new),
-        excerpt: markup::excerpt(&p.body, entry.thread.format.is_markdown(), 160),
+        excerpt: post_excerpt(&entry.thread, p, 160),
     }
 }
 
@@ -653,5 +674,74 @@ mod tests {
         assert_eq!(p.pages.len(), 3);
         let first = Pagination::new(1, &[1], |n| format!("p{n}"));
         assert!(first.prev.is_none() && first.next.is_none());
+    }
+
+    use crate::config::Config;
+    use crate::model::Paragraphs;
+    use crate::parse::Format;
+
+    fn mail_thread() -> Thread {
+        let post = |number, author: &str, subject: &str, body: &str| Post {
+            number,
+            author: Some(author.to_owned()),
+            body: body.to_owned(),
+            extra: PostExtra {
+                email: Some("alice@example.org".to_owned()),
+                subject: Some(subject.to_owned()),
+                ..PostExtra::default()
+            },
+            ..Post::default()
+        };
+        Thread {
+            path: "lists/x.mbox".into(),
+            format: Format::Mbox,
+            title: "Reading files".into(),
+            topic: "lists".into(),
+            tags: Vec::new(),
+            source: None,
+            paragraphs: Paragraphs::default(),
+            posts: vec![
+                post(1, "alice@example.org", "[rust] Reading files", "Hi,\nmail me at alice@example.org\n\n-- \nAlice"),
+                post(2, "Bob", "Re: Reading files (was: Writing files)", "Alice wrote:\n> Hi\n\nHello"),
+            ],
+        }
+    }
+
+    fn mail_site(show_emails: bool) -> Site {
+        Site::new(Config { show_emails, ..Config::default() }, vec![mail_thread()])
+    }
+
+    fn views(site: &Site) -> Vec<PostView> {
+        ThreadRenderer::new(site, &site.threads[0]).page(1).posts
+    }
+
+    #[test]
+    fn mail_posts_hide_addresses_by_default() {
+        let site = mail_site(false);
+        let hidden = views(&site);
+        assert_eq!(hidden[0].author.as_deref(), Some("alice@…"));
+        assert_eq!(hidden[0].extra.email, None);
+        assert!(!hidden[0].body_html.contains("example.org"), "{}", hidden[0].body_html);
+        assert!(hidden[0].body_html.contains("<div class=\"signature\">"), "{}", hidden[0].body_html);
+        assert!(hidden[1].body_html.contains("<details class=\"mail-quote\" open=\"\"><summary>Alice wrote: (1 line)"));
+        let thread = &site.threads[0].thread;
+        assert_eq!(post_excerpt(thread, &thread.posts[0], 200), "Hi, mail me at alice@…");
+        assert_eq!(post_excerpt(thread, &thread.posts[1], 200), "Hello");
+        assert_eq!(site.authors.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["alice@…", "Bob"]);
+        let records = String::from_utf8(crate::render::publish::thread_record(&site, &site.threads[0])).unwrap();
+        assert!(!records.contains("example.org"), "{records}");
+
+        let site = mail_site(true);
+        let shown = views(&site);
+        assert_eq!(shown[0].author.as_deref(), Some("alice@example.org"));
+        assert_eq!(shown[0].extra.email.as_deref(), Some("alice@example.org"));
+        assert!(shown[0].body_html.contains("alice@example.org"));
+    }
+
+    #[test]
+    fn mail_subjects_show_only_when_they_change() {
+        let v = views(&mail_site(false));
+        assert_eq!(v[0].extra.subject, None);
+        assert_eq!(v[1].extra.subject.as_deref(), Some("Re: Reading files (was: Writing files)"));
     }
 }

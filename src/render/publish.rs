@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::model::Thread;
 use crate::render::markup::{ThreadContext, escape};
-use crate::render::pages::{post_html, safe_url};
+use crate::render::pages::{post_excerpt, post_html, safe_url};
 use crate::site::{Entry, Site};
 
 /// A thread's records as published: emails left out unless the archive shows them.
@@ -138,8 +138,7 @@ impl<'a> Feeds<'a> {
     fn thread_entry(&self, i: usize) -> FeedEntry {
         let entry = &self.site.threads[i];
         let thread = &entry.thread;
-        let excerpt =
-            thread.posts.first().map(|p| crate::render::markup::excerpt(&p.body, thread.format.is_markdown(), 400));
+        let excerpt = thread.posts.first().map(|p| post_excerpt(thread, p, 400));
         FeedEntry {
             title: thread.title.clone(),
             url: format!("{}{}", self.base, self.site.thread_path(entry)),
@@ -199,7 +198,7 @@ impl<'a> Feeds<'a> {
                 url: format!("{base}{}", site.post_path(entry, post.number)),
                 updated: atom_date(post.date.or(thread.last_date())),
                 author: post.author.clone(),
-                content: post_html(thread, post, &ctx).0,
+                content: post_html(thread, post, &ctx, site.config.show_emails).0,
             })
             .collect();
         Feed {
