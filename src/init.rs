@@ -151,6 +151,7 @@ fn print_next_steps(dir: &Path, files: &[NewFile]) {
     if dir != Path::new(".") && dir != Path::new("") {
         anstream::println!("  cd {shown}");
     }
+    anstream::println!("  threadarc serve    build the archive and browse it at http://127.0.0.1:8000/");
     anstream::println!("  threadarc check    see what threadarc reads in each dump");
     anstream::println!("  threadarc build    write the archive into public/, ready to publish");
     anstream::println!("\nPut your own dumps in threads/, one folder per topic, and delete threads/examples/.");

@@ -15,7 +15,7 @@
 //! [`build`] and [`config`], and in the commands that are not `build`:
 //!
 //! - [`init`] makes a new archive folder, [`check`] reads everything and reports without
-//!   writing;
+//!   writing, [`serve`] builds, serves on 127.0.0.1 and rebuilds on changes;
 //! - [`term`] is how they all print: coloured diagnostics and summaries.
 
 pub mod build;
@@ -28,6 +28,7 @@ pub mod load;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod term;

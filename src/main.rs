@@ -10,6 +10,7 @@ use threadarc::check::{self, CheckOptions};
 use threadarc::diagnostic::Diagnostic;
 use threadarc::load::{self, Dump};
 use threadarc::parse::Format;
+use threadarc::serve::{self, ServeOptions};
 use threadarc::term::{self, Verbosity};
 
 #[derive(Parser)]
@@ -17,6 +18,7 @@ use threadarc::term::{self, Verbosity};
 #[command(after_help = "\
 Examples:
   threadarc init my-archive       a new archive folder with example dumps
+  threadarc serve                 build, browse at http://127.0.0.1:8000/, rebuild on changes
   threadarc check                 read every dump and report problems, writing nothing
   threadarc build                 read threads/ and archive.toml, write public/
   threadarc parse --json dump.txt print the posts read from a dump as JSON
@@ -28,7 +30,7 @@ struct Cli {
     /// Print nothing but errors.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     quiet: bool,
-    /// Say more: why each dump was read as its format (check).
+    /// Say more: why each dump was read as its format (check), each request (serve).
     #[arg(short, long, global = true)]
     verbose: bool,
     /// When to colour messages: auto is on a terminal unless NO_COLOR is set.
@@ -136,6 +138,25 @@ Examples:
         #[arg(long)]
         strict: bool,
     },
+    /// Build, serve the archive on 127.0.0.1, and rebuild when dumps change.
+    ///
+    /// Watches the input folder and the configuration; after each successful rebuild the
+    /// pages open in a browser reload. A failed rebuild prints its problems and the
+    /// previous archive stays served. Only files inside the output folder are served.
+    #[command(after_help = "\
+Examples:
+  threadarc serve               http://127.0.0.1:8000/
+  threadarc serve --port 0      any free port (the address is printed)
+  threadarc serve --keep-going  serve the dumps that can be read while you fix the rest")]
+    Serve {
+        #[command(flatten)]
+        source: Source,
+        #[command(flatten)]
+        output: Output,
+        /// The port on 127.0.0.1 to serve on; 0 picks a free one.
+        #[arg(long, short, default_value_t = 8000)]
+        port: u16,
+    },
     /// Print the posts read from dump files.
     #[command(after_help = "\
 Examples:
@@ -189,6 +210,9 @@ fn main() -> ExitCode {
             let (config, config_required) = source.config();
             let options = CheckOptions { input: source.input, config, config_required, format: source.format, strict };
             check::run(&options, json, verbosity)
+        }
+        Command::Serve { source, output, port } => {
+            serve::run(&ServeOptions { build: source.build_options(output), port }, verbosity)
         }
         Command::Parse { json, format, files } => run_parse(&files, json, format),
         Command::Completions { shell } => {

@@ -44,7 +44,7 @@ fn init_makes_an_archive_that_builds_at_once() {
     let out = threadarc(dir.path(), &["init", "archive"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let said = stdout(&out);
-    assert!(said.contains("cd archive") && said.contains("threadarc build"), "{said}");
+    assert!(said.contains("cd archive") && said.contains("threadarc serve"), "{said}");
     let archive = dir.path().join("archive");
 
     let toml = fs::read_to_string(archive.join("archive.toml")).unwrap();
@@ -264,11 +264,12 @@ fn build_quiet_and_summary() {
 fn help_has_examples() {
     let dir = tempfile::tempdir().unwrap();
     let help = stdout(&threadarc(dir.path(), &["--help"]));
-    for command in ["init", "build", "check", "parse", "completions"] {
+    for command in ["init", "build", "check", "serve", "parse", "completions"] {
         assert!(help.contains(&format!("  {command} ")), "{command} missing from\n{help}");
     }
     assert!(help.contains("Examples:") && help.contains("--quiet") && help.contains("--color"), "{help}");
-    for (command, option) in [("init", "[DIR]"), ("check", "--json"), ("check", "--strict"), ("build", "--keep-going")]
+    for (command, option) in
+        [("init", "[DIR]"), ("check", "--json"), ("check", "--strict"), ("serve", "--port"), ("build", "--keep-going")]
     {
         let text = stdout(&threadarc(dir.path(), &["help", command]));
         assert!(text.contains(option) && text.contains("Examples:"), "{command}:\n{text}");
@@ -285,7 +286,7 @@ fn shell_completions() {
     assert!(out.status.success());
     let bash = stdout(&out);
     assert!(bash.contains("_threadarc()") && bash.contains("complete -F _threadarc"), "{bash}");
-    for word in ["init", "check", "--json", "--keep-going"] {
+    for word in ["init", "check", "serve", "--port", "--json", "--keep-going"] {
         assert!(bash.contains(word), "bash completions lack {word}");
     }
     assert!(stdout(&threadarc(dir.path(), &["completions", "zsh"])).starts_with("#compdef threadarc"));
