@@ -17,11 +17,11 @@ use threadarc::term::{self, Verbosity};
 #[command(name = "threadarc", version, about = "Turn discussion thread dumps into a static, browsable HTML archive")]
 #[command(after_help = "\
 Examples:
-  threadarc init my-archive       a new archive folder with example dumps
-  threadarc serve                 build, browse at http://127.0.0.1:8000/, rebuild on changes
-  threadarc check                 read every dump and report problems, writing nothing
-  threadarc build                 read threads/ and archive.toml, write public/
-  threadarc parse --json dump.txt print the posts read from a dump as JSON
+  threadarc init my-archive        a new archive folder with example dumps
+  threadarc serve                  build, browse at http://127.0.0.1:8000/, rebuild on changes
+  threadarc check                  read every dump and report problems, writing nothing
+  threadarc build                  read threads/ and archive.toml, write public/
+  threadarc parse --json dump.txt  print the posts read from a dump as JSON
 
 Run `threadarc help COMMAND` for a command's options.")]
 struct Cli {
@@ -49,13 +49,13 @@ enum Color {
 #[derive(Args)]
 struct Source {
     /// The folder of dumps, one folder per topic.
-    #[arg(long, default_value = "threads")]
+    #[arg(long, value_name = "DIR", default_value = "threads")]
     input: PathBuf,
     /// The archive's configuration [default: archive.toml, if present].
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Read every dump as this format instead of detecting it.
-    #[arg(long, value_parser = parse_format)]
+    #[arg(long, value_name = "NAME", value_parser = parse_format)]
     format: Option<Format>,
 }
 
@@ -63,7 +63,7 @@ struct Source {
 #[derive(Args)]
 struct Output {
     /// The folder to write the archive to; it is replaced whole.
-    #[arg(long, default_value = "public")]
+    #[arg(long, value_name = "DIR", default_value = "public")]
     output: PathBuf,
     /// Write the archive even if some dumps cannot be read (they are left out).
     #[arg(long)]
@@ -154,7 +154,7 @@ Examples:
         #[command(flatten)]
         output: Output,
         /// The port on 127.0.0.1 to serve on; 0 picks a free one.
-        #[arg(long, short, default_value_t = 8000)]
+        #[arg(long, short, value_name = "N", default_value_t = 8000)]
         port: u16,
     },
     /// Print the posts read from dump files.
@@ -167,7 +167,7 @@ Examples:
         #[arg(long)]
         json: bool,
         /// Read the files as this format instead of detecting it.
-        #[arg(long, value_parser = parse_format)]
+        #[arg(long, value_name = "NAME", value_parser = parse_format)]
         format: Option<Format>,
         #[arg(required = true)]
         files: Vec<PathBuf>,
