@@ -12,16 +12,24 @@
 //! 5. [`build`] writes the pages into a staging folder and swaps it in for the old archive.
 //!
 //! Parsing and rendering are pure functions over data; file I/O happens only in
-//! [`build`] and [`config`].
+//! [`build`] and [`config`], and in the commands that are not `build`:
+//!
+//! - [`init`] makes a new archive folder, [`check`] reads everything and reports without
+//!   writing, [`serve`] builds, serves on 127.0.0.1 and rebuilds on changes;
+//! - [`term`] is how they all print: coloured diagnostics and summaries.
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod frontmatter;
+pub mod init;
 pub mod load;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod slug;
+pub mod term;
 pub mod text;

@@ -1,60 +1,186 @@
 //! The `threadarc` command line.
 
+use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use threadarc::build::{self, BuildOptions};
+use threadarc::check::{self, CheckOptions};
 use threadarc::diagnostic::Diagnostic;
 use threadarc::load::{self, Dump};
 use threadarc::parse::Format;
+use threadarc::serve::{self, ServeOptions};
+use threadarc::term::{self, Verbosity};
 
 #[derive(Parser)]
 #[command(name = "threadarc", version, about = "Turn discussion thread dumps into a static, browsable HTML archive")]
-#[command(
-    after_help = "Examples:\n  threadarc build                 read threads/ and archive.toml, write public/\n  threadarc parse --json dump.txt print the posts read from a dump as JSON"
-)]
+#[command(after_help = "\
+Examples:
+  threadarc init my-archive        a new archive folder with example dumps
+  threadarc serve                  build, browse at http://127.0.0.1:8000/, rebuild on changes
+  threadarc check                  read every dump and report problems, writing nothing
+  threadarc build                  read threads/ and archive.toml, write public/
+  threadarc parse --json dump.txt  print the posts read from a dump as JSON
+
+Run `threadarc help COMMAND` for a command's options.")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print nothing but errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Say more: why each dump was read as its format (check), each request (serve).
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    /// When to colour messages: auto is on a terminal unless NO_COLOR is set.
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    color: Color,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Where the dumps and the configuration are, and how to read them.
+#[derive(Args)]
+struct Source {
+    /// The folder of dumps, one folder per topic.
+    #[arg(long, value_name = "DIR", default_value = "threads")]
+    input: PathBuf,
+    /// The archive's configuration [default: archive.toml, if present].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Read every dump as this format instead of detecting it.
+    #[arg(long, value_name = "NAME", value_parser = parse_format)]
+    format: Option<Format>,
+}
+
+/// Where the archive goes.
+#[derive(Args)]
+struct Output {
+    /// The folder to write the archive to; it is replaced whole.
+    #[arg(long, value_name = "DIR", default_value = "public")]
+    output: PathBuf,
+    /// Write the archive even if some dumps cannot be read (they are left out).
+    #[arg(long)]
+    keep_going: bool,
+    /// Replace the output folder even if threadarc did not create it.
+    #[arg(long)]
+    force: bool,
+}
+
+impl Source {
+    fn config(&self) -> (PathBuf, bool) {
+        match &self.config {
+            Some(path) => (path.clone(), true),
+            None => (PathBuf::from("archive.toml"), false),
+        }
+    }
+
+    fn build_options(self, output: Output) -> BuildOptions {
+        let (config, config_required) = self.config();
+        BuildOptions {
+            input: self.input,
+            output: output.output,
+            config,
+            config_required,
+            format: self.format,
+            keep_going: output.keep_going,
+            force: output.force,
+        }
+    }
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Make a new archive folder: archive.toml, example dumps, .gitignore.
+    #[command(after_help = "\
+Examples:
+  threadarc init my-archive    make my-archive/ and fill it
+  threadarc init               fill the current folder (it must be empty)")]
+    Init {
+        /// The folder to make; it must be new or empty.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Build the archive: read the dumps under threads/, write public/.
+    #[command(after_help = "\
+Examples:
+  threadarc build                              threads/ + archive.toml -> public/
+  threadarc build --keep-going                 leave out dumps that cannot be read
+  threadarc build --input dumps --output site --config my.toml")]
     Build {
-        /// The folder of dumps, one folder per topic.
-        #[arg(long, default_value = "threads")]
-        input: PathBuf,
-        /// The folder to write the archive to; it is replaced whole.
-        #[arg(long, default_value = "public")]
-        output: PathBuf,
-        /// The archive's configuration [default: archive.toml, if present].
+        #[command(flatten)]
+        source: Source,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Read every dump and the configuration, report problems, write nothing.
+    ///
+    /// Problems are printed with file, line and a hint, then a table of what each dump
+    /// was read as. The exit status is 1 if anything is wrong.
+    #[command(after_help = "\
+Examples:
+  threadarc check               problems, then a table: file, format, threads, posts
+  threadarc check --strict      fail on warnings too
+  threadarc check --json        the same as one JSON object, for tools")]
+    Check {
+        #[command(flatten)]
+        source: Source,
+        /// Print one JSON object (files, diagnostics, totals) instead of text.
         #[arg(long)]
-        config: Option<PathBuf>,
-        /// Read every dump as this format instead of detecting it.
-        #[arg(long, value_parser = parse_format)]
-        format: Option<Format>,
-        /// Write the archive even if some dumps cannot be read (they are left out).
+        json: bool,
+        /// Count warnings as failures (exit status 1).
         #[arg(long)]
-        keep_going: bool,
-        /// Replace the output folder even if threadarc did not create it.
-        #[arg(long)]
-        force: bool,
-        /// Print nothing but errors.
-        #[arg(short, long)]
-        quiet: bool,
+        strict: bool,
+    },
+    /// Build, serve the archive on 127.0.0.1, and rebuild when dumps change.
+    ///
+    /// Watches the input folder and the configuration; after each successful rebuild the
+    /// pages open in a browser reload. A failed rebuild prints its problems and the
+    /// previous archive stays served. Only files inside the output folder are served.
+    #[command(after_help = "\
+Examples:
+  threadarc serve               http://127.0.0.1:8000/
+  threadarc serve --port 0      any free port (the address is printed)
+  threadarc serve --keep-going  serve the dumps that can be read while you fix the rest")]
+    Serve {
+        #[command(flatten)]
+        source: Source,
+        #[command(flatten)]
+        output: Output,
+        /// The port on 127.0.0.1 to serve on; 0 picks a free one.
+        #[arg(long, short, value_name = "N", default_value_t = 8000)]
+        port: u16,
     },
     /// Print the posts read from dump files.
+    #[command(after_help = "\
+Examples:
+  threadarc parse dump.txt             what was read, post by post
+  threadarc parse --json a.txt b.txt   one JSON array of threads")]
     Parse {
         /// Print one JSON array of threads instead of a summary.
         #[arg(long)]
         json: bool,
         /// Read the files as this format instead of detecting it.
-        #[arg(long, value_parser = parse_format)]
+        #[arg(long, value_name = "NAME", value_parser = parse_format)]
         format: Option<Format>,
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Print a shell completion script.
+    #[command(after_help = "\
+Examples:
+  threadarc completions bash > ~/.local/share/bash-completion/completions/threadarc
+  threadarc completions zsh > ~/.zfunc/_threadarc
+  threadarc completions fish > ~/.config/fish/completions/threadarc.fish")]
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
     },
 }
 
@@ -66,53 +192,48 @@ fn parse_format(name: &str) -> Result<Format, String> {
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
-        Command::Build { input, output, config, format, keep_going, force, quiet } => {
-            let options = BuildOptions {
-                input,
-                output,
-                config_required: config.is_some(),
-                config: config.unwrap_or_else(|| PathBuf::from("archive.toml")),
-                format,
-                keep_going,
-                force,
-            };
-            run_build(&options, quiet)
+    let cli = Cli::parse();
+    anstream::ColorChoice::write_global(match cli.color {
+        Color::Auto => anstream::ColorChoice::Auto,
+        Color::Always => anstream::ColorChoice::Always,
+        Color::Never => anstream::ColorChoice::Never,
+    });
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    };
+    match cli.command {
+        Command::Init { dir } => threadarc::init::run(&dir, verbosity),
+        Command::Build { source, output } => run_build(&source.build_options(output), verbosity),
+        Command::Check { source, json, strict } => {
+            let (config, config_required) = source.config();
+            let options = CheckOptions { input: source.input, config, config_required, format: source.format, strict };
+            check::run(&options, json, verbosity)
+        }
+        Command::Serve { source, output, port } => {
+            serve::run(&ServeOptions { build: source.build_options(output), port }, verbosity)
         }
         Command::Parse { json, format, files } => run_parse(&files, json, format),
-    }
-}
-
-fn print_diagnostics(diagnostics: &[Diagnostic], quiet: bool) {
-    for d in diagnostics {
-        if !quiet || d.is_error() {
-            eprintln!("{d}");
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "threadarc", &mut io::stdout());
+            ExitCode::SUCCESS
         }
     }
 }
 
-fn run_build(options: &BuildOptions, quiet: bool) -> ExitCode {
+fn run_build(options: &BuildOptions, verbosity: Verbosity) -> ExitCode {
     match build::build(options) {
         Ok(report) => {
-            print_diagnostics(&report.diagnostics, quiet);
-            if !quiet {
-                eprintln!(
-                    "built {} thread{} ({} posts) from {} file{} into {}: {} pages in {:.2} s",
-                    report.threads,
-                    if report.threads == 1 { "" } else { "s" },
-                    report.posts,
-                    report.files,
-                    if report.files == 1 { "" } else { "s" },
-                    options.output.display(),
-                    report.pages,
-                    report.seconds
-                );
+            term::print_diagnostics(&report.diagnostics, verbosity);
+            if verbosity > Verbosity::Quiet {
+                anstream::eprintln!("{}", term::build_summary(&report, &options.output));
             }
             if report.errors() > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
         }
         Err(e) => {
-            print_diagnostics(&e.diagnostics, quiet);
-            eprintln!("error: {}", e.message);
+            term::print_diagnostics(&e.diagnostics, verbosity);
+            term::print_error(&e.message);
             ExitCode::FAILURE
         }
     }
@@ -126,7 +247,7 @@ fn run_parse(files: &[PathBuf], json: bool, format: Option<Format>) -> ExitCode 
         let bytes = match std::fs::read(file) {
             Ok(bytes) => bytes,
             Err(e) => {
-                eprintln!("error: {name}: cannot read: {e}");
+                term::print_error(&format!("{name}: cannot read: {e}"));
                 failed = true;
                 continue;
             }
@@ -136,7 +257,7 @@ fn run_parse(files: &[PathBuf], json: bool, format: Option<Format>) -> ExitCode 
             .and_then(|p| p.file_name())
             .map_or_else(|| "general".to_owned(), |n| n.to_string_lossy().into_owned());
         let loaded = load::load(&Dump { path: &name, topic: &topic, bytes: &bytes, format });
-        print_diagnostics(&loaded.diagnostics, false);
+        term::print_diagnostics(&loaded.diagnostics, Verbosity::Normal);
         failed |= loaded.diagnostics.iter().any(Diagnostic::is_error);
         if !json {
             if let Some(d) = &loaded.detection {
@@ -164,7 +285,7 @@ fn run_parse(files: &[PathBuf], json: bool, format: Option<Format>) -> ExitCode 
         match serde_json::to_string_pretty(&threads) {
             Ok(text) => println!("{text}"),
             Err(e) => {
-                eprintln!("error: {e}");
+                term::print_error(&e.to_string());
                 return ExitCode::FAILURE;
             }
         }

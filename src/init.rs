@@ -1,0 +1,221 @@
+//! `threadarc init`: a new archive folder that `threadarc build` can build at once.
+//!
+//! The folder gets `archive.toml` with every option explained, a `.gitignore` for the
+//! built archive, and `threads/examples/` with one example dump per format. The files are
+//! compiled in from `src/init/`; a format's example is one line in [`EXAMPLES`].
+//!
+//! init never overwrites: it writes only into a new folder or one that is empty (hidden
+//! entries such as `.git` aside), and opens every file with `create_new`.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::parse::Format;
+use crate::term::{self, EMPHASIS, GOOD, Verbosity};
+
+/// An example dump for a new archive, written to `threads/examples/FORMAT.txt`.
+pub struct Example {
+    pub format: Format,
+    pub text: &'static str,
+}
+
+/// One example per format: a new format adds a line here and a file in `src/init/`.
+pub const EXAMPLES: &[Example] = &[
+    Example { format: Format::Plain, text: include_str!("init/plain.txt") },
+    Example { format: Format::DiscourseRaw, text: include_str!("init/discourse-raw.txt") },
+    Example { format: Format::Mbox, text: include_str!("init/mbox.txt") },
+    Example { format: Format::Digest, text: include_str!("init/digest.txt") },
+];
+
+/// The configuration a new archive starts with: every option, commented.
+pub const ARCHIVE_TOML: &str = include_str!("init/archive.toml");
+
+const GITIGNORE: &str = include_str!("init/gitignore");
+
+/// A file init writes: its path in the new folder, its text, and what it is for.
+pub struct NewFile {
+    pub path: String,
+    pub text: &'static str,
+    pub about: String,
+}
+
+/// Every file of a new archive.
+pub fn files() -> Vec<NewFile> {
+    let mut files = vec![
+        NewFile {
+            path: "archive.toml".into(),
+            text: ARCHIVE_TOML,
+            about: "the archive's settings, each explained".into(),
+        },
+        NewFile { path: ".gitignore".into(), text: GITIGNORE, about: "keeps the built archive out of git".into() },
+    ];
+    files.extend(EXAMPLES.iter().map(|e| NewFile {
+        path: format!("threads/examples/{}.txt", e.format.name()),
+        text: e.text,
+        about: format!("an example dump in the {} format", e.format.name()),
+    }));
+    files
+}
+
+/// Why init wrote nothing.
+#[derive(Debug)]
+pub struct InitError {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// Writes a new archive into `dir`; returns the files written.
+pub fn init(dir: &Path) -> Result<Vec<NewFile>, InitError> {
+    let files = files();
+    let in_the_way = in_the_way(dir, &files)?;
+    if !in_the_way.is_empty() {
+        return Err(InitError {
+            message: format!(
+                "{} is not empty (it has {}); threadarc init writes only into a new or empty folder, so that nothing of yours is overwritten",
+                dir.display(),
+                in_the_way.join(", ")
+            ),
+            hint: Some("name a new folder, as in `threadarc init my-archive`".into()),
+        });
+    }
+    for file in &files {
+        let path = dir.join(&file.path);
+        write_new(&path, file.text)
+            .map_err(|e| InitError { message: format!("cannot write {}: {e}", path.display()), hint: None })?;
+    }
+    Ok(files)
+}
+
+/// What in `dir` stops init: entries that are not hidden, and files init would write.
+fn in_the_way(dir: &Path, files: &[NewFile]) -> Result<Vec<String>, InitError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(InitError {
+            message: format!("{} is a file, not a folder", dir.display()),
+            hint: Some("name a new folder, as in `threadarc init my-archive`".into()),
+        });
+    }
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(InitError { message: format!("cannot read {}: {e}", dir.display()), hint: None }),
+    };
+    let mut names: Vec<String> = Vec::new();
+    for entry in entries {
+        let entry =
+            entry.map_err(|e| InitError { message: format!("cannot read {}: {e}", dir.display()), hint: None })?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let written = files.iter().any(|f| f.path == name);
+        if !name.starts_with('.') || written {
+            names.push(name);
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+fn write_new(path: &Path, text: &str) -> io::Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let mut file = fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+/// `threadarc init DIR`, with what it prints.
+pub fn run(dir: &Path, verbosity: Verbosity) -> ExitCode {
+    match init(dir) {
+        Ok(files) => {
+            if verbosity > Verbosity::Quiet {
+                print_next_steps(dir, &files);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            term::print_error(&e.message);
+            if let Some(hint) = e.hint {
+                anstream::eprintln!("  {}hint{:#}: {hint}", term::HINT, term::HINT);
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_next_steps(dir: &Path, files: &[NewFile]) {
+    let shown = term::clean(&dir.display().to_string());
+    anstream::println!("{GOOD}Created{GOOD:#} a new archive in {EMPHASIS}{shown}{EMPHASIS:#}:");
+    let width = files.iter().map(|f| f.path.len()).max().unwrap_or(0);
+    for f in files {
+        anstream::println!("  {:<width$}  {}", f.path, f.about);
+    }
+    anstream::println!("\nNext:");
+    if dir != Path::new(".") && dir != Path::new("") {
+        anstream::println!("  cd {shown}");
+    }
+    anstream::println!("  threadarc serve    build the archive and browse it at http://127.0.0.1:8000/");
+    anstream::println!("  threadarc check    see what threadarc reads in each dump");
+    anstream::println!("  threadarc build    write the archive into public/, ready to publish");
+    anstream::println!("\nPut your own dumps in threads/, one folder per topic, and delete threads/examples/.");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::load::{Dump, load};
+
+    #[test]
+    fn every_format_has_an_example_that_reads_cleanly() {
+        for &format in Format::ALL {
+            let example = EXAMPLES.iter().find(|e| e.format == format);
+            let example = example.unwrap_or_else(|| {
+                panic!("no init example for format {format}: add a dump to src/init/ and a line to EXAMPLES")
+            });
+            let path = format!("examples/{format}.txt");
+            let loaded = load(&Dump { path: &path, topic: "examples", bytes: example.text.as_bytes(), format: None });
+            assert!(loaded.diagnostics.is_empty(), "{format}: {:?}", loaded.diagnostics);
+            assert_eq!(loaded.detection.map(|d| d.format), Some(format), "{format} example detected as another format");
+            assert!(loaded.threads.iter().all(|t| t.posts.len() >= 2), "{format} example has too few posts");
+        }
+    }
+
+    #[test]
+    fn archive_toml_parses_and_shows_every_option() {
+        let config = Config::parse(ARCHIVE_TOML).unwrap();
+        assert!(config.topics.contains_key("examples"));
+        let table: toml::Table = toml::from_str(ARCHIVE_TOML).unwrap();
+        let defaults = serde_json::to_value(Config::default()).unwrap();
+        for key in defaults.as_object().unwrap().keys() {
+            // A key without a sensible value may be shown commented out: `# key = ...`.
+            let shown = table.contains_key(key) || ARCHIVE_TOML.contains(&format!("\n# {key} = "));
+            assert!(shown, "archive.toml made by init does not show the option `{key}`");
+        }
+        let topic = serde_json::to_value(crate::config::TopicConfig::default()).unwrap();
+        let examples = table["topics"]["examples"].as_table().unwrap();
+        for key in topic.as_object().unwrap().keys() {
+            assert!(examples.contains_key(key), "the example topic does not show the topic option `{key}`");
+        }
+    }
+
+    #[test]
+    fn refuses_a_folder_with_files() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+        let e = init(dir.path()).err().unwrap();
+        assert!(e.message.contains("notes.txt"), "{}", e.message);
+        assert_eq!(fs::read_to_string(dir.path().join("notes.txt")).unwrap(), "mine");
+        assert!(!dir.path().join("archive.toml").exists());
+    }
+
+    #[test]
+    fn accepts_a_folder_with_only_hidden_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join(".git")).unwrap();
+        init(dir.path()).unwrap();
+        assert!(dir.path().join("archive.toml").is_file());
+        fs::write(dir.path().join("archive.toml"), "edited").unwrap();
+        assert!(init(dir.path()).is_err());
+        assert_eq!(fs::read_to_string(dir.path().join("archive.toml")).unwrap(), "edited");
+    }
+}

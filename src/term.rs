@@ -1,0 +1,118 @@
+//! What the commands print on a terminal: diagnostics in colour, build summaries, and
+//! how much to say.
+//!
+//! Colour goes through `anstream`, which drops it when the stream is not a terminal, when
+//! `NO_COLOR` is set, or when `--color never` was given (and keeps it with
+//! `CLICOLOR_FORCE` or `--color always`). Text from dumps reaches the terminal only
+//! through [`clean`], so that a hostile file name or front matter key cannot send escape
+//! sequences to it.
+
+use anstyle::{AnsiColor, Style};
+
+use crate::build::Report;
+use crate::diagnostic::{Diagnostic, Severity};
+
+/// How much a command says on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Verbosity {
+    /// Errors only.
+    Quiet,
+    #[default]
+    Normal,
+    /// Also what each file was read as, and each request served.
+    Verbose,
+}
+
+pub const ERROR: Style = AnsiColor::Red.on_default().bold();
+pub const WARNING: Style = AnsiColor::Yellow.on_default().bold();
+pub const HINT: Style = AnsiColor::Cyan.on_default().bold();
+pub const EMPHASIS: Style = Style::new().bold();
+pub const GOOD: Style = AnsiColor::Green.on_default().bold();
+
+/// Text from input made safe to print: control characters other than newline and tab are
+/// shown escaped (`\u{1b}`) instead of being sent to the terminal.
+pub fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A diagnostic as [`Diagnostic`]'s `Display` writes it, with colour codes (which the
+/// output stream removes where colour is off).
+pub fn render(d: &Diagnostic) -> String {
+    let (style, kind) = match d.severity {
+        Severity::Error => (ERROR, "error"),
+        Severity::Warning => (WARNING, "warning"),
+    };
+    let mut out = format!("{style}{kind}{style:#}: {EMPHASIS}{}", clean(&d.path));
+    if let Some(line) = d.line {
+        out.push_str(&format!(":{line}"));
+    }
+    out.push_str(&format!("{EMPHASIS:#}: {}", clean(&d.message)));
+    if let Some(hint) = &d.hint {
+        out.push_str(&format!("\n  {HINT}hint{HINT:#}: {}", clean(hint)));
+    }
+    out
+}
+
+/// Prints diagnostics on stderr; quiet leaves out warnings.
+pub fn print_diagnostics(diagnostics: &[Diagnostic], verbosity: Verbosity) {
+    for d in diagnostics {
+        if verbosity > Verbosity::Quiet || d.is_error() {
+            anstream::eprintln!("{}", render(d));
+        }
+    }
+}
+
+/// An error of the command itself (not about one input file).
+pub fn print_error(message: &str) {
+    anstream::eprintln!("{ERROR}error{ERROR:#}: {}", clean(message));
+}
+
+/// `1 thread`, `2 threads`.
+pub fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The line `build` and `serve` print after a build.
+pub fn build_summary(report: &Report, output: &std::path::Path) -> String {
+    format!(
+        "built {} ({}) from {} into {}: {} in {:.2} s",
+        count(report.threads, "thread"),
+        count(report.posts, "post"),
+        count(report.files, "file"),
+        clean(&output.display().to_string()),
+        count(report.pages, "page"),
+        report.seconds
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colourless_rendering_is_the_display_form() {
+        let d = Diagnostic::error("threads/a.txt", Some(3), "bad header").with_hint("add a line");
+        assert_eq!(anstream::adapter::strip_str(&render(&d)).to_string(), d.to_string());
+        let w = Diagnostic::warning("x.txt", None, "odd");
+        assert_eq!(anstream::adapter::strip_str(&render(&w)).to_string(), w.to_string());
+        assert!(render(&d).contains("\x1b["));
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        let d = Diagnostic::error("threads/\x1b[2Jevil.txt", None, "key `\x07` unknown");
+        let text = render(&d);
+        assert!(!text.contains("\x1b[2J"), "{text}");
+        assert!(text.contains(r"\u{1b}[2Jevil.txt"), "{text}");
+        assert!(text.contains(r"\u{7}"), "{text}");
+        assert_eq!(clean("a\tb\nc"), "a\tb\nc");
+    }
+}
