@@ -16,6 +16,7 @@
 
 pub mod build;
 pub mod config;
+pub mod dates;
 pub mod diagnostic;
 pub mod frontmatter;
 pub mod load;
