@@ -94,7 +94,7 @@ pub fn load(dump: &Dump) -> Loaded {
                 format: detection.format,
                 title,
                 topic: fm.topic.clone().or(p.topic).unwrap_or_else(|| dump.topic.to_owned()),
-                tags: fm.tags.clone(),
+                tags: merge_tags(&fm.tags, p.tags),
                 source: fm.source.clone().or(p.source),
                 paragraphs: options.paragraphs,
                 posts,
@@ -124,6 +124,17 @@ fn parse_options(fm: &frontmatter::FrontMatter) -> Result<ParseOptions, String> 
         None => None,
     };
     Ok(ParseOptions { paragraphs: fm.paragraphs.unwrap_or_default(), timezone, captured })
+}
+
+/// Front matter's tags, then the dump's own that front matter does not already have.
+fn merge_tags(front_matter: &[String], dump: Vec<String>) -> Vec<String> {
+    let mut tags = front_matter.to_vec();
+    for tag in dump {
+        if !tags.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {
+            tags.push(tag);
+        }
+    }
+    tags
 }
 
 /// A title made from a file name: `therapy-during-ketamine.txt` → `Therapy during ketamine`.
@@ -173,6 +184,16 @@ mod tests {
         let l = load(&dump(b"alice | 2020-05-01 12:34:56 UTC | #1\n\nHi\n\n-------------------------\n"));
         assert_eq!(l.threads[0].format, Format::DiscourseRaw);
         assert_eq!(l.threads[0].title, "My old thread");
+    }
+
+    #[test]
+    fn dump_tags_follow_front_matter_tags() {
+        let l = load(&dump(
+            b"+++\ntags = [\"webpack\"]\n+++\nT\nSupport\nWebpack, speed\n\nann\nNovember 18, 2019, 6:49am #1\n\nHi\n",
+        ));
+        assert_eq!(l.threads[0].format, Format::DiscoursePage);
+        assert_eq!(l.threads[0].tags, ["webpack", "Support", "speed"]);
+        assert_eq!(l.threads[0].topic, "general", "the category is not the topic");
     }
 
     #[test]

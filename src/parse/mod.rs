@@ -5,7 +5,9 @@
 //! reason), and `parse`, the threads it holds. Parsers are pure functions of text, so they
 //! are tested on small inline dumps.
 
+pub mod discourse_page;
 pub mod discourse_raw;
+mod layout;
 pub mod plain;
 
 use serde::{Deserialize, Serialize};
@@ -21,16 +23,19 @@ pub enum Format {
     Plain,
     /// Discourse's `/raw/TOPIC_ID` export.
     DiscourseRaw,
+    /// A Discourse topic page copied out of a browser (crawler view or JavaScript app).
+    DiscoursePage,
 }
 
 impl Format {
     /// Every format, in the order detection tries them.
-    pub const ALL: &'static [Format] = &[Format::DiscourseRaw, Format::Plain];
+    pub const ALL: &'static [Format] = &[Format::DiscourseRaw, Format::DiscoursePage, Format::Plain];
 
     pub fn name(self) -> &'static str {
         match self {
             Format::Plain => "plain",
             Format::DiscourseRaw => "discourse-raw",
+            Format::DiscoursePage => "discourse-page",
         }
     }
 
@@ -47,6 +52,7 @@ impl Format {
         match self {
             Format::Plain => plain::score(text),
             Format::DiscourseRaw => discourse_raw::score(text),
+            Format::DiscoursePage => discourse_page::score(text),
         }
     }
 
@@ -55,6 +61,7 @@ impl Format {
         match self {
             Format::Plain => Ok(vec![plain::parse(text, options.paragraphs)]),
             Format::DiscourseRaw => discourse_raw::parse(text).map(|t| vec![t]),
+            Format::DiscoursePage => discourse_page::parse(text, options).map(|t| vec![t]),
         }
     }
 }
@@ -126,6 +133,9 @@ pub struct ParseOptions {
 pub struct ParsedThread {
     pub title: Option<String>,
     pub topic: Option<String>,
+    /// Labels the dump gives the thread (a Discourse category and tags); added after
+    /// front matter's.
+    pub tags: Vec<String>,
     pub source: Option<String>,
     pub posts: Vec<Post>,
 }
