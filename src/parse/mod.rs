@@ -5,6 +5,7 @@
 //! reason), and `parse`, the threads it holds. Parsers are pure functions of text, so they
 //! are tested on small inline dumps.
 
+pub mod discord;
 pub mod discourse_page;
 pub mod discourse_raw;
 mod layout;
@@ -25,17 +26,20 @@ pub enum Format {
     DiscourseRaw,
     /// A Discourse topic page copied out of a browser (crawler view or JavaScript app).
     DiscoursePage,
+    /// DiscordChatExporter's plain-text export of a channel.
+    Discord,
 }
 
 impl Format {
     /// Every format, in the order detection tries them.
-    pub const ALL: &'static [Format] = &[Format::DiscourseRaw, Format::DiscoursePage, Format::Plain];
+    pub const ALL: &'static [Format] = &[Format::DiscourseRaw, Format::DiscoursePage, Format::Discord, Format::Plain];
 
     pub fn name(self) -> &'static str {
         match self {
             Format::Plain => "plain",
             Format::DiscourseRaw => "discourse-raw",
             Format::DiscoursePage => "discourse-page",
+            Format::Discord => "discord",
         }
     }
 
@@ -53,6 +57,7 @@ impl Format {
             Format::Plain => plain::score(text),
             Format::DiscourseRaw => discourse_raw::score(text),
             Format::DiscoursePage => discourse_page::score(text),
+            Format::Discord => discord::score(text),
         }
     }
 
@@ -62,6 +67,7 @@ impl Format {
             Format::Plain => Ok(vec![plain::parse(text, options.paragraphs)]),
             Format::DiscourseRaw => discourse_raw::parse(text).map(|t| vec![t]),
             Format::DiscoursePage => discourse_page::parse(text, options).map(|t| vec![t]),
+            Format::Discord => discord::parse(text, options).map(|t| vec![t]),
         }
     }
 }
