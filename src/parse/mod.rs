@@ -8,6 +8,7 @@
 pub mod discord;
 pub mod discourse_page;
 pub mod discourse_raw;
+pub mod hackernews;
 mod layout;
 pub mod plain;
 
@@ -28,11 +29,15 @@ pub enum Format {
     DiscoursePage,
     /// DiscordChatExporter's plain-text export of a channel.
     Discord,
+    /// A Hacker News item page copied out of a browser.
+    #[serde(rename = "hackernews")]
+    HackerNews,
 }
 
 impl Format {
     /// Every format, in the order detection tries them.
-    pub const ALL: &'static [Format] = &[Format::DiscourseRaw, Format::DiscoursePage, Format::Discord, Format::Plain];
+    pub const ALL: &'static [Format] =
+        &[Format::DiscourseRaw, Format::DiscoursePage, Format::Discord, Format::HackerNews, Format::Plain];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -40,6 +45,7 @@ impl Format {
             Format::DiscourseRaw => "discourse-raw",
             Format::DiscoursePage => "discourse-page",
             Format::Discord => "discord",
+            Format::HackerNews => "hackernews",
         }
     }
 
@@ -58,6 +64,7 @@ impl Format {
             Format::DiscourseRaw => discourse_raw::score(text),
             Format::DiscoursePage => discourse_page::score(text),
             Format::Discord => discord::score(text),
+            Format::HackerNews => hackernews::score(text),
         }
     }
 
@@ -68,6 +75,7 @@ impl Format {
             Format::DiscourseRaw => discourse_raw::parse(text).map(|t| vec![t]),
             Format::DiscoursePage => discourse_page::parse(text, options).map(|t| vec![t]),
             Format::Discord => discord::parse(text, options).map(|t| vec![t]),
+            Format::HackerNews => hackernews::parse(text, options).map(|t| vec![t]),
         }
     }
 }
@@ -169,6 +177,8 @@ mod tests {
     fn names_round_trip() {
         for &f in Format::ALL {
             assert_eq!(Format::from_name(f.name()), Some(f));
+            // Front matter names formats through serde: the same names.
+            assert_eq!(serde_json::to_string(&f).unwrap(), format!("\"{}\"", f.name()));
         }
     }
 }
