@@ -11,6 +11,7 @@ pub mod discourse_raw;
 pub mod hackernews;
 mod layout;
 pub mod plain;
+pub mod reddit;
 
 use serde::{Deserialize, Serialize};
 
@@ -32,12 +33,20 @@ pub enum Format {
     /// A Hacker News item page copied out of a browser.
     #[serde(rename = "hackernews")]
     HackerNews,
+    /// An old Reddit comments page copied out of a browser.
+    Reddit,
 }
 
 impl Format {
     /// Every format, in the order detection tries them.
-    pub const ALL: &'static [Format] =
-        &[Format::DiscourseRaw, Format::DiscoursePage, Format::Discord, Format::HackerNews, Format::Plain];
+    pub const ALL: &'static [Format] = &[
+        Format::DiscourseRaw,
+        Format::DiscoursePage,
+        Format::Discord,
+        Format::HackerNews,
+        Format::Reddit,
+        Format::Plain,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -46,6 +55,7 @@ impl Format {
             Format::DiscoursePage => "discourse-page",
             Format::Discord => "discord",
             Format::HackerNews => "hackernews",
+            Format::Reddit => "reddit",
         }
     }
 
@@ -65,6 +75,7 @@ impl Format {
             Format::DiscoursePage => discourse_page::score(text),
             Format::Discord => discord::score(text),
             Format::HackerNews => hackernews::score(text),
+            Format::Reddit => reddit::score(text),
         }
     }
 
@@ -76,6 +87,7 @@ impl Format {
             Format::DiscoursePage => discourse_page::parse(text, options).map(|t| vec![t]),
             Format::Discord => discord::parse(text, options).map(|t| vec![t]),
             Format::HackerNews => hackernews::parse(text, options).map(|t| vec![t]),
+            Format::Reddit => reddit::parse(text, options).map(|t| vec![t]),
         }
     }
 }
