@@ -10,6 +10,7 @@ pub mod discourse_page;
 pub mod discourse_raw;
 pub mod hackernews;
 mod layout;
+pub mod phpbb;
 pub mod plain;
 pub mod reddit;
 
@@ -35,6 +36,8 @@ pub enum Format {
     HackerNews,
     /// An old Reddit comments page copied out of a browser.
     Reddit,
+    /// A phpBB topic's print view copied out of a browser.
+    Phpbb,
 }
 
 impl Format {
@@ -45,6 +48,7 @@ impl Format {
         Format::Discord,
         Format::HackerNews,
         Format::Reddit,
+        Format::Phpbb,
         Format::Plain,
     ];
 
@@ -56,6 +60,7 @@ impl Format {
             Format::Discord => "discord",
             Format::HackerNews => "hackernews",
             Format::Reddit => "reddit",
+            Format::Phpbb => "phpbb",
         }
     }
 
@@ -76,6 +81,7 @@ impl Format {
             Format::Discord => discord::score(text),
             Format::HackerNews => hackernews::score(text),
             Format::Reddit => reddit::score(text),
+            Format::Phpbb => phpbb::score(text),
         }
     }
 
@@ -88,6 +94,7 @@ impl Format {
             Format::Discord => discord::parse(text, options).map(|t| vec![t]),
             Format::HackerNews => hackernews::parse(text, options).map(|t| vec![t]),
             Format::Reddit => reddit::parse(text, options).map(|t| vec![t]),
+            Format::Phpbb => phpbb::parse(text, options).map(|t| vec![t]),
         }
     }
 }
@@ -176,6 +183,27 @@ mod tests {
         let d = detect(text);
         assert_eq!(d.format, Format::DiscourseRaw);
         assert!(!d.fallback);
+    }
+
+    #[test]
+    fn detects_each_copy_paste_format() {
+        let rule = "=".repeat(62);
+        let discord = format!("{rule}\nGuild: G\nChannel: C / c\n{rule}\n\n[1/2/2020 3:04 PM] a\nhi\n\n");
+        let cases: &[(&str, Format)] = &[
+            ("T\nCat\n\nann\nNovember 18, 2019, 6:49am #1\n\nHi\n\n1 Like\n", Format::DiscoursePage),
+            (&discord, Format::Discord),
+            (
+                "T\n5 points by a 1 hour ago | hide | past | favorite | 1 comment\n\t\nb 1 hour ago [–]\n\nx\nreply\n",
+                Format::HackerNews,
+            ),
+            ("[–]a 1 point 1 hour ago\n\nx\n\npermalinkembedsavereportreply\n", Format::Reddit),
+            ("T\nPosted: Mon Jan 06, 2020 3:04 pm\nby a\nx\n\nAll times are UTC\n", Format::Phpbb),
+        ];
+        for (text, format) in cases {
+            let d = detect(text);
+            assert_eq!(d.format, *format, "{text:?}: {d:?}");
+            assert!(!d.fallback);
+        }
     }
 
     #[test]
