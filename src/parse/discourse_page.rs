@@ -136,6 +136,13 @@ fn is_chrome(line: &str) -> bool {
     CHROME.contains(&line) || REPLIES.is_match(line) || LATER.is_match(line) || TIMELINE.is_match(line)
 }
 
+/// The topic map's labels and values, the timeline's dates: numbers and dates that are
+/// not post text.
+fn is_map_noise(line: &str) -> bool {
+    let line = line.trim();
+    MAP_DATED.contains(&line) || MAP_COUNTED.contains(&line) || TINY_DATE.is_match(line) || COUNT.is_match(line)
+}
+
 fn is_tail(line: &str) -> bool {
     let line = line.trim();
     TAIL.iter().any(|t| line.starts_with(t))
@@ -228,25 +235,22 @@ fn app_headers(lines: &[&str]) -> Vec<Header> {
             continue;
         }
         let floor = headers.last().map_or(0, |h| h.end);
-        // The block of name lines right above the date, at most three.
+        // The block of name lines right above the date, at most three; blank lines, chrome
+        // and the app's other numbers and dates (the timeline's, the topic map's) bound it.
+        let bound = |l: &str| is_blank(l) || is_chrome(l) || is_map_noise(l);
         let mut top = i;
-        while top > floor && i - top < 3 && !is_blank(lines[top - 1]) && !is_chrome(lines[top - 1]) {
+        while top > floor && i - top < 3 && !bound(lines[top - 1]) {
             top -= 1;
         }
-        if top == i {
-            continue;
-        }
-        // Topic map values and counts are not names.
-        let names_only = lines[top..i].iter().map(|l| l.trim()).all(|l| {
-            !(MAP_DATED.contains(&l) || MAP_COUNTED.contains(&l) || TINY_DATE.is_match(l) || COUNT.is_match(l))
-        });
         // The username is the first word of the block's first line.
-        let Some(author) = lines[top].split_whitespace().next().filter(|w| names_only && USERNAME.is_match(w)) else {
+        let Some(author) =
+            lines[top..i].first().and_then(|l| l.split_whitespace().next()).filter(|w| USERNAME.is_match(w))
+        else {
             continue;
         };
-        // Only a date right after a blank or chrome line (or the top) starts a post: a
+        // Only a block that starts after such a bound (or at the top) heads a post: a
         // `Mar 12` inside a paragraph does not.
-        if top > floor && !(is_blank(lines[top - 1]) || is_chrome(lines[top - 1])) {
+        if top > floor && !bound(lines[top - 1]) {
             continue;
         }
         headers.push(Header {
@@ -374,8 +378,11 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, ParseEr
     let end = (last_start..lines.len()).find(|&i| is_tail(lines[i])).unwrap_or(lines.len());
 
     // Title, then category and tags: the lines before the first post that are not chrome.
-    let preamble: Vec<&str> =
-        lines[..first.start].iter().map(|l| l.trim()).filter(|l| !l.is_empty() && !is_chrome(l)).collect();
+    let preamble: Vec<&str> = lines[..first.start]
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty() && !is_chrome(l) && !is_map_noise(l))
+        .collect();
     let title = preamble.first().map(|t| (*t).to_owned());
     let tags: Vec<String> = preamble
         .iter()
@@ -501,7 +508,8 @@ Hardware
 You have selected 0 posts.
 select all
 cancel selecting
-
+1 / 2
+Mar 12
 kim_l
 Kim Lee
 Mar 12

@@ -112,8 +112,15 @@ fn comment_header(line: &str) -> Option<Header> {
     if let Some(caps) = MARK.captures(who) {
         header.status = Some(caps[1].to_owned());
     }
+    // `[deleted] 7 hours ago`: the mark stands where the user was.
+    let anonymous = MARK.find(who).is_some_and(|m| m.start() == 0);
     let who = MARK.replace_all(who, "");
     let who = who.trim();
+    if anonymous && !who.is_empty() {
+        dates::parse(who, &DateContext::default())?;
+        header.age = Some(who.to_owned());
+        return Some(header);
+    }
     match who.split_once(' ') {
         Some((user, age)) => {
             // The age must be one: `bob 4 hours ago`, `bob on Mar 3, 2021`.
@@ -437,6 +444,11 @@ I have always wondered.\n\nReally.\n\nadd comment\n";
             Some((true, true, false, true))
         );
         assert!(comment_header("bob 4 hours ago [3 more]").is_some());
+        let deleted = comment_header("[deleted] 7 hours ago | prev | next [–]").unwrap();
+        assert_eq!(
+            (deleted.author, deleted.status.as_deref(), deleted.age.as_deref()),
+            (None, Some("deleted"), Some("7 hours ago"))
+        );
         assert!(comment_header("I like lists [–]").is_none());
         assert!(comment_header("see the docs | here [–]").is_none());
         assert!(story_header("142 points by alice 5 hours ago | hide | past | favorite | 45 comments").is_some());
