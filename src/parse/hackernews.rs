@@ -17,8 +17,8 @@
 //! The story is post 1: its author, `points` as its score, its age as its date, and its
 //! text as the body, or the title line (with the link's domain) when it has none. Comments
 //! follow as posts 2..N in page order. A body `[flagged]`, `[dead]` or `[deleted]` (or such
-//! a mark in the header) is the post's status; `[deleted]` in place of the user leaves
-//! the author unknown. Ages (`5 hours ago`, `on Mar 3, 2021`) keep their words in
+//! a mark in the header) is the post's status; a deleted comment's header has no user
+//! (`22 hours ago | prev [–]`) and leaves the author unknown. Ages (`5 hours ago`, `on Mar 3, 2021`) keep their words in
 //! `date_text` and are dated from front matter's `captured` (see [`crate::dates`]).
 //!
 //! **Who answers whom.** The page shows nesting by indentation, which the copy loses;
@@ -112,13 +112,15 @@ fn comment_header(line: &str) -> Option<Header> {
     if let Some(caps) = MARK.captures(who) {
         header.status = Some(caps[1].to_owned());
     }
-    // `[deleted] 7 hours ago`: the mark stands where the user was.
+    // A deleted comment keeps its age but not its user (`22 hours ago | prev [–]`), or
+    // has a mark where the user was (`[deleted] 7 hours ago`).
     let anonymous = MARK.find(who).is_some_and(|m| m.start() == 0);
     let who = MARK.replace_all(who, "");
     let who = who.trim();
-    if anonymous && !who.is_empty() {
+    if !who.is_empty() && (anonymous || dates::parse(who, &DateContext::default()).is_some()) {
         dates::parse(who, &DateContext::default())?;
         header.age = Some(who.to_owned());
+        header.status.get_or_insert_with(|| "deleted".to_owned());
         return Some(header);
     }
     match who.split_once(' ') {
@@ -444,6 +446,8 @@ I have always wondered.\n\nReally.\n\nadd comment\n";
             Some((true, true, false, true))
         );
         assert!(comment_header("bob 4 hours ago [3 more]").is_some());
+        let deleted = comment_header("22 hours ago | prev [–]").unwrap();
+        assert_eq!((deleted.author, deleted.status.as_deref(), deleted.prev), (None, Some("deleted"), true));
         let deleted = comment_header("[deleted] 7 hours ago | prev | next [–]").unwrap();
         assert_eq!(
             (deleted.author, deleted.status.as_deref(), deleted.age.as_deref()),
