@@ -27,8 +27,9 @@
 //!
 //! **Names and flair.** The page sets the flair right after the name with no space, so
 //! the copy reads `-romainl-The Patient Vimmer`. Usernames are 3 to 20 of `A-Z a-z 0-9
-//! _ -`; the name is taken as, in order: a name known from elsewhere in the dump (the
-//! submitter's `by NAME`, `u/NAME` mentions, names cut cleanly by a `[S]`); the part
+//! _ -`; the name is taken as, in order: a name known from elsewhere in the dump (names
+//! that a `[S]` or `[M]` mark, which comes between name and flair, cuts off cleanly, and
+//! `u/NAME` mentions); the part
 //! before the first character a name cannot hold (a flair starting with `:`, `(`, an
 //! emoji); when the flair has several words, the part before the last change from a
 //! lowercase letter, digit, `_` or `-` to a capitalised word (`-romainl-|The`), else the
@@ -73,8 +74,11 @@ static ACTIONS: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-static SUBMITTED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^submitted (.+? ago)\s*(\*)?\s*(?:\(last edited [^)]*\))?\s*by\s+(\S+)").unwrap());
+/// `submitted 9 hours ago* by NAME[FLAIR][ to r/sub]`.
+static SUBMITTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^submitted (.+? ago)\s*(\*)?\s*(?:\(last edited [^)]*\))?\s*by\s+(.+?)(?:\s+to\s+/?r/\S+)?\s*$")
+        .unwrap()
+});
 
 static COMMENTS_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:\d[\d,.]*k?|no) comments?\b").unwrap());
 
@@ -213,14 +217,9 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, ParseEr
     }
     let ctx = DateContext::new(options);
 
-    // Names known for sure, to cut flair from names.
+    // Names known for sure, to cut flair from names: those a mark (`[S]`) cuts off
+    // and those mentioned as `u/NAME`.
     let mut known: HashSet<String> = HashSet::new();
-    if let Some(at) = submitted
-        && let Some(caps) = SUBMITTED.captures(lines[at].trim())
-    {
-        let name: String = caps[3].chars().take_while(|&c| is_name_char(c)).collect();
-        known.insert(name);
-    }
     for line in &lines {
         known.extend(MENTION.captures_iter(line).map(|c| c[1].to_owned()));
         if let Some(h) = header(line)
@@ -245,7 +244,8 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, ParseEr
         let text_end =
             (at + 1..first_comment).find(|&i| COMMENTS_LINE.is_match(lines[i].trim())).unwrap_or(first_comment);
         let body = layout::body(&lines[at + 1..text_end]);
-        let (author, flair) = split_name(&caps[3], &known);
+        let who = MARKS.replace_all(&caps[3], "");
+        let (author, flair) = split_name(&who, &known);
         let mut post = Post {
             number: 1,
             author: Some(author),
@@ -421,6 +421,16 @@ blog
         assert_eq!(t.posts[1].extra.date_text.as_deref(), Some("8 hours ago"));
         assert_eq!(t.posts[1].date.unwrap().to_string(), "2024-05-01T04:00:00Z");
         assert!(!t.posts[1].extra.reply_guessed && !t.posts[1].extra.submitter);
+    }
+
+    #[test]
+    fn submitter_flair_is_cut_by_the_name_a_mark_gives() {
+        let text = "A title\nsubmitted 2 hours ago by kat_bQuestion asker to r/rust\n\n1 comment\n\n\
+[–]kat_b[S]Question asker 1 point 1 hour ago\n\nbump\n\npermalinkembedsavereportreply\n";
+        let t = parse(text, &ParseOptions::default()).unwrap();
+        let got: Vec<(Option<&str>, Option<&str>)> =
+            t.posts.iter().map(|p| (p.author.as_deref(), p.extra.flair.as_deref())).collect();
+        assert_eq!(got, [(Some("kat_b"), Some("Question asker")), (Some("kat_b"), Some("Question asker"))]);
     }
 
     #[test]
