@@ -20,7 +20,8 @@
 //! 8 Likes                                       <- the like count of the post above
 //! ```
 //!
-//! The author may also share the date's line (`swapnil November 18, 2019, 6:49am #1`).
+//! The author may also share the date's line (`swapnil November 18, 2019, 6:49am #1`);
+//! older crawler views write `November 18, 2019 06:49` or `2019-11-18 06:49:44 UTC`.
 //! Numbers have gaps where posts were deleted. Dates are in UTC unless front matter says
 //! otherwise; other long dates that end with `#N` are read as well (see [`crate::dates`]).
 //!
@@ -53,10 +54,11 @@ use crate::model::Post;
 use crate::parse::ParseOptions;
 use crate::text::is_blank;
 
-/// Discourse's English long date, `%B %-d, %Y, %l:%M%P`, with what may share its line.
+/// Discourse's English long date, `%B %-d, %Y, %l:%M%P` (Rails' own `%B %d, %Y %H:%M` in
+/// older versions), with what may share its line.
 static LONG_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:(.+?)\s+)?((?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2},\s+\d{4},\s+\d{1,2}:\d{2}\s?[ap]m)(?:\s+#?(\d{1,7}))?$",
+        r"^(?:(.+?)\s+)?((?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2},\s+\d{4},?\s+\d{1,2}:\d{2}(?:\s?[ap]m)?)(?:\s+#?(\d{1,7}))?$",
     )
     .unwrap()
 });
@@ -192,6 +194,14 @@ fn crawler_headers(lines: &[&str]) -> Vec<Header> {
                 }
                 let (author, date) = before.split_once(' ')?;
                 dates::absolute(date, &DateContext::default()).map(|_| (Some(author), date.to_owned(), number))
+            })
+            .or_else(|| {
+                // Old crawler views: `2019-11-18 06:49:44 UTC` over `#1`.
+                let next = lines.get(i + 1)?.trim();
+                (next.starts_with('#') && NUMBER_LINE.is_match(next))
+                    .then(|| dates::absolute(line, &DateContext::default()))
+                    .flatten()
+                    .map(|_| (None, line.to_owned(), None))
             });
         let Some((prefix, date_text, mut number)) = found else {
             i += 1;
@@ -203,6 +213,13 @@ fn crawler_headers(lines: &[&str]) -> Vec<Header> {
         {
             number = caps[1].parse().ok();
             end += 1;
+        }
+        // Only Discourse's own long date may go without a number: a bare `November 18, 2019
+        // 06:49` line is as likely a line of a post.
+        let own_form = date_text.to_ascii_lowercase().ends_with('m') && LONG_DATE.is_match(&date_text);
+        if number.is_none() && !own_form {
+            i += 1;
+            continue;
         }
         let floor = headers.last().map_or(0, |h| h.end);
         let (start, author) = match prefix {
@@ -493,6 +510,31 @@ Powered by Discourse, best viewed with JavaScript enabled
             t.posts.iter().map(|p| (p.number, p.author.as_deref(), p.body.as_str())).collect();
         assert_eq!(got, [(1, Some("ann"), "Hi\nEdited November 18, 2019, 6:50am"), (2, Some("bob"), "Yo")]);
         assert!(t.tags.is_empty());
+    }
+
+    #[test]
+    fn older_crawler_date_forms() {
+        let t =
+            parse_ok("T\n\nann\nNovember 18, 2019 06:49\n#1\n\nHi\n\nbob (Bob B)\n2019-11-18 19:00:00 UTC\n#2\n\nYo\n");
+        let got: Vec<(u32, Option<&str>, &str, String)> = t
+            .posts
+            .iter()
+            .map(|p| (p.number, p.author.as_deref(), p.body.as_str(), p.date.unwrap().to_string()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (1, Some("ann"), "Hi", "2019-11-18T06:49:00Z".to_owned()),
+                (2, Some("bob"), "Yo", "2019-11-18T19:00:00Z".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_date_line_without_number_is_text_unless_discourse_wrote_it() {
+        let t = parse_ok("T\n\nann\nNovember 18, 2019, 6:49am\n\nRelease notes\nNovember 20, 2019 10:00\n");
+        assert_eq!(t.posts.len(), 1);
+        assert_eq!(t.posts[0].body, "Release notes\nNovember 20, 2019 10:00");
     }
 
     #[test]
