@@ -196,6 +196,13 @@ fn status_of(body: &str) -> Option<&'static str> {
     }
 }
 
+/// A post's age: its words always, and a date where they give one (`on Mar 3, 2021`) or
+/// the capture time does (`5 hours ago`).
+fn apply_age(post: &mut Post, age: &str, ctx: &DateContext) {
+    post.date = dates::parse(age, ctx).and_then(|when| when.date);
+    post.extra.date_text = Some(age.to_owned());
+}
+
 /// The depth of each comment from its links, as the module's documentation explains.
 fn depths(headers: &[&Header]) -> Vec<usize> {
     let mut open: Vec<usize> = Vec::new(); // the latest comment at each depth on the current path
@@ -259,7 +266,7 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, ParseEr
             ..Post::default()
         };
         post.extra.score = Some(points);
-        dates::parse(&age, &ctx).unwrap_or_default().apply(&mut post);
+        apply_age(&mut post, &age, &ctx);
         posts.push(post);
     }
 
@@ -286,7 +293,7 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, ParseEr
         post.extra.reply_guessed = post.reply_to.is_some();
         post.extra.status = status;
         if let Some(age) = header.age {
-            dates::parse(&age, &ctx).unwrap_or_default().apply(&mut post);
+            apply_age(&mut post, &age, &ctx);
         }
         posts.push(post);
     }
@@ -413,7 +420,7 @@ Guidelines | FAQ | Lists | API | Security | Legal | Apply to YC | Contact\nSearc
         );
         assert!(t.posts[2].extra.reply_guessed && !t.posts[1].extra.reply_guessed);
         assert_eq!(t.posts[4].date.unwrap().to_string(), "2021-03-03T00:00:00Z");
-        assert_eq!(t.posts[4].extra.date_text, None);
+        assert_eq!(t.posts[4].extra.date_text.as_deref(), Some("on March 3, 2021"));
         assert_eq!(t.posts[1].line, 6);
     }
 
