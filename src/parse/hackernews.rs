@@ -18,8 +18,10 @@
 //! text as the body, or the title line (with the link's domain) when it has none. Comments
 //! follow as posts 2..N in page order. A body `[flagged]`, `[dead]` or `[deleted]` (or such
 //! a mark in the header) is the post's status; a deleted comment's header has no user
-//! (`22 hours ago | prev [–]`) and leaves the author unknown. Ages (`5 hours ago`, `on Mar 3, 2021`) keep their words in
-//! `date_text` and are dated from front matter's `captured` (see [`crate::dates`]).
+//! (`22 hours ago | prev [–]`) and leaves the author unknown. Ages always keep their
+//! words in `date_text`; `on Mar 3, 2021` also dates the post to that day (00:00 UTC),
+//! `5 hours ago` only when counted back from front matter's `captured` (see
+//! [`crate::dates`]).
 //!
 //! **Who answers whom.** The page shows nesting by indentation, which the copy loses;
 //! the links in each header remain. `parent` means the comment answers another comment,
