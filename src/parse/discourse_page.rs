@@ -282,9 +282,12 @@ fn app_headers(lines: &[&str]) -> Vec<Header> {
     headers
 }
 
+/// The posts' headers: the crawler view's, unless the app's find more posts (an app page
+/// may quote a long date on a line of its own).
 fn headers(lines: &[&str]) -> Vec<Header> {
     let crawler = crawler_headers(lines);
-    if !crawler.is_empty() { crawler } else { app_headers(lines) }
+    let app = app_headers(lines);
+    if crawler.len() >= app.len() { crawler } else { app }
 }
 
 /// How many lines say the JavaScript app's chrome: proof that tiny dates are headers.
@@ -603,6 +606,9 @@ Hardware\t2\tMar 1
         assert_eq!(t.posts[0].extra.date_text.as_deref(), Some("Mar 12"));
         assert_eq!(t.posts[0].date.unwrap().to_string(), "2024-03-12T00:00:00Z");
         assert_eq!(t.posts[1].date.unwrap().to_string(), "2024-05-01T05:00:00Z");
+        // A long date on a line of its own does not turn the page into a crawler view.
+        let quoted = APP.replace("Reinstall the driver.", "Reinstall the driver.\nNovember 18, 2019, 6:49am");
+        assert_eq!(parse(&quoted, &opts).unwrap().posts.len(), 2);
         // Without the capture time the words stay, and no date is made up.
         let t = parse_ok(APP);
         assert_eq!((t.posts[1].date, t.posts[1].extra.date_text.as_deref()), (None, Some("5h")));

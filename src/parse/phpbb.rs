@@ -89,7 +89,13 @@ fn headers(lines: &[&str]) -> Vec<Header> {
     let mut i = 0;
     while i + 1 < lines.len() {
         let floor = out.last().map_or(0, |h| h.end);
-        if let (Some(posted), Some(by)) = (POSTED.captures(lines[i]), BY.captures(lines[i + 1])) {
+        // A date has digits and a username is short: `Posted: yesterday` over `by the way,
+        // …` is a line of a post.
+        let plausible =
+            |date: &str, author: &str| date.contains(|c: char| c.is_ascii_digit()) && author.chars().count() <= 60;
+        if let (Some(posted), Some(by)) = (POSTED.captures(lines[i]), BY.captures(lines[i + 1]))
+            && plausible(&posted[1], &by[1])
+        {
             let subject = (i > floor && !is_blank(lines[i - 1])).then(|| lines[i - 1].trim().to_owned());
             out.push(Header {
                 start: if subject.is_some() { i - 1 } else { i },
@@ -99,7 +105,9 @@ fn headers(lines: &[&str]) -> Vec<Header> {
                 author: by[1].to_owned(),
             });
             i += 2;
-        } else if let (Some(author), Some(subject)) = (AUTHOR.captures(lines[i]), SUBJECT.captures(lines[i + 1])) {
+        } else if let (Some(author), Some(subject)) = (AUTHOR.captures(lines[i]), SUBJECT.captures(lines[i + 1]))
+            && plausible(&author[2], &author[1])
+        {
             out.push(Header {
                 start: i,
                 end: i + 2,
@@ -431,6 +439,7 @@ Author:\tbo [ Tue Feb 04, 2020 12:00 pm ]\nPost subject:\tRe: Topic here\nHi.\n\
     fn scores_and_errors() {
         assert_eq!(score(PRINT).value, 95);
         assert_eq!(score("Posted: yesterday\nsomething\n").value, 0);
+        assert_eq!(score("Posted: yesterday\nby the way, it works now\n").value, 0);
         let err = parse("nothing\n", &ParseOptions::default()).unwrap_err();
         assert!(err.message.contains("Posted:"));
     }
