@@ -109,7 +109,7 @@ fn push_text(out: &mut String, text: &str, in_link: bool) {
 }
 
 /// A plain-text body: a paragraph per line, or per blank-line-separated block with line
-/// breaks inside it, as the dump's convention says.
+/// breaks inside it, as the dump's convention says; indented or fenced lines are code.
 ///
 /// Lines that start with `>` are a quote (`> >` a quote in a quote), the way mail and
 /// many forums mark them and the way the copy-paste parsers write back quotes whose
@@ -166,23 +166,76 @@ fn push_plain(out: &mut String, lines: &[&str], paragraphs: Paragraphs, depth: u
     push_paragraphs(out, &lines[start..], paragraphs);
 }
 
+/// Paragraphs, and code: a run of lines indented by two spaces or a tab (Hacker News'
+/// code blocks, and most forums' when copied) or between ```` ``` ```` fences (Discord's)
+/// keeps its lines and spaces in a `<pre>`.
 fn push_paragraphs(out: &mut String, lines: &[&str], paragraphs: Paragraphs) {
-    let blocks: Vec<Vec<&str>> = match paragraphs {
-        Paragraphs::Lines => lines.iter().filter(|l| !l.trim().is_empty()).map(|l| vec![*l]).collect(),
-        Paragraphs::BlankLines => {
-            lines.split(|l| l.trim().is_empty()).filter(|b| !b.is_empty()).map(<[&str]>::to_vec).collect()
+    let mut block: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        if is_fence(line) {
+            push_block(out, &mut block);
+            let close = (i + 1..lines.len()).find(|&j| is_fence(lines[j]));
+            push_code(out, &lines[i + 1..close.unwrap_or(lines.len())]);
+            i = close.map_or(lines.len(), |c| c + 1);
+            continue;
         }
-    };
-    for block in blocks {
-        out.push_str("<p>");
-        for (i, line) in block.iter().enumerate() {
-            if i > 0 {
-                out.push_str("<br>\n");
-            }
-            push_text(out, line, false);
+        if is_indented(line) {
+            push_block(out, &mut block);
+            let end = (i..lines.len()).find(|&j| !is_indented(lines[j])).unwrap_or(lines.len());
+            push_code(out, &lines[i..end]);
+            i = end;
+            continue;
         }
-        out.push_str("</p>\n");
+        if line.trim().is_empty() || paragraphs == Paragraphs::Lines {
+            push_block(out, &mut block);
+        }
+        if !line.trim().is_empty() {
+            block.push(line);
+        }
+        i += 1;
     }
+    push_block(out, &mut block);
+}
+
+fn is_fence(line: &str) -> bool {
+    line.trim_start().starts_with("```")
+}
+
+fn is_indented(line: &str) -> bool {
+    (line.starts_with("  ") || line.starts_with('\t')) && !line.trim().is_empty()
+}
+
+/// A paragraph: its lines joined by line breaks.
+fn push_block(out: &mut String, block: &mut Vec<&str>) {
+    if block.is_empty() {
+        return;
+    }
+    out.push_str("<p>");
+    for (i, line) in block.iter().enumerate() {
+        if i > 0 {
+            out.push_str("<br>\n");
+        }
+        push_text(out, line, false);
+    }
+    out.push_str("</p>\n");
+    block.clear();
+}
+
+/// Code as written: escaped, the indentation all its lines share removed, nothing linked.
+fn push_code(out: &mut String, lines: &[&str]) {
+    let indent =
+        lines.iter().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len()).min().unwrap_or(0);
+    out.push_str("<pre><code>");
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        // The shared indentation is white space, so cutting it keeps characters whole.
+        out.push_str(&escape(line.get(indent..).unwrap_or(line.trim_start())));
+    }
+    out.push_str("</code></pre>\n");
 }
 
 /// What Markdown rendering needs to know about the thread a post is in.
@@ -585,6 +638,22 @@ mod tests {
             html,
             "<p>a<br>\nb</p>\n<blockquote class=\"quote\">\n<p>q1<br>\nq2</p>\n<p>q3</p>\n</blockquote>\n<p>c</p>\n"
         );
+    }
+
+    #[test]
+    fn plain_code_keeps_its_spaces() {
+        let html = sanitize(&plain_to_html(
+            "Try this:\n\n  fn main() {\n      println!(\"<hi>\");\n  }\nIt prints.\n```\nzpool status  -v\nhttps://x.example\n```\nok",
+            Paragraphs::Lines,
+        ));
+        assert_eq!(
+            html,
+            "<p>Try this:</p>\n<pre><code>fn main() {\n    println!(\"&lt;hi&gt;\");\n}</code></pre>\n<p>It prints.</p>\n\
+             <pre><code>zpool status  -v\nhttps://x.example</code></pre>\n<p>ok</p>\n"
+        );
+        // An unclosed fence runs to the end; a lone indented line is code too.
+        assert_eq!(plain_to_html("```\nx", Paragraphs::Lines), "<pre><code>x</code></pre>\n");
+        assert_eq!(plain_to_html("\t<b>", Paragraphs::BlankLines), "<pre><code>&lt;b&gt;</code></pre>\n");
     }
 
     #[test]
