@@ -2,7 +2,8 @@
 //!
 //! The folder gets `archive.toml` with every option explained, a `.gitignore` for the
 //! built archive, and `threads/examples/` with one example dump per format. The files are
-//! compiled in from `src/init/`; a format's example is one line in [`EXAMPLES`].
+//! compiled in (from `src/init/`, or the sample archive's own dumps); a format's example is
+//! one line in [`EXAMPLES`].
 //!
 //! init never overwrites: it writes only into a new folder or one that is empty (hidden
 //! entries such as `.git` aside), and opens every file with `create_new`.
@@ -21,14 +22,31 @@ pub struct Example {
     pub text: &'static str,
 }
 
-/// One example per format: a new format adds a line here and a file in `src/init/`.
+/// One example per format: a new format adds a line here (and a dump in `src/init/` or the
+/// sample archive).
 pub const EXAMPLES: &[Example] = &[
     Example { format: Format::Plain, text: include_str!("init/plain.txt") },
-    Example { format: Format::DiscourseRaw, text: include_str!("init/discourse-raw.txt") },
+    Example {
+        format: Format::DiscourseRaw,
+        text: include_str!("../threads/rust-help/cross-compiling-for-a-raspberry-pi.txt"),
+    },
     Example { format: Format::Mbox, text: include_str!("init/mbox.txt") },
     Example { format: Format::Digest, text: include_str!("init/digest.txt") },
+    Example {
+        format: Format::DiscoursePage,
+        text: include_str!("../threads/ketamine-therapy/does-insurance-cover-ketamine-infusions.txt"),
+    },
+    Example { format: Format::Discord, text: include_str!("../threads/home-lab/zfs-pool-degraded-after-reboot.txt") },
+    Example {
+        format: Format::HackerNews,
+        text: include_str!("../threads/rust-help/why-are-rust-compile-times-slow.txt"),
+    },
+    Example { format: Format::Reddit, text: include_str!("../threads/baking/why-does-my-sourdough-spread-flat.txt") },
+    Example {
+        format: Format::Phpbb,
+        text: include_str!("../threads/3d-printing/first-layer-too-thin-on-one-side.txt"),
+    },
 ];
-
 /// The configuration a new archive starts with: every option, commented.
 pub const ARCHIVE_TOML: &str = include_str!("init/archive.toml");
 

@@ -4,8 +4,8 @@
 //!
 //! 1. [`build::discover`] finds the dumps under `threads/`: one folder per topic.
 //! 2. [`load`] cleans a dump's bytes ([`text`]), splits off its [`frontmatter`], detects its
-//!    format and parses it ([`parse`], a module per format) into [`model`] threads and posts
-//!    that keep the dump's source text.
+//!    format and parses it ([`parse`], a module per format, reading dates with [`dates`])
+//!    into [`model`] threads and posts that keep the dump's source text.
 //! 3. [`site`] assembles the archive: topics, thread order, stable file names ([`slug`]).
 //! 4. [`render`] makes HTML: post bodies through one sanitiser ([`render::markup`]), pages
 //!    from askama templates ([`render::pages`]).
@@ -21,6 +21,7 @@
 pub mod build;
 pub mod check;
 pub mod config;
+pub mod dates;
 pub mod diagnostic;
 pub mod frontmatter;
 pub mod init;

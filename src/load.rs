@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, ParseError};
 use crate::frontmatter;
 use crate::model::Thread;
 use crate::parse::{self, Detection, Format, ParseOptions};
-use crate::text;
+use crate::{slug, text};
 
 /// What one dump gave.
 #[derive(Debug)]
@@ -104,8 +104,14 @@ pub fn load(dump: &Dump) -> Loaded {
                 path: dump.path.to_owned(),
                 format: detection.format,
                 title,
-                topic: fm.topic.clone().or(p.topic).unwrap_or_else(|| dump.topic.to_owned()),
-                tags: fm.tags.clone(),
+                // A topic the dump names (a Discord category) is keyed like a folder, so that
+                // `Home Lab` joins `threads/home-lab/` and its `[topics.home-lab]` settings.
+                topic: fm
+                    .topic
+                    .clone()
+                    .or_else(|| p.topic.map(|t| slug::slugify(&t, dump.topic)))
+                    .unwrap_or_else(|| dump.topic.to_owned()),
+                tags: merge_tags(&fm.tags, p.tags),
                 source: fm.source.clone().or(p.source),
                 paragraphs: options.paragraphs,
                 posts,
@@ -148,6 +154,17 @@ fn parse_options(fm: &frontmatter::FrontMatter) -> Result<ParseOptions, String> 
         None => None,
     };
     Ok(ParseOptions { paragraphs: fm.paragraphs.unwrap_or_default(), timezone, captured })
+}
+
+/// Front matter's tags, then the dump's own that front matter does not already have.
+fn merge_tags(front_matter: &[String], dump: Vec<String>) -> Vec<String> {
+    let mut tags = front_matter.to_vec();
+    for tag in dump {
+        if !tags.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {
+            tags.push(tag);
+        }
+    }
+    tags
 }
 
 /// A title made from a file name: `therapy-during-ketamine.txt` → `Therapy during ketamine`.
@@ -197,6 +214,26 @@ mod tests {
         let l = load(&dump(b"alice | 2020-05-01 12:34:56 UTC | #1\n\nHi\n\n-------------------------\n"));
         assert_eq!(l.threads[0].format, Format::DiscourseRaw);
         assert_eq!(l.threads[0].title, "My old thread");
+    }
+
+    #[test]
+    fn dump_tags_follow_front_matter_tags() {
+        let l = load(&dump(
+            b"+++\ntags = [\"webpack\"]\n+++\nT\nSupport\nWebpack, speed\n\nann\nNovember 18, 2019, 6:49am #1\n\nHi\n",
+        ));
+        assert_eq!(l.threads[0].format, Format::DiscoursePage);
+        assert_eq!(l.threads[0].tags, ["webpack", "Support", "speed"]);
+        assert_eq!(l.threads[0].topic, "general", "the category is not the topic");
+    }
+
+    #[test]
+    fn a_topic_named_by_the_dump_is_keyed_like_a_folder() {
+        let rule = "=".repeat(62);
+        let text = format!("{rule}\nGuild: Lab\nChannel: Home Lab / zfs-help\n{rule}\n\n[1/2/2020 3:04 PM] a\nhi\n");
+        let l = load(&dump(text.as_bytes()));
+        assert_eq!((l.threads[0].topic.as_str(), l.threads[0].title.as_str()), ("home-lab", "#zfs-help"));
+        let l = load(&dump(format!("+++\ntopic = \"Mine\"\n+++\n{text}").as_bytes()));
+        assert_eq!(l.threads[0].topic, "Mine");
     }
 
     #[test]

@@ -37,7 +37,7 @@ fn builds_a_browsable_archive() {
     let out = threadarc(dir.path(), &["build"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("built 12 threads"), "{stderr}");
+    assert!(stderr.contains("built 18 threads"), "{stderr}");
     let public = dir.path().join("public");
     let files = snapshot(&public);
     for expected in [
@@ -66,6 +66,30 @@ fn builds_a_browsable_archive() {
     assert!(rust.contains(r##"in reply to <a href="#post-2">#2</a>"##));
     assert!(rust.contains(r##"<a href="#post-2" rel="nofollow ugc noopener">(#2)</a>"##));
     assert!(rust.contains(r#"href="https://users.example.org/t/cross-compiling-for-a-raspberry-pi/61234""#));
+
+    // The copy-paste formats' own fields reach the page.
+    let phpbb = html("3d-printing/first-layer-too-thin-on-one-side-after-leveling.html");
+    assert!(phpbb.contains(r#"<p class="quote-title">gearhead wrote:</p>"#), "{phpbb}");
+    assert!(phpbb.contains(r#"<p class="subject"><bdi>Springs</bdi></p>"#));
+    assert!(phpbb.contains(r#"<time datetime="2020-03-07T20:15:00Z">"#));
+    let hn = html("rust-help/ask-hn-why-are-rust-compile-times-still-slow-in-2024.html");
+    assert!(hn.contains(r##"in reply to <a href="#post-2">#2</a> <span class="guessed""##), "{hn}");
+    assert!(hn.contains(r#"<span class="score">318 points</span>"#));
+    assert!(hn.contains(r#"<p class="status">[flagged]</p>"#));
+    assert!(hn.contains(r#"(9 hours ago)</span>"#));
+    let discord = html("home-lab/zfs-help.html");
+    assert!(discord.contains("<li>:zfs_heart: 2</li>"), "{discord}");
+    assert!(discord.contains(r#"<span class="pinned">pinned</span>"#));
+    assert!(discord.contains(
+        r#"<a href="https://cdn.discordapp.com/attachments/1082/1085/zpool-status.txt" rel="nofollow ugc noopener">"#
+    ));
+    let reddit = html("baking/why-does-my-sourdough-spread-flat-after-shaping.html");
+    assert!(reddit.contains(r#"<span class="flair"><bdi>The Crumb Whisperer</bdi></span>"#));
+    assert!(reddit.contains(r#"<span class="badge" title="started the thread">OP</span>"#));
+    assert!(reddit.contains(r#"<span class="score">score hidden</span>"#));
+    let discourse = html("ketamine-therapy/does-insurance-cover-ketamine-infusions.html");
+    assert!(discourse.contains(r#"id="post-8""#) && !discourse.contains(r#"id="post-3""#));
+    assert!(discourse.contains(r#"<a href="../tags/treatment-access.html"><bdi>Treatment &#38; Access</bdi></a>"#));
 }
 
 #[test]

@@ -71,11 +71,14 @@ fn init_makes_an_archive_that_builds_at_once() {
     let front = fs::read_to_string(archive.join("public/index.html")).unwrap();
     assert!(front.contains(&config.title), "{front}");
     assert!(front.contains("Examples"));
-    let pages = fs::read_dir(archive.join("public/examples"))
-        .unwrap()
-        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "html"))
-        .count();
-    assert_eq!(pages, threadarc::init::EXAMPLES.len() + 1, "a page per example and the topic's index");
+    // Every example is a thread with its page (a Discord export brings its own topic).
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(archive.join("public/manifest.json")).unwrap()).unwrap();
+    let threads = manifest["threads"].as_array().unwrap();
+    assert_eq!(threads.len(), threadarc::init::EXAMPLES.len());
+    for thread in threads {
+        assert!(archive.join("public").join(thread["url"].as_str().unwrap()).is_file(), "{thread}");
+    }
 }
 
 #[test]

@@ -6,10 +6,16 @@
 //! are tested on small inline dumps.
 
 pub mod digest;
+pub mod discord;
+pub mod discourse_page;
 pub mod discourse_raw;
+pub mod hackernews;
+mod layout;
 pub mod mail;
 pub mod mbox;
+pub mod phpbb;
 pub mod plain;
+pub mod reddit;
 pub mod threading;
 
 use serde::{Deserialize, Serialize};
@@ -29,11 +35,32 @@ pub enum Format {
     Mbox,
     /// A mailing-list digest (RFC 1153, Mailman plain or MIME).
     Digest,
+    /// A Discourse topic page copied out of a browser (crawler view or JavaScript app).
+    DiscoursePage,
+    /// DiscordChatExporter's plain-text export of a channel.
+    Discord,
+    /// A Hacker News item page copied out of a browser.
+    #[serde(rename = "hackernews")]
+    HackerNews,
+    /// An old Reddit comments page copied out of a browser.
+    Reddit,
+    /// A phpBB topic's print view copied out of a browser.
+    Phpbb,
 }
 
 impl Format {
     /// Every format, in the order detection tries them.
-    pub const ALL: &'static [Format] = &[Format::DiscourseRaw, Format::Mbox, Format::Digest, Format::Plain];
+    pub const ALL: &'static [Format] = &[
+        Format::DiscourseRaw,
+        Format::Mbox,
+        Format::Digest,
+        Format::DiscoursePage,
+        Format::Discord,
+        Format::HackerNews,
+        Format::Reddit,
+        Format::Phpbb,
+        Format::Plain,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -41,6 +68,11 @@ impl Format {
             Format::DiscourseRaw => "discourse-raw",
             Format::Mbox => "mbox",
             Format::Digest => "digest",
+            Format::DiscoursePage => "discourse-page",
+            Format::Discord => "discord",
+            Format::HackerNews => "hackernews",
+            Format::Reddit => "reddit",
+            Format::Phpbb => "phpbb",
         }
     }
 
@@ -65,6 +97,11 @@ impl Format {
             Format::DiscourseRaw => discourse_raw::score(text),
             Format::Mbox => mbox::score(text),
             Format::Digest => digest::score(text),
+            Format::DiscoursePage => discourse_page::score(text),
+            Format::Discord => discord::score(text),
+            Format::HackerNews => hackernews::score(text),
+            Format::Reddit => reddit::score(text),
+            Format::Phpbb => phpbb::score(text),
         }
     }
 
@@ -73,6 +110,11 @@ impl Format {
         match self {
             Format::Plain => Ok(vec![plain::parse(text, options.paragraphs)]),
             Format::DiscourseRaw => discourse_raw::parse(text).map(|t| vec![t]),
+            Format::DiscoursePage => discourse_page::parse(text, options).map(|t| vec![t]),
+            Format::Discord => discord::parse(text, options).map(|t| vec![t]),
+            Format::HackerNews => hackernews::parse(text, options).map(|t| vec![t]),
+            Format::Reddit => reddit::parse(text, options).map(|t| vec![t]),
+            Format::Phpbb => phpbb::parse(text, options).map(|t| vec![t]),
             Format::Mbox => mbox::parse(text.as_bytes(), options),
             Format::Digest => digest::parse(text.as_bytes(), options),
         }
@@ -157,6 +199,9 @@ pub struct ParseOptions {
 pub struct ParsedThread {
     pub title: Option<String>,
     pub topic: Option<String>,
+    /// Labels the dump gives the thread (a Discourse category and tags); added after
+    /// front matter's.
+    pub tags: Vec<String>,
     pub source: Option<String>,
     pub posts: Vec<Post>,
 }
@@ -171,6 +216,27 @@ mod tests {
         let d = detect(text);
         assert_eq!(d.format, Format::DiscourseRaw);
         assert!(!d.fallback);
+    }
+
+    #[test]
+    fn detects_each_copy_paste_format() {
+        let rule = "=".repeat(62);
+        let discord = format!("{rule}\nGuild: G\nChannel: C / c\n{rule}\n\n[1/2/2020 3:04 PM] a\nhi\n\n");
+        let cases: &[(&str, Format)] = &[
+            ("T\nCat\n\nann\nNovember 18, 2019, 6:49am #1\n\nHi\n\n1 Like\n", Format::DiscoursePage),
+            (&discord, Format::Discord),
+            (
+                "T\n5 points by a 1 hour ago | hide | past | favorite | 1 comment\n\t\nb 1 hour ago [–]\n\nx\nreply\n",
+                Format::HackerNews,
+            ),
+            ("[–]a 1 point 1 hour ago\n\nx\n\npermalinkembedsavereportreply\n", Format::Reddit),
+            ("T\nPosted: Mon Jan 06, 2020 3:04 pm\nby a\nx\n\nAll times are UTC\n", Format::Phpbb),
+        ];
+        for (text, format) in cases {
+            let d = detect(text);
+            assert_eq!(d.format, *format, "{text:?}: {d:?}");
+            assert!(!d.fallback);
+        }
     }
 
     #[test]
@@ -198,6 +264,8 @@ End of Example Digest, Vol 1, Issue 1\n*************************************\n";
     fn names_round_trip() {
         for &f in Format::ALL {
             assert_eq!(Format::from_name(f.name()), Some(f));
+            // Front matter names formats through serde: the same names.
+            assert_eq!(serde_json::to_string(&f).unwrap(), format!("\"{}\"", f.name()));
         }
     }
 }
