@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! discover dumps → load (parse) each, in parallel → assemble the site → render pages into a
-//! staging folder, in parallel → swap the staging folder in for the old archive
+//! staging folder, in parallel → write the search index beside them → swap the staging
+//! folder in for the old archive
 //! ```
 //!
 //! The output folder is replaced whole or not at all: pages are written next to it and
@@ -24,10 +25,13 @@ use crate::diagnostic::Diagnostic;
 use crate::load::{self, Dump, Loaded};
 use crate::parse::Format;
 use crate::render::pages;
+use crate::search;
 use crate::site::Site;
 
 /// The stylesheet, compiled in so that the binary works from any folder.
 pub const STYLE_CSS: &str = include_str!("../static/style.css");
+/// The search box's script, compiled in likewise.
+pub const SEARCH_JS: &str = include_str!("../static/search.js");
 
 /// The file that marks a folder as an archive threadarc wrote (and may replace).
 pub const MARKER: &str = ".threadarc";
@@ -52,6 +56,9 @@ pub struct Report {
     pub threads: usize,
     pub posts: usize,
     pub pages: usize,
+    pub search: search::IndexStats,
+    /// Seconds spent building and writing the search index.
+    pub search_seconds: f64,
     pub diagnostics: Vec<Diagnostic>,
     pub seconds: f64,
 }
@@ -180,7 +187,12 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     check_output(&options.output, options.force)?;
     let staging = sibling(&options.output, "staging")?;
     remove_dir_if_exists(&staging).map_err(|e| io_error(&staging, e))?;
-    let pages = write_site(&site, &staging).map_err(|e| {
+    let written = write_site(&site, &staging).and_then(|pages| {
+        let started = Instant::now();
+        let index = write_search_index(&site, &staging)?;
+        Ok((pages, index, started.elapsed().as_secs_f64()))
+    });
+    let (pages, search, search_seconds) = written.map_err(|e| {
         let _ = fs::remove_dir_all(&staging);
         BuildError::new(format!("cannot write the archive: {e}"))
     })?;
@@ -191,6 +203,8 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
         threads: site.threads.len(),
         posts: site.post_count(),
         pages,
+        search,
+        search_seconds,
         diagnostics,
         seconds: start.elapsed().as_secs_f64(),
     })
@@ -204,6 +218,7 @@ pub fn write_site(site: &Site, root: &Path) -> io::Result<usize> {
         "This folder is an archive written by threadarc; `threadarc build` replaces it whole.\n",
     )?;
     fs::write(root.join("static/style.css"), STYLE_CSS)?;
+    fs::write(root.join("static/search.js"), SEARCH_JS)?;
     write_page(root, "index.html", &pages::index_page(site))?;
     let topic_pages: usize = (0..site.topics.len())
         .into_par_iter()
@@ -223,6 +238,14 @@ pub fn write_site(site: &Site, root: &Path) -> io::Result<usize> {
         .par_iter()
         .try_for_each(|entry| write_page(root, &site.thread_path(entry), &pages::thread_page(site, entry)))?;
     Ok(1 + topic_pages + site.threads.len())
+}
+
+/// Writes the search index under `root/search/`.
+pub fn write_search_index(site: &Site, root: &Path) -> io::Result<search::IndexStats> {
+    for folder in ["search/t", "search/p", "search/d"] {
+        fs::create_dir_all(root.join(folder))?;
+    }
+    search::write_index(site, &mut |relative, bytes| fs::write(root.join(safe_relative(relative)?), bytes))
 }
 
 fn write_page(root: &Path, relative: &str, page: &impl Template) -> io::Result<()> {

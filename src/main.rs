@@ -107,6 +107,14 @@ fn run_build(options: &BuildOptions, quiet: bool) -> ExitCode {
                     report.pages,
                     report.seconds
                 );
+                eprintln!(
+                    "search index: {} terms of {} posts in {} files, {:.1} MB, in {:.2} s",
+                    report.search.terms,
+                    report.search.docs,
+                    report.search.files,
+                    report.search.bytes as f64 / 1e6,
+                    report.search_seconds
+                );
             }
             if report.errors() > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
         }
