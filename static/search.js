@@ -226,7 +226,7 @@
   var PREFIX_BYTES = 256 * 1024; /* postings loaded for them */
   var PREFIX_SHARDS = 3;
   var PAGE = 10;
-  var PHRASE_SHARDS = 16;       /* doc shards read per page to check phrases */
+  var PHRASE_SHARDS = 12;       /* doc shards read per page to check phrases */
 
   function lowerBound(list, key, get) {
     var lo = 0;
@@ -251,7 +251,7 @@
     }
     function meta() { return need('search/meta.js', function () { return !!store.meta; }).then(function () { return store.meta; }); }
     function termShard(k) { return need('search/t/' + k + '.js', function () { return !!store.t[k]; }).then(function () { return store.t[k]; }); }
-    function postingsFile(k) { return need('search/p/' + k + '.js', function () { return typeof store.p[k] === 'string'; }).then(function () { return store.p[k]; }); }
+    function postingsPack(k) { return need('search/p/' + k + '.js', function () { return Array.isArray(store.p[k]); }).then(function () { return store.p[k]; }); }
     function docShard(k) { return need('search/d/' + k + '.js', function () { return !!store.d[k]; }).then(function () { return store.d[k]; }); }
 
     /* The term shards that may hold a term, or every term with a prefix. */
@@ -283,7 +283,7 @@
       var kept = [];
       var bytes = 0;
       for (var i = 0; i < found.length && kept.length < PREFIX_TERMS; i++) {
-        var size = typeof found[i][2] === 'string' ? found[i][2].length : found[i][3];
+        var size = typeof found[i][2] === 'string' ? found[i][2].length : found[i][4];
         if (kept.length > 0 && bytes + size > PREFIX_BYTES) continue;
         bytes += size;
         kept.push(found[i]);
@@ -291,8 +291,13 @@
       return { entries: kept, cut: kept.length < found.length };
     }
 
+    /* An entry's postings: inline, or in a pack of them ([TERM, DF, PACK, INDEX, PACK_BYTES]). */
     function postingsOf(entry) {
-      return typeof entry[2] === 'string' ? Promise.resolve(entry[2]) : postingsFile(entry[2]);
+      if (typeof entry[2] === 'string') return Promise.resolve(entry[2]);
+      return postingsPack(entry[2]).then(function (pack) {
+        if (typeof pack[entry[3]] !== 'string') throw new Error('bad index data');
+        return pack[entry[3]];
+      });
     }
 
     function idf(n, df) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); }

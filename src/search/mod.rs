@@ -33,9 +33,11 @@
 //! doc shard, as VLQ numbers (below), each the difference from the one before.
 //!
 //! `search/t/K.js`, term shard K: `threadarc_search.t(K,[ENTRY…])`, entries sorted by
-//! term. An entry is `[TERM,DF,POSTINGS]`, postings inline, or `[TERM,DF,FILE,BYTES]` when
-//! they are in `search/p/FILE.js` (`threadarc_search.p(FILE,"POSTINGS")`, BYTES long).
-//! DF is the number of posts that hold the term.
+//! term. An entry is `[TERM,DF,POSTINGS]`, postings inline, or `[TERM,DF,PACK,I,BYTES]`
+//! when they are the I-th string of the pack `search/p/PACK.js`
+//! (`threadarc_search.p(PACK,["POSTINGS"…])`, BYTES long). A pack holds the postings of
+//! neighbouring terms up to about [`Limits::pack`] bytes, or one term's alone when they
+//! are long. DF is the number of posts that hold the term.
 //!
 //! **Postings** are a string of VLQ numbers: base64 digits
 //! (`A-Z a-z 0-9 + /`) of five bits each, least significant first, the sixth bit
@@ -63,18 +65,18 @@
 pub mod tokenize;
 mod vlq;
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::io;
 
-use jiff::Timestamp;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde_json::json;
 
 use crate::render::markup;
 use crate::site::Site;
 
 /// How many times a word in a thread's title counts for each post of the thread.
-pub const TITLE_WEIGHT: f64 = 3.0;
+pub const TITLE_WEIGHT: f64 = 2.0;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 /// Quantization levels of a posting's impact.
@@ -82,13 +84,35 @@ const LEVELS: f64 = 16.0;
 
 /// Longest postings string kept for one word, in bytes.
 pub const POSTINGS_MAX: usize = 128 * 1024;
-/// Postings up to this long sit in their term shard; longer ones get a file.
-pub const INLINE_MAX: usize = 512;
-/// A term shard or doc shard is closed once it is this long.
-pub const TERM_SHARD_TARGET: usize = 16 * 1024;
-pub const DOC_SHARD_TARGET: usize = 24 * 1024;
 /// Text kept per post for snippets and phrase checks.
 pub const TEXT_MAX_CHARS: usize = 1000;
+
+/// The sizes that shape the index: what a query loads against how many files there are.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Longest postings string kept for one word, in bytes ([`POSTINGS_MAX`]).
+    pub postings_max: usize,
+    /// Postings up to this long sit in their term shard; longer ones get a file.
+    pub inline_max: usize,
+    /// A term shard is closed once it is this long, in bytes.
+    pub term_shard: usize,
+    /// A doc shard is closed once it is this long, in bytes.
+    pub doc_shard: usize,
+    /// A postings pack is closed once it is this long, in bytes.
+    pub pack: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            postings_max: POSTINGS_MAX,
+            inline_max: 512,
+            term_shard: 16 * 1024,
+            doc_shard: 32 * 1024,
+            pack: 32 * 1024,
+        }
+    }
+}
 /// Threads tokenised at a time: bounds the memory held for terms not yet merged.
 const BATCH_THREADS: usize = 2048;
 
@@ -102,10 +126,15 @@ pub struct IndexStats {
 }
 
 /// Where index files go: a relative path under the archive's root and the file's bytes.
-pub type Sink<'a> = dyn FnMut(&str, &[u8]) -> io::Result<()> + 'a;
+pub type Sink<'a> = dyn FnMut(&str, &[u8]) -> io::Result<()> + Send + 'a;
 
 /// Builds the search index of a site and hands every file to `sink`, `search/meta.js` last.
 pub fn write_index(site: &Site, sink: &mut Sink) -> io::Result<IndexStats> {
+    write_index_with(site, Limits::default(), sink)
+}
+
+/// [`write_index`] with other sizes.
+pub fn write_index_with(site: &Site, limits: Limits, sink: &mut Sink) -> io::Result<IndexStats> {
     let mut stats = IndexStats::default();
     let mut counted = |path: &str, bytes: &[u8]| {
         stats.files += 1;
@@ -114,16 +143,27 @@ pub fn write_index(site: &Site, sink: &mut Sink) -> io::Result<IndexStats> {
     };
     let order = thread_order(site);
     let mut terms = Terms::default();
-    let mut docs = DocShards::default();
-    for batch in order.chunks(BATCH_THREADS) {
-        let read: Vec<ThreadTerms> = batch.par_iter().map(|&t| read_thread(site, t)).collect();
-        for (&t, thread) in batch.iter().zip(read) {
-            docs.push_thread(site, t, &thread, &mut counted)?;
-            terms.add_thread(thread);
-        }
+    let mut docs = DocShards { target: limits.doc_shard, ..DocShards::default() };
+    // One batch is tokenised (in parallel) while the one before is merged.
+    let mut pending: Option<(&[usize], Vec<ThreadTerms>)> = None;
+    for batch in order.chunks(BATCH_THREADS).map(Some).chain([None]) {
+        let (next, merged) = rayon::join(
+            || batch.map(|b| (b, b.par_iter().map(|&t| read_thread(site, t)).collect::<Vec<_>>())),
+            || -> io::Result<()> {
+                if let Some((batch, read)) = pending.take() {
+                    for (&t, thread) in batch.iter().zip(read) {
+                        docs.push_thread(site, t, &thread, &mut counted)?;
+                        terms.add_thread(thread);
+                    }
+                }
+                Ok(())
+            },
+        );
+        merged?;
+        pending = next;
     }
     docs.finish(&mut counted)?;
-    let (shard_terms, term_count) = terms.write(&mut counted)?;
+    let (shard_terms, term_count) = terms.write(&limits, &mut counted)?;
     let topics: Vec<(&str, &str)> = site.topics.iter().map(|t| (t.slug.as_str(), t.title.as_str())).collect();
     let meta = json!({
         "format": 1,
@@ -155,7 +195,7 @@ pub fn topic_term(slug: &str) -> String {
 
 /// The term of an author filter: the name folded, its white space collapsed.
 pub fn author_term(name: &str) -> String {
-    let words: Vec<String> = name.split_whitespace().map(tokenize::fold).collect();
+    let words: Vec<Cow<str>> = name.split_whitespace().map(tokenize::fold).collect();
     format!("!a:{}", words.join(" "))
 }
 
@@ -171,47 +211,47 @@ struct ThreadTerms {
 struct PostTerms {
     terms: Vec<(String, u32)>,
     len: u32,
-    /// The author's filter term, and name as the dump gives it.
+    /// The author's filter term.
     author: Option<String>,
-    author_name: Option<String>,
-    /// The shard entry's JSON.
-    entry_text: String,
-    number: u32,
-    date: Option<Timestamp>,
+    /// The doc shard entry's JSON after its thread index: `NUMBER,AUTHOR,DATE,TEXT]`.
+    entry: String,
 }
 
-fn counted(mut terms: Vec<String>) -> (Vec<(String, u32)>, u32) {
-    let len = terms.len() as u32;
-    terms.sort_unstable();
-    let mut out: Vec<(String, u32)> = Vec::new();
-    for t in terms {
-        match out.last_mut() {
-            Some((last, n)) if *last == t => *n += 1,
-            _ => out.push((t, 1)),
+/// The terms of a text with their counts, and how many there are in all.
+fn counted(text: &str) -> (Vec<(String, u32)>, u32) {
+    let mut counts: FxHashMap<String, u32> = FxHashMap::default();
+    let mut len = 0;
+    tokenize::for_each_term(text, |term| {
+        len += 1;
+        match counts.get_mut(term) {
+            Some(n) => *n += 1,
+            None => {
+                counts.insert(term.to_owned(), 1);
+            }
         }
-    }
-    (out, len)
+    });
+    (counts.into_iter().collect(), len)
 }
 
 fn read_thread(site: &Site, t: usize) -> ThreadTerms {
     let entry = &site.threads[t];
     let thread = &entry.thread;
-    let (title, title_len) = counted(tokenize::terms(&thread.title));
+    let (title, title_len) = counted(&thread.title);
     let markdown = thread.format.is_markdown();
     let posts = thread
         .posts
         .iter()
         .map(|post| {
             let text = markup::plain_text(&post.body, markdown);
-            let (terms, len) = counted(tokenize::terms(&text));
+            let (terms, len) = counted(&text);
+            let date = post.date.map(|d| d.strftime("%Y-%m-%d").to_string());
+            let entry = serde_json::to_string(&(post.number, &post.author, date, cut_text(&text, TEXT_MAX_CHARS)))
+                .unwrap_or_default();
             PostTerms {
                 terms,
                 len,
                 author: post.author.as_deref().map(author_term),
-                author_name: post.author.clone(),
-                entry_text: cut_text(&text, TEXT_MAX_CHARS),
-                number: post.number,
-                date: post.date,
+                entry: entry.strip_prefix('[').unwrap_or(&entry).to_owned(),
             }
         })
         .collect();
@@ -240,7 +280,7 @@ fn cut_text(text: &str, max: usize) -> String {
 /// The postings of every term, gathered thread by thread.
 #[derive(Default)]
 struct Terms {
-    ids: HashMap<Box<str>, u32>,
+    ids: FxHashMap<Box<str>, u32>,
     names: Vec<Box<str>>,
     /// Per term: posts holding it and how often (capped at 255).
     body: Vec<(Vec<u32>, Vec<u8>)>,
@@ -292,21 +332,29 @@ impl Terms {
 
     /// Writes the term shards and postings files; returns the shards' first terms and the
     /// number of terms.
-    fn write(self, sink: &mut Sink) -> io::Result<(Vec<String>, usize)> {
+    fn write(self, limits: &Limits, sink: &mut Sink) -> io::Result<(Vec<String>, usize)> {
         let Terms { names, body, titles, threads, lengths, ids } = self;
         drop(ids);
         let docs = lengths.len().max(1) as f64;
         let average = (lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / docs).max(1.0);
         let mut order: Vec<usize> = (0..names.len()).collect();
         order.par_sort_by(|&a, &b| names[a].encode_utf16().cmp(names[b].encode_utf16()));
-        let context = Context { threads: &threads, lengths: &lengths, average };
+        let context = Context { threads: &threads, lengths: &lengths, average, postings_max: limits.postings_max };
         let encoded: Vec<(u32, String)> =
             order.par_iter().map(|&id| context.encode(&names[id], &body[id], &titles[id])).collect();
 
+        let packs = plan_packs(encoded.iter().map(|(_, p)| p.len()), limits);
+        let mut pack_bytes = Vec::with_capacity(packs.files.len());
+        for (k, pack) in packs.files.iter().enumerate() {
+            let members: Vec<&str> = pack.iter().map(|&i| encoded[i].1.as_str()).collect();
+            let text = serde_json::to_string(&members).map_err(io::Error::other)?;
+            let file = format!("threadarc_search.p({k},{text});\n");
+            pack_bytes.push(file.len());
+            sink(&format!("search/p/{k}.js"), file.as_bytes())?;
+        }
         let mut firsts = Vec::new();
         let mut shard = String::new();
-        let mut files = 0usize;
-        for (&id, (df, postings)) in order.iter().zip(&encoded) {
+        for (i, (&id, (df, postings))) in order.iter().zip(&encoded).enumerate() {
             let name = &names[id];
             if shard.is_empty() {
                 firsts.push(name.to_string());
@@ -315,17 +363,11 @@ impl Terms {
                 shard.push(',');
             }
             let term = serde_json::to_string(&**name).map_err(io::Error::other)?;
-            if postings.len() <= INLINE_MAX {
-                shard.push_str(&format!("[{term},{df},\"{postings}\"]"));
-            } else {
-                sink(
-                    &format!("search/p/{files}.js"),
-                    format!("threadarc_search.p({files},\"{postings}\");\n").as_bytes(),
-                )?;
-                shard.push_str(&format!("[{term},{df},{files},{}]", postings.len()));
-                files += 1;
+            match packs.place[i] {
+                None => shard.push_str(&format!("[{term},{df},\"{postings}\"]")),
+                Some((file, index)) => shard.push_str(&format!("[{term},{df},{file},{index},{}]", pack_bytes[file])),
             }
-            if shard.len() >= TERM_SHARD_TARGET {
+            if shard.len() >= limits.term_shard {
                 shard.push_str("]);\n");
                 sink(&format!("search/t/{}.js", firsts.len() - 1), shard.as_bytes())?;
                 shard.clear();
@@ -339,11 +381,48 @@ impl Terms {
     }
 }
 
+/// Where postings too long to sit in their term shard go: packs of neighbouring terms'
+/// postings up to [`Limits::pack`] bytes, long postings each in a file of their own.
+struct Packs {
+    /// Per term (in term order): its pack and place in it, or `None` when inline.
+    place: Vec<Option<(usize, usize)>>,
+    /// Per pack: its members (indexes in term order), and about its size in bytes.
+    files: Vec<Vec<usize>>,
+    bytes: Vec<usize>,
+}
+
+fn plan_packs(lengths: impl Iterator<Item = usize>, limits: &Limits) -> Packs {
+    let mut packs = Packs { place: Vec::new(), files: Vec::new(), bytes: Vec::new() };
+    let mut open: Option<usize> = None;
+    for (i, len) in lengths.enumerate() {
+        if len <= limits.inline_max {
+            packs.place.push(None);
+            continue;
+        }
+        // JSON quotes and a comma per member.
+        let size = len + 3;
+        let file = match open {
+            Some(file) if size < limits.pack / 2 => file,
+            _ => {
+                packs.files.push(Vec::new());
+                packs.bytes.push(24);
+                packs.files.len() - 1
+            }
+        };
+        packs.place.push(Some((file, packs.files[file].len())));
+        packs.files[file].push(i);
+        packs.bytes[file] += size;
+        open = (size < limits.pack / 2 && packs.bytes[file] < limits.pack).then_some(file);
+    }
+    packs
+}
+
 /// What encoding a term's postings needs to know of the whole index.
 struct Context<'a> {
     threads: &'a [(u32, u32)],
     lengths: &'a [u32],
     average: f64,
+    postings_max: usize,
 }
 
 impl Context<'_> {
@@ -371,12 +450,12 @@ impl Context<'_> {
         }
         let mut scored: Vec<(u32, u8)> = postings.iter().map(|&(d, b, t)| (d, self.impact(d, b, t))).collect();
         let mut encoded = vlq::postings(&scored);
-        if encoded.len() > POSTINGS_MAX {
+        if encoded.len() > self.postings_max {
             // Keep the best: highest impact, newest first among equals.
             scored.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
             let mut keep = scored.len();
-            while encoded.len() > POSTINGS_MAX && keep > 1 {
-                keep = ((keep as f64 * POSTINGS_MAX as f64 / encoded.len() as f64) * 0.98) as usize;
+            while encoded.len() > self.postings_max && keep > 1 {
+                keep = ((keep as f64 * self.postings_max as f64 / encoded.len() as f64) * 0.98) as usize;
                 keep = keep.max(1);
                 let mut kept = scored[..keep].to_vec();
                 kept.sort_unstable_by_key(|p| p.0);
@@ -399,6 +478,8 @@ impl Context<'_> {
 /// The doc shards, written as threads are read.
 #[derive(Default)]
 struct DocShards {
+    /// Bytes at which a shard is closed.
+    target: usize,
     next_doc: u32,
     /// The first doc id of every shard written or open.
     firsts: Vec<u32>,
@@ -430,12 +511,14 @@ impl DocShards {
                 }
             };
             local = Some(index);
-            let date = post.date.map(|d| d.strftime("%Y-%m-%d").to_string());
-            let doc = json!([index, post.number, post.author_name, date, post.entry_text]).to_string();
-            self.bytes += doc.len() + 1;
-            self.docs.push_str(&doc);
+            let before = self.docs.len();
+            self.docs.push('[');
+            self.docs.push_str(&index.to_string());
+            self.docs.push(',');
+            self.docs.push_str(&post.entry);
+            self.bytes += self.docs.len() - before + 1;
             self.next_doc += 1;
-            if self.bytes >= DOC_SHARD_TARGET {
+            if self.bytes >= self.target {
                 self.flush(sink)?;
             }
         }
@@ -462,5 +545,225 @@ impl DocShards {
 
     fn finish(&mut self, sink: &mut Sink) -> io::Result<()> {
         self.flush(sink)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::model::{Post, Thread};
+    use crate::parse::Format;
+
+    fn thread(path: &str, topic: &str, title: &str, date: &str, posts: &[(&str, &str)]) -> Thread {
+        Thread {
+            path: path.into(),
+            format: Format::Plain,
+            title: title.into(),
+            topic: topic.into(),
+            tags: vec![],
+            source: None,
+            paragraphs: Default::default(),
+            posts: posts
+                .iter()
+                .enumerate()
+                .map(|(i, (author, body))| Post {
+                    number: i as u32 + 1,
+                    author: (!author.is_empty()).then(|| (*author).to_owned()),
+                    date: Some(date.parse().unwrap()),
+                    body: (*body).into(),
+                    ..Post::default()
+                })
+                .collect(),
+        }
+    }
+
+    fn site() -> Site {
+        Site::new(
+            Config::default(),
+            vec![
+                thread(
+                    "garden/new.txt",
+                    "garden",
+                    "Tomato blight",
+                    "2022-06-01T00:00:00Z",
+                    &[
+                        ("Ann Lee", "My tomato leaves have spots."),
+                        ("Bob", "Blight. Remove the leaves."),
+                        ("", "Café tip"),
+                    ],
+                ),
+                thread(
+                    "garden/old.txt",
+                    "garden",
+                    "Roses",
+                    "2020-01-01T00:00:00Z",
+                    &[("Bob", "Roses and a tomato or two <script>x</script>"), ("Ann Lee", "nice")],
+                ),
+                thread("bikes/a.txt", "bikes", "Chains", "2021-01-01T00:00:00Z", &[("Cy", "Oil the chain")]),
+            ],
+        )
+    }
+
+    fn files(site: &Site, limits: Limits) -> BTreeMap<String, String> {
+        let mut files = BTreeMap::new();
+        write_index_with(site, limits, &mut |path, bytes| {
+            files.insert(path.to_owned(), String::from_utf8(bytes.to_vec()).unwrap());
+            Ok(())
+        })
+        .unwrap();
+        files
+    }
+
+    /// The JSON arguments of `threadarc_search.X(…);`.
+    fn args(file: &str) -> Vec<serde_json::Value> {
+        let inner = file.trim_end().strip_suffix(");").unwrap();
+        let inner = &inner[inner.find('(').unwrap() + 1..];
+        serde_json::from_str(&format!("[{inner}]")).unwrap()
+    }
+
+    /// A term's document frequency and postings as numbers.
+    fn postings(files: &BTreeMap<String, String>, term: &str) -> Option<(u64, Vec<u64>)> {
+        for (name, text) in files.iter().filter(|(n, _)| n.starts_with("search/t/")) {
+            let a = args(text);
+            assert_eq!(name, &format!("search/t/{}.js", a[0]));
+            for entry in a[1].as_array().unwrap() {
+                if entry[0] == term {
+                    let list = match &entry[2] {
+                        serde_json::Value::String(s) => s.clone(),
+                        n => {
+                            let file = &files[&format!("search/p/{n}.js")];
+                            assert_eq!(file.len() as u64, entry[4].as_u64().unwrap(), "the pack's size");
+                            args(file)[1][entry[3].as_u64().unwrap() as usize].as_str().unwrap().to_owned()
+                        }
+                    };
+                    return Some((entry[1].as_u64().unwrap(), vlq::decode(&list).unwrap()));
+                }
+            }
+        }
+        None
+    }
+
+    /// A word's postings as (doc, impact).
+    fn word(files: &BTreeMap<String, String>, term: &str) -> Vec<(u64, u64)> {
+        let (_, values) = postings(files, term).unwrap_or_else(|| panic!("no term {term}"));
+        let mut prev: i64 = -1;
+        values
+            .iter()
+            .map(|v| {
+                let doc = prev + 1 + (v / 16) as i64;
+                prev = doc;
+                (doc as u64, v % 16)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn posts_are_numbered_oldest_thread_first() {
+        let files = files(&site(), Limits::default());
+        let meta = args(&files["search/meta.js"]);
+        assert_eq!(meta[0]["docs"], 6);
+        assert_eq!(meta[0]["topics"], json!([["bikes", "Bikes"], ["garden", "Garden"]]));
+        let shard = args(&files["search/d/0.js"]);
+        let docs = shard[1]["docs"].as_array().unwrap();
+        let threads = shard[1]["threads"].as_array().unwrap();
+        let titles: Vec<&str> =
+            docs.iter().map(|d| threads[d[0].as_u64().unwrap() as usize][0].as_str().unwrap()).collect();
+        assert_eq!(titles, ["Roses", "Roses", "Chains", "Tomato blight", "Tomato blight", "Tomato blight"]);
+        assert_eq!(docs[3], json!([2, 1, "Ann Lee", "2022-06-01", "My tomato leaves have spots."]));
+        assert_eq!(docs[5][2], serde_json::Value::Null);
+        assert_eq!(threads[2], json!(["Tomato blight", "garden/tomato-blight.html", "Garden"]));
+    }
+
+    #[test]
+    fn words_titles_and_filters_are_indexed() {
+        let files = files(&site(), Limits::default());
+        // "tomato": in two bodies and one title, so in every post of that thread.
+        let tomato = word(&files, "tomato");
+        assert_eq!(tomato.iter().map(|p| p.0).collect::<Vec<_>>(), [0, 3, 4, 5]);
+        // A post with the word in its body and its title outweighs one with it in the title only.
+        assert!(tomato[1].1 > tomato[2].1, "{tomato:?}");
+        assert_eq!(word(&files, "cafe").iter().map(|p| p.0).collect::<Vec<_>>(), [5]);
+        // Markup in a post is text: its words are found, no tag is a term.
+        assert!(postings(&files, "script").is_some());
+        assert!(postings(&files, "<script>").is_none());
+        // Filters: runs of docs.
+        assert_eq!(postings(&files, "!t:garden").unwrap(), (5, vec![0, 1, 1, 2]));
+        assert_eq!(postings(&files, "!t:bikes").unwrap(), (1, vec![2, 0]));
+        assert_eq!(postings(&files, "!a:ann lee").unwrap(), (2, vec![1, 0, 1, 0]));
+        assert!(postings(&files, &author_term("  ANN   Lée ")).is_some());
+    }
+
+    #[test]
+    fn shorter_posts_weigh_more() {
+        let site = Site::new(
+            Config::default(),
+            vec![thread(
+                "t/a.txt",
+                "t",
+                "x",
+                "2020-01-01T00:00:00Z",
+                &[("", "rare word"), ("", "rare word and a great many other words that dilute it a lot more")],
+            )],
+        );
+        let rare = word(&files(&site, Limits::default()), "rare");
+        assert!(rare[0].1 > rare[1].1, "{rare:?}");
+    }
+
+    #[test]
+    fn small_limits_split_shards_and_cut_common_words() {
+        let many: Vec<(&str, &str)> =
+            (0..300).map(|i| ("", if i % 3 == 0 { "common common rare" } else { "common filler" })).collect();
+        let site = Site::new(Config::default(), vec![thread("t/a.txt", "t", "Many", "2020-01-01T00:00:00Z", &many)]);
+        let limits = Limits { postings_max: 64, inline_max: 8, term_shard: 64, doc_shard: 512, pack: 128 };
+        let files = files(&site, limits);
+        let meta = args(&files["search/meta.js"]);
+        let firsts: Vec<&str> = meta[0]["terms"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+        assert!(firsts.len() > 1 && firsts.windows(2).all(|w| w[0] < w[1]), "{firsts:?}");
+        assert!(files.keys().filter(|k| k.starts_with("search/d/")).count() > 1);
+        assert!(files.keys().any(|k| k.starts_with("search/p/")));
+        // "common" is in every post: its postings are cut to the best, which hold it twice.
+        let (df, _) = postings(&files, "common").unwrap();
+        let kept = word(&files, "common");
+        assert_eq!(df, 300);
+        assert!(kept.len() < 300 && !kept.is_empty());
+        assert!(kept.iter().all(|&(doc, _)| doc % 3 == 0), "{kept:?}");
+        // Filters are never cut.
+        assert_eq!(postings(&files, "!t:t").unwrap(), (300, vec![0, 299]));
+        // Every doc is in the shard the meta names for it.
+        let firsts: Vec<u64> = {
+            let mut sum = 0;
+            vlq::decode(meta[0]["docShards"].as_str().unwrap())
+                .unwrap()
+                .iter()
+                .map(|d| {
+                    sum += d;
+                    sum
+                })
+                .collect()
+        };
+        for (k, first) in firsts.iter().enumerate() {
+            assert_eq!(args(&files[&format!("search/d/{k}.js")])[1]["first"], *first);
+        }
+    }
+
+    #[test]
+    fn the_index_is_the_same_every_time() {
+        assert_eq!(files(&site(), Limits::default()), files(&site(), Limits::default()));
+    }
+
+    #[test]
+    fn terms_sort_as_javascript_compares_them() {
+        let site = Site::new(
+            Config::default(),
+            vec![thread("t/a.txt", "t", "x", "2020-01-01T00:00:00Z", &[("", "𠀀 가 z ﬀ é")])],
+        );
+        let files = files(&site, Limits { term_shard: 1, ..Limits::default() });
+        let meta = args(&files["search/meta.js"]);
+        let firsts: Vec<Vec<u16>> =
+            meta[0]["terms"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().encode_utf16().collect()).collect();
+        assert!(firsts.windows(2).all(|w| w[0] < w[1]), "{firsts:?}");
     }
 }

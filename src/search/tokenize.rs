@@ -15,6 +15,8 @@
 //! 4. Each piece is folded ([`fold`]) and kept if it holds a letter or digit and is at most
 //!    [`MAX_TERM_CHARS`] long. Emoji and punctuation hold neither, so they are dropped.
 
+use std::borrow::Cow;
+
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -24,9 +26,12 @@ pub const MAX_TERM_CHARS: usize = 40;
 /// Folds a word for matching: compatibility decomposition (`ﬁ` → `fi`, full-width letters
 /// to ASCII), diacritics removed (`café` → `cafe`), lower case, recomposed (NFC), and a few
 /// letters that do not decompose spelled out (`ß` → `ss`, `ø` → `o`, `ł` → `l`).
-pub fn fold(word: &str) -> String {
+pub fn fold(word: &str) -> Cow<'_, str> {
     if word.is_ascii() {
-        return word.to_ascii_lowercase();
+        if !word.bytes().any(|b| b.is_ascii_uppercase()) {
+            return Cow::Borrowed(word);
+        }
+        return Cow::Owned(word.to_ascii_lowercase());
     }
     let lowered: String = word.nfkd().filter(|&c| !is_ignorable(c)).flat_map(char::to_lowercase).collect();
     let mut out = String::with_capacity(lowered.len());
@@ -45,7 +50,7 @@ pub fn fold(word: &str) -> String {
             c => out.push(c),
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Marks that folding removes: combining diacritics (after decomposition), variation
@@ -161,7 +166,7 @@ impl Run {
             self.flush(emit);
         }
         let mut buf = [0u8; 4];
-        let folded = fold(c.encode_utf8(&mut buf));
+        let folded = fold(c.encode_utf8(&mut buf)).into_owned();
         if let Some(prev) = &self.prev {
             emit(&format!("{prev}{folded}"));
             self.paired = true;
