@@ -267,7 +267,7 @@ fn generate(total: usize, out: &Path) -> std::io::Result<()> {
     fs::write(out.join("archive.toml"), config)?;
 
     let mut written = 0;
-    let mut thread = 0;
+    let mut thread: usize = 0;
     while written < total {
         // Thread sizes: at least 2, a long tail up to 1000 (mean about 10).
         let size = ((2.0 / rng.unit().max(1e-9).powf(0.75)) as usize).clamp(2, 1000).min(total - written);
