@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! discover dumps → load (parse) each, in parallel → assemble the site → render pages into a
-//! staging folder, in parallel → swap the staging folder in for the old archive
+//! staging folder, in parallel → write the search index beside them → swap the staging
+//! folder in for the old archive
 //! ```
 //!
 //! The output folder is replaced whole or not at all: pages are written next to it and
@@ -24,12 +25,15 @@ use crate::diagnostic::Diagnostic;
 use crate::load::{self, Dump, Loaded};
 use crate::parse::Format;
 use crate::render::{pages, publish};
+use crate::search;
 use crate::site::{Site, paged_path};
 
 /// The stylesheet, compiled in so that the binary works from any folder.
 pub const STYLE_CSS: &str = include_str!("../static/style.css");
 /// Keyboard navigation between posts on thread pages.
 pub const THREAD_JS: &str = include_str!("../static/thread.js");
+/// The search box's script, compiled in likewise.
+pub const SEARCH_JS: &str = include_str!("../static/search.js");
 
 /// The file that marks a folder as an archive threadarc wrote (and may replace).
 pub const MARKER: &str = ".threadarc";
@@ -57,6 +61,9 @@ pub struct Report {
     pub threads: usize,
     pub posts: usize,
     pub pages: usize,
+    pub search: search::IndexStats,
+    /// Seconds spent building and writing the search index.
+    pub search_seconds: f64,
     pub diagnostics: Vec<Diagnostic>,
     pub seconds: f64,
 }
@@ -199,7 +206,12 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     check_output(&options.output, options.force)?;
     let staging = sibling(&options.output, "staging")?;
     remove_ours(&staging)?;
-    let pages = write_site(&site, &staging).map_err(|e| {
+    let written = write_site(&site, &staging).and_then(|pages| {
+        let started = Instant::now();
+        let index = write_search_index(&site, &staging)?;
+        Ok((pages, index, started.elapsed().as_secs_f64()))
+    });
+    let (pages, search, search_seconds) = written.map_err(|e| {
         let _ = fs::remove_dir_all(&staging);
         BuildError::new(format!("cannot write the archive: {e}"))
     })?;
@@ -210,6 +222,8 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
         threads: site.threads.len(),
         posts: site.post_count(),
         pages,
+        search,
+        search_seconds,
         diagnostics,
         seconds: start.elapsed().as_secs_f64(),
     })
@@ -272,7 +286,16 @@ impl Output {
 
 fn write_static(out: &Output) -> io::Result<()> {
     out.file("static/style.css", STYLE_CSS.as_bytes())?;
-    out.file("static/thread.js", THREAD_JS.as_bytes())
+    out.file("static/thread.js", THREAD_JS.as_bytes())?;
+    out.file("static/search.js", SEARCH_JS.as_bytes())
+}
+
+/// Writes the search index under `root/search/`.
+pub fn write_search_index(site: &Site, root: &Path) -> io::Result<search::IndexStats> {
+    for folder in ["search/t", "search/p", "search/d"] {
+        fs::create_dir_all(root.join(folder))?;
+    }
+    search::write_index(site, &mut |relative, bytes| fs::write(root.join(safe_relative(relative)?), bytes))
 }
 
 fn write_front_page(site: &Site, out: &Output) -> io::Result<()> {

@@ -9,7 +9,10 @@
 //! 3. [`site`] assembles the archive: topics, thread order, stable file names ([`slug`]).
 //! 4. [`render`] makes HTML: post bodies through one sanitiser ([`render::markup`]), pages
 //!    from askama templates ([`render::pages`]).
-//! 5. [`build`] writes the pages into a staging folder and swaps it in for the old archive.
+//! 5. [`search`] indexes the posts for the archive's search box: a sharded index that
+//!    `static/search.js` loads piece by piece in the reader's browser.
+//! 6. [`build`] writes the pages and the index into a staging folder and swaps it in for
+//!    the old archive.
 //!
 //! Parsing and rendering are pure functions over data; file I/O happens only in
 //! [`build`] and [`config`], and in the commands that are not `build`:
@@ -29,6 +32,7 @@ pub mod load;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;

@@ -228,6 +228,16 @@ fn run_build(options: &BuildOptions, verbosity: Verbosity) -> ExitCode {
             term::print_diagnostics(&report.diagnostics, verbosity);
             if verbosity > Verbosity::Quiet {
                 anstream::eprintln!("{}", term::build_summary(&report, &options.output));
+                if verbosity > Verbosity::Normal {
+                    anstream::eprintln!(
+                        "search index: {} terms of {} posts in {} files, {:.1} MB, in {:.2} s",
+                        report.search.terms,
+                        report.search.docs,
+                        report.search.files,
+                        report.search.bytes as f64 / 1e6,
+                        report.search_seconds
+                    );
+                }
             }
             if report.errors() > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
         }

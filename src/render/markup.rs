@@ -566,6 +566,24 @@ pub fn sanitize(html: &str) -> String {
 /// Plain text of a post for excerpts: Markdown syntax and quotes left out, white space
 /// collapsed, cut at a word boundary to about `max` characters.
 pub fn excerpt(body: &str, markdown: bool, max: usize) -> String {
+    let text = plain_text(body, markdown);
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        if out.chars().count() + word.chars().count() > max {
+            out.push('…');
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// The words of a post as a reader sees them: Markdown syntax and quotes of other posts
+/// left out, emoji shortcodes replaced; line breaks and white space as they come.
+pub fn plain_text(body: &str, markdown: bool) -> String {
     let mut text = String::new();
     if markdown {
         let mut quote_depth = 0usize;
@@ -599,19 +617,7 @@ pub fn excerpt(body: &str, markdown: bool, max: usize) -> String {
             }
         }
     }
-    let text = emojify(&text);
-    let mut out = String::new();
-    for word in text.split_whitespace() {
-        if out.chars().count() + word.chars().count() > max {
-            out.push('…');
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
+    emojify(&text).into_owned()
 }
 
 #[cfg(test)]

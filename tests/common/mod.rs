@@ -82,7 +82,8 @@ impl Inspector {
                 r#"|<link rel="stylesheet" href="(?:\.\./)*static/style\.css">"#,
                 r#"|<meta charset="utf-8">|<meta name="(?:viewport|referrer|description)" content="[^"]*">"#,
                 r#"|<meta property="og:[a-z_]+" content="[^"]*">"#,
-                r#"|<meta http-equiv="content-security-policy" content="[^"]*">)$"#
+                r#"|<meta http-equiv="content-security-policy" content="[^"]*">"#,
+                r#"|<input id="search-q" type="search" autocomplete="off" spellcheck="false" placeholder="[^"]*">)$"#
             ))
             .unwrap(),
         }

@@ -1,0 +1,313 @@
+//! Writes a synthetic archive of N posts for benchmarks: `threads/TOPIC/N.txt` dumps in
+//! both formats threadarc reads, and an `archive.toml`.
+//!
+//!     cargo run --release --example gen_corpus -- 1000000 /tmp/corpus
+//!
+//! The text is made to be searched like a forum's: words drawn with Zipf's law from common
+//! English, each topic's own words and a long tail of rarer made-up words (with accents now
+//! and then, and some Japanese in one topic), long-tailed post lengths and thread sizes,
+//! Zipf-distributed authors. The same arguments always write the same files.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+/// SplitMix64: small, fast and good enough for making text.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e3779b97f4a7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d049bb133111eb);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.unit() * n as f64) as usize
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+
+    /// Approximately normal (sum of uniforms).
+    fn normal(&mut self) -> f64 {
+        (0..6).map(|_| self.unit()).sum::<f64>() - 3.0
+    }
+}
+
+/// Draws ranks 0..n with probability proportional to 1 / (rank + 1)^s.
+struct Zipf {
+    cumulative: Vec<f64>,
+}
+
+impl Zipf {
+    fn new(n: usize, s: f64) -> Zipf {
+        let mut total = 0.0;
+        let cumulative = (0..n)
+            .map(|r| {
+                total += 1.0 / ((r + 1) as f64).powf(s);
+                total
+            })
+            .collect();
+        Zipf { cumulative }
+    }
+
+    fn draw(&self, rng: &mut Rng) -> usize {
+        let x = rng.unit() * self.cumulative.last().copied().unwrap_or(0.0);
+        self.cumulative.partition_point(|&c| c < x).min(self.cumulative.len() - 1)
+    }
+}
+
+const COMMON: &str = "the i to and a it of that is in you my was for have but with this on be not so it's as \
+    at just do me what if can like they are or about had all we think would get one there from he out my up \
+    more know been when time an by your she no her his will really some also has because people them then \
+    did only how good much other even very any after now well day which could first after feel still going \
+    see back were go way work make want help take years thing things made never need same try something \
+    being before too right last long through while over new many sure here thanks thank said same where \
+    again different since both around though might doing into felt better lot each most every own while \
+    those few found tried using used use done less best start started hope yes anyone else question";
+
+const TOPICS: &[(&str, &str, &str)] = &[
+    (
+        "ketamine-therapy",
+        "Ketamine therapy",
+        "ketamine therapy infusion dose therapist session treatment visions troche lozenge benadryl \
+         dissociation depression clinic nurse doctor esketamine spravato integration meditation music \
+         headspace anxiety ptsd trauma psychiatrist insurance booster protocol",
+    ),
+    (
+        "rust-help",
+        "Rust help",
+        "rust cargo crate compiler borrow checker lifetime trait generic async tokio linker target \
+         toolchain rustup clippy macro struct enum iterator closure error panic unsafe ownership \
+         reference module workspace build release",
+    ),
+    (
+        "gardening",
+        "Gardening",
+        "tomato soil compost seedling mulch pruning roses aphids fertilizer watering raised bed \
+         perennial harvest greenhouse frost basil cucumber zucchini garlic potatoes worm manure \
+         germination sunlight shade weeds",
+    ),
+    (
+        "cycling",
+        "Cycling",
+        "bike saddle gear chain derailleur tubeless tire puncture cadence climb descent helmet \
+         commute gravel carbon frame wheelset brake disc pedals cleats strava peloton headwind \
+         endurance sprint",
+    ),
+    (
+        "home-audio",
+        "Home audio",
+        "speaker amplifier turntable vinyl dac headphones subwoofer receiver bookshelf tweeter woofer \
+         impedance soundstage streaming bluetooth cable room acoustics treble bass preamp cartridge \
+         stylus phono",
+    ),
+    (
+        "japan-travel",
+        "Japan travel",
+        "japan tokyo kyoto osaka shinkansen ryokan onsen ramen sushi temple shrine rail pass hotel \
+         train station 東京 京都 大阪 新幹線 ラーメン 旅行 日本語 温泉 駅 切符",
+    ),
+    (
+        "baking",
+        "Baking",
+        "sourdough starter flour hydration proof oven crust crumb yeast dough knead butter croissant \
+         brioche baguette levain autolyse banneton scoring café crème brûlée pâtisserie",
+    ),
+    (
+        "photography",
+        "Photography",
+        "camera lens aperture shutter iso exposure sensor mirrorless prime zoom bokeh tripod raw \
+         lightroom portrait landscape composition flash focus autofocus filter sunset golden hour",
+    ),
+];
+
+const SYLLABLES: &[&str] = &[
+    "ka", "ri", "mo", "ten", "la", "vi", "so", "ran", "de", "lu", "pe", "mar", "to", "ni", "ga", "bel", "si", "ro",
+    "fa", "quin", "ze", "dor", "a", "e", "o", "ul", "tra", "ste", "pho", "cle", "mi", "nu", "bra", "gen", "tal",
+];
+
+const ACCENTED: &[&str] = &["café", "naïve", "résumé", "Zürich", "São", "jalapeño", "façade", "Ångström", "Straße"];
+const EMOJI: &[&str] = &[" :slightly_smiling_face:", " 🙂", " :+1:", " 💞", " :heart:"];
+
+/// A made-up word for a rank of the long tail.
+fn rare_word(mut rank: usize) -> String {
+    let mut word = String::new();
+    loop {
+        word.push_str(SYLLABLES[rank % SYLLABLES.len()]);
+        rank /= SYLLABLES.len();
+        if rank == 0 {
+            break;
+        }
+    }
+    if word.len() < 4 {
+        word.push_str("ne");
+    }
+    word
+}
+
+struct Words {
+    common: Vec<&'static str>,
+    topic: Vec<Vec<&'static str>>,
+    common_zipf: Zipf,
+    tail_zipf: Zipf,
+    topic_zipf: Vec<Zipf>,
+    tail: usize,
+}
+
+impl Words {
+    fn new() -> Words {
+        let common: Vec<&str> = COMMON.split_whitespace().collect();
+        let topic: Vec<Vec<&str>> = TOPICS.iter().map(|t| t.2.split_whitespace().collect()).collect();
+        let tail = 200_000;
+        Words {
+            common_zipf: Zipf::new(common.len(), 1.0),
+            tail_zipf: Zipf::new(tail, 1.05),
+            topic_zipf: topic.iter().map(|t| Zipf::new(t.len(), 0.9)).collect(),
+            common,
+            topic,
+            tail,
+        }
+    }
+
+    fn word(&self, rng: &mut Rng, topic: usize, out: &mut String) {
+        let p = rng.unit();
+        if p < 0.55 {
+            out.push_str(self.common[self.common_zipf.draw(rng)]);
+        } else if p < 0.65 {
+            out.push_str(self.topic[topic][self.topic_zipf[topic].draw(rng)]);
+        } else if p < 0.995 {
+            out.push_str(&rare_word(self.tail_zipf.draw(rng)));
+        } else if p < 0.998 {
+            out.push_str(ACCENTED[rng.below(ACCENTED.len())]);
+        } else {
+            // Typos, numbers, codes: the archive's one-off terms.
+            let _ = write!(out, "{}{}", rare_word(self.tail + rng.below(5_000_000)), rng.below(100));
+        }
+    }
+
+    /// A post's text: sentences of words, long-tailed in length.
+    fn post(&self, rng: &mut Rng, topic: usize) -> String {
+        let words = ((3.6 + 0.9 * rng.normal()).exp() as usize).clamp(1, 1500);
+        let mut text = String::with_capacity(words * 7);
+        let mut sentence = 0;
+        for i in 0..words {
+            let start = text.len();
+            if i > 0 {
+                text.push(' ');
+            }
+            let at = text.len();
+            self.word(rng, topic, &mut text);
+            if sentence == 0
+                && let Some(first) = text[at..].chars().next()
+            {
+                let upper: String = first.to_uppercase().collect();
+                text.replace_range(at..at + first.len_utf8(), &upper);
+            }
+            debug_assert!(text.len() > start);
+            sentence += 1;
+            if sentence > 4 && rng.chance(0.12) || i + 1 == words {
+                text.push(if rng.chance(0.15) { '?' } else { '.' });
+                sentence = 0;
+            } else if rng.chance(0.05) {
+                text.push(',');
+            }
+        }
+        if rng.chance(0.03) {
+            text.push_str(EMOJI[rng.below(EMOJI.len())]);
+        }
+        text
+    }
+}
+
+fn author(rng: &mut Rng, zipf: &Zipf) -> String {
+    let rank = zipf.draw(rng);
+    let name = rare_word(rank * 7 + 3);
+    if rank.is_multiple_of(5) { format!("{name}.{}", rank % 97) } else { format!("{name}{}", rank % 13) }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() != 3 {
+        eprintln!("usage: gen_corpus POSTS OUTPUT_FOLDER");
+        std::process::exit(2);
+    }
+    let Ok(total) = args[1].parse::<usize>() else {
+        eprintln!("POSTS must be a number");
+        std::process::exit(2);
+    };
+    let out = Path::new(&args[2]);
+    if let Err(e) = generate(total, out) {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn generate(total: usize, out: &Path) -> std::io::Result<()> {
+    let mut rng = Rng(0x7468_7265_6164);
+    let words = Words::new();
+    let authors = Zipf::new(50_000, 1.1);
+    let topic_zipf = Zipf::new(TOPICS.len(), 0.8);
+    let mut config = String::from(
+        "title = \"Synthetic benchmark archive\"\ndescription = \"Generated by examples/gen_corpus.rs.\"\n",
+    );
+    for (key, title, _) in TOPICS {
+        fs::create_dir_all(out.join("threads").join(key))?;
+        let _ = write!(config, "\n[topics.{key}]\ntitle = \"{title}\"\n");
+    }
+    fs::write(out.join("archive.toml"), config)?;
+
+    let mut written = 0;
+    let mut thread: usize = 0;
+    while written < total {
+        // Thread sizes: at least 2, a long tail up to 1000 (mean about 10).
+        let size = ((2.0 / rng.unit().max(1e-9).powf(0.75)) as usize).clamp(2, 1000).min(total - written);
+        let topic = topic_zipf.draw(&mut rng);
+        let mut title = words.post(&mut rng, topic);
+        title.truncate(title.char_indices().nth(60).map_or(title.len(), |(i, _)| i));
+        let title = title.trim_end_matches([' ', '.', ',', '?']).replace('"', "");
+        // Threads start between 2012 and 2024; posts follow minutes to days apart.
+        let mut time = 1_325_376_000 + (rng.unit() * 400_000_000.0) as i64;
+        let mut text = String::new();
+        if thread.is_multiple_of(2) {
+            let _ = writeln!(text, "+++\ntitle = \"{title}\"\n+++");
+            for n in 1..=size {
+                time += (rng.unit().powi(3) * 200_000.0) as i64 + 30;
+                let date = jiff::Timestamp::from_second(time).unwrap_or_default().strftime("%Y-%m-%d %H:%M:%S");
+                let _ = writeln!(text, "{} | {date} UTC | #{n}\n", author(&mut rng, &authors));
+                let mut body = words.post(&mut rng, topic);
+                if rng.chance(0.05) {
+                    body = format!("`{}` **{body}**", words.post(&mut rng, topic).split(' ').next().unwrap_or("x"));
+                }
+                if n > 1 && rng.chance(0.1) {
+                    let quoted = rng.below(n - 1) + 1;
+                    body = format!(
+                        "[quote=\"{}, post:{quoted}, topic:{thread}\"]\n{}\n[/quote]\n\n{body}",
+                        author(&mut rng, &authors),
+                        words.post(&mut rng, topic)
+                    );
+                }
+                let _ = writeln!(text, "{body}\n\n-------------------------\n");
+            }
+        } else {
+            let _ = writeln!(text, "{title}\n");
+            for _ in 0..size {
+                let _ = writeln!(text, "{}\n", words.post(&mut rng, topic));
+            }
+        }
+        fs::write(out.join("threads").join(TOPICS[topic].0).join(format!("{thread}.txt")), text)?;
+        written += size;
+        thread += 1;
+    }
+    eprintln!("wrote {written} posts in {thread} threads under {}", out.join("threads").display());
+    Ok(())
+}

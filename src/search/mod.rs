@@ -1,0 +1,777 @@
+//! Search: the index `threadarc build` writes into the archive, which `static/search.js`
+//! reads in the reader's browser.
+//!
+//! # Why it is shaped like this
+//!
+//! The archive must search when opened from disk, where browsers refuse `fetch` and XHR.
+//! A `<script src>` still loads from `file://`, so every index file is a script that hands
+//! its data to a global callback. And it must stay fast at a million posts, so nothing is
+//! loaded until the reader types, and then only the few files the query needs: the index
+//! is split into shards by term and by post, and a query's cost depends on its words, not
+//! on the archive's size.
+//!
+//! # The index format (version 1)
+//!
+//! Everything lives under `search/` in the archive; every file is UTF-8 JavaScript of the
+//! form `threadarc_search.X(...);` with JSON arguments.
+//!
+//! **Posts** are numbered 0..N (doc ids) thread by thread, threads in order of their first
+//! post's date (undated first), posts in thread order. A higher doc id is a newer post as
+//! far as the dumps tell, which is how ties in ranking are broken.
+//!
+//! **Terms** are what [`tokenize`] makes of a post's plain text (quotes of other posts
+//! left out) and of its thread's title, plus two kinds of filter terms: `!t:SLUG` for the
+//! topic of a post's thread and `!a:NAME` for its author (the name folded, white space
+//! collapsed). Filter terms cannot clash with words, which never hold `!`.
+//!
+//! `search/meta.js`, loaded first:
+//! `threadarc_search.m({"format":1,"docs":N,"terms":[FIRST…],"docShards":"VLQ","topics":[[SLUG,TITLE]…]})`.
+//! `terms` is the first term of each term shard, in order: a term is in the last shard
+//! whose first term is not greater than it (terms sort by UTF-16 code units, as
+//! JavaScript compares strings), and a prefix's terms are in that shard and the following
+//! ones whose first term starts with the prefix. `docShards` is the first doc id of each
+//! doc shard, as VLQ numbers (below), each the difference from the one before.
+//!
+//! `search/t/K.js`, term shard K: `threadarc_search.t(K,[ENTRY…])`, entries sorted by
+//! term. An entry is `[TERM,DF,POSTINGS]`, postings inline, or `[TERM,DF,PACK,I,BYTES]`
+//! when they are the I-th string of the pack `search/p/PACK.js`
+//! (`threadarc_search.p(PACK,["POSTINGS"…])`, BYTES long). A pack holds the postings of
+//! neighbouring terms up to about [`Limits::pack`] bytes, or one term's alone when they
+//! are long. DF is the number of posts that hold the term.
+//!
+//! **Postings** are a string of VLQ numbers: base64 digits
+//! (`A-Z a-z 0-9 + /`) of five bits each, least significant first, the sixth bit
+//! (value 32) saying another digit follows, as in source maps. For a word, posts in doc-id
+//! order, one number each: `(doc − previous doc − 1) × 16 + impact`, the previous doc
+//! starting at −1. `impact` (0–15) is the post's BM25 weight for the term, quantized:
+//! `tf × (k1 + 1) / (tf + k1 × (1 − b + b × length / average length))` with k1 = 1.2,
+//! b = 0.75, where tf counts the term in the post plus [`TITLE_WEIGHT`] times in its
+//! thread's title, and length is the post's terms plus its title's. The query side
+//! multiplies by the term's idf, `ln(1 + (N − DF + 0.5) / (DF + 0.5))`. A word whose
+//! postings would be longer than [`POSTINGS_MAX`] keeps only its highest-impact posts
+//! (newest first among equals): such a word (in a large archive, one in more than about
+//! one post in ten, like *the*) ranks results but cannot restrict them. For a filter term,
+//! runs of consecutive posts, two numbers each: the run's first doc minus the end of the
+//! run before (starting at 0), and its length minus one. Filters are never cut.
+//!
+//! `search/d/K.js`, doc shard K, the posts from its first doc id to the next shard's:
+//! `threadarc_search.d(K,{"first":DOC,"threads":[[TITLE,URL,TOPIC]…],"docs":[[THREAD,NUMBER,AUTHOR,DATE,TEXT,PAGE?]…]})`.
+//! THREAD indexes the shard's own `threads`; URL is the thread page's path from the
+//! archive's root (the post's anchor is `#post-NUMBER`); PAGE, present only for a post
+//! past the first page of a long thread, puts the post on `URL-without-.html/PAGE.html`
+//! (see `Site::thread_page_path`); TOPIC is the topic's title;
+//! AUTHOR and DATE (`YYYY-MM-DD`) may be `null`; TEXT is the post's plain text, cut at a
+//! word after about [`TEXT_MAX_CHARS`] characters, from which the browser makes snippets
+//! and checks quoted phrases.
+
+pub mod tokenize;
+mod vlq;
+
+use std::borrow::Cow;
+use std::io;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde_json::json;
+
+use crate::render::markup;
+use crate::site::Site;
+
+/// How many times a word in a thread's title counts for each post of the thread.
+pub const TITLE_WEIGHT: f64 = 2.0;
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// Quantization levels of a posting's impact.
+const LEVELS: f64 = 16.0;
+
+/// Longest postings string kept for one word, in bytes.
+pub const POSTINGS_MAX: usize = 128 * 1024;
+/// Text kept per post for snippets and phrase checks.
+pub const TEXT_MAX_CHARS: usize = 1000;
+
+/// The sizes that shape the index: what a query loads against how many files there are.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Longest postings string kept for one word, in bytes ([`POSTINGS_MAX`]).
+    pub postings_max: usize,
+    /// Postings up to this long sit in their term shard; longer ones get a file.
+    pub inline_max: usize,
+    /// A term shard is closed once it is this long, in bytes.
+    pub term_shard: usize,
+    /// A doc shard is closed once it is this long, in bytes.
+    pub doc_shard: usize,
+    /// A postings pack is closed once it is this long, in bytes.
+    pub pack: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            postings_max: POSTINGS_MAX,
+            inline_max: 512,
+            term_shard: 16 * 1024,
+            doc_shard: 32 * 1024,
+            pack: 32 * 1024,
+        }
+    }
+}
+/// Threads tokenised at a time: bounds the memory held for terms not yet merged.
+const BATCH_THREADS: usize = 2048;
+
+/// What the index came to.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct IndexStats {
+    pub docs: usize,
+    pub terms: usize,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// Where index files go: a relative path under the archive's root and the file's bytes.
+pub type Sink<'a> = dyn FnMut(&str, &[u8]) -> io::Result<()> + Send + 'a;
+
+/// Builds the search index of a site and hands every file to `sink`, `search/meta.js` last.
+pub fn write_index(site: &Site, sink: &mut Sink) -> io::Result<IndexStats> {
+    write_index_with(site, Limits::default(), sink)
+}
+
+/// [`write_index`] with other sizes.
+pub fn write_index_with(site: &Site, limits: Limits, sink: &mut Sink) -> io::Result<IndexStats> {
+    let mut stats = IndexStats::default();
+    let mut counted = |path: &str, bytes: &[u8]| {
+        stats.files += 1;
+        stats.bytes += bytes.len() as u64;
+        sink(path, bytes)
+    };
+    let order = thread_order(site);
+    let mut terms = Terms::default();
+    let mut docs = DocShards { target: limits.doc_shard, ..DocShards::default() };
+    // One batch is tokenised (in parallel) while the one before is merged.
+    let mut pending: Option<(&[usize], Vec<ThreadTerms>)> = None;
+    for batch in order.chunks(BATCH_THREADS).map(Some).chain([None]) {
+        let (next, merged) = rayon::join(
+            || batch.map(|b| (b, b.par_iter().map(|&t| read_thread(site, t)).collect::<Vec<_>>())),
+            || -> io::Result<()> {
+                if let Some((batch, read)) = pending.take() {
+                    for (&t, thread) in batch.iter().zip(read) {
+                        docs.push_thread(site, t, &thread, &mut counted)?;
+                        terms.add_thread(thread);
+                    }
+                }
+                Ok(())
+            },
+        );
+        merged?;
+        pending = next;
+    }
+    docs.finish(&mut counted)?;
+    let (shard_terms, term_count) = terms.write(&limits, &mut counted)?;
+    let topics: Vec<(&str, &str)> = site.topics.iter().map(|t| (t.slug.as_str(), t.title.as_str())).collect();
+    let meta = json!({
+        "format": 1,
+        "docs": docs.next_doc,
+        "terms": shard_terms,
+        "docShards": vlq::deltas(&docs.firsts),
+        "topics": topics,
+    });
+    counted("search/meta.js", format!("threadarc_search.m({meta});\n").as_bytes())?;
+    stats.docs = docs.next_doc as usize;
+    stats.terms = term_count;
+    Ok(stats)
+}
+
+/// Threads in doc-id order: by first post's date, undated first, then by dump.
+fn thread_order(site: &Site) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..site.threads.len()).collect();
+    order.sort_by_key(|&i| {
+        let e = &site.threads[i];
+        (e.thread.first_date(), e.key.as_str())
+    });
+    order
+}
+
+/// The term of a topic filter.
+pub fn topic_term(slug: &str) -> String {
+    format!("!t:{slug}")
+}
+
+/// The term of an author filter: the name folded, its white space collapsed.
+pub fn author_term(name: &str) -> String {
+    let words: Vec<Cow<str>> = name.split_whitespace().map(tokenize::fold).collect();
+    format!("!a:{}", words.join(" "))
+}
+
+/// One thread, tokenised.
+struct ThreadTerms {
+    /// Terms of the title with their counts, and the title's length in terms.
+    title: Vec<(String, u32)>,
+    title_len: u32,
+    topic: String,
+    posts: Vec<PostTerms>,
+}
+
+struct PostTerms {
+    terms: Vec<(String, u32)>,
+    len: u32,
+    /// The author's filter term.
+    author: Option<String>,
+    /// The doc shard entry's JSON after its thread index: `NUMBER,AUTHOR,DATE,TEXT]`.
+    entry: String,
+}
+
+/// The terms of a text with their counts, and how many there are in all.
+fn counted(text: &str) -> (Vec<(String, u32)>, u32) {
+    let mut counts: FxHashMap<String, u32> = FxHashMap::default();
+    let mut len = 0;
+    tokenize::for_each_term(text, |term| {
+        len += 1;
+        match counts.get_mut(term) {
+            Some(n) => *n += 1,
+            None => {
+                counts.insert(term.to_owned(), 1);
+            }
+        }
+    });
+    (counts.into_iter().collect(), len)
+}
+
+fn read_thread(site: &Site, t: usize) -> ThreadTerms {
+    let entry = &site.threads[t];
+    let thread = &entry.thread;
+    let (title, title_len) = counted(&thread.title);
+    let markdown = thread.format.is_markdown();
+    let posts = thread
+        .posts
+        .iter()
+        .map(|post| {
+            let text = markup::plain_text(&post.body, markdown);
+            let (terms, len) = counted(&text);
+            let date = post.date.map(|d| d.strftime("%Y-%m-%d").to_string());
+            let text = cut_text(&text, TEXT_MAX_CHARS);
+            let page = site.post_page(post.number);
+            let entry = if page > 1 {
+                serde_json::to_string(&(post.number, &post.author, date, text, page))
+            } else {
+                serde_json::to_string(&(post.number, &post.author, date, text))
+            }
+            .unwrap_or_default();
+            PostTerms {
+                terms,
+                len,
+                author: post.author.as_deref().map(author_term),
+                entry: entry.strip_prefix('[').unwrap_or(&entry).to_owned(),
+            }
+        })
+        .collect();
+    ThreadTerms { title, title_len, topic: topic_term(&site.topics[entry.topic].slug), posts }
+}
+
+/// White space collapsed, cut at a word after about `max` characters.
+fn cut_text(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if chars >= max {
+            out.push('…');
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        out.push_str(word);
+        chars += word.chars().count();
+    }
+    out
+}
+
+/// The postings of every term, gathered thread by thread.
+#[derive(Default)]
+struct Terms {
+    ids: FxHashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+    /// Per term: posts holding it and how often (capped at 255).
+    body: Vec<(Vec<u32>, Vec<u8>)>,
+    /// Per term: threads (by ordinal) whose title holds it, and how often. Topic filters
+    /// are listed here too, with a count of 0.
+    titles: Vec<Vec<(u32, u8)>>,
+    /// Per thread ordinal: its first doc id and post count.
+    threads: Vec<(u32, u32)>,
+    /// Per doc: its length in terms, its title's included.
+    lengths: Vec<u32>,
+}
+
+impl Terms {
+    fn id(&mut self, term: &str) -> usize {
+        if let Some(&id) = self.ids.get(term) {
+            return id as usize;
+        }
+        let id = self.names.len();
+        self.ids.insert(term.into(), id as u32);
+        self.names.push(term.into());
+        self.body.push(Default::default());
+        self.titles.push(Vec::new());
+        id
+    }
+
+    fn add_thread(&mut self, thread: ThreadTerms) {
+        let ordinal = self.threads.len() as u32;
+        let first = self.lengths.len() as u32;
+        self.threads.push((first, thread.posts.len() as u32));
+        for (term, n) in &thread.title {
+            let id = self.id(term);
+            self.titles[id].push((ordinal, (*n).min(255) as u8));
+        }
+        let id = self.id(&thread.topic);
+        self.titles[id].push((ordinal, 0));
+        for (i, post) in thread.posts.into_iter().enumerate() {
+            let doc = first + i as u32;
+            self.lengths.push(post.len + thread.title_len);
+            for (term, n) in
+                post.terms.iter().map(|(t, n)| (t.as_str(), *n)).chain(post.author.as_deref().map(|a| (a, 1)))
+            {
+                let id = self.id(term);
+                let (docs, tfs) = &mut self.body[id];
+                docs.push(doc);
+                tfs.push(n.min(255) as u8);
+            }
+        }
+    }
+
+    /// Writes the term shards and postings files; returns the shards' first terms and the
+    /// number of terms.
+    fn write(self, limits: &Limits, sink: &mut Sink) -> io::Result<(Vec<String>, usize)> {
+        let Terms { names, body, titles, threads, lengths, ids } = self;
+        drop(ids);
+        let docs = lengths.len().max(1) as f64;
+        let average = (lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / docs).max(1.0);
+        let mut order: Vec<usize> = (0..names.len()).collect();
+        order.par_sort_by(|&a, &b| names[a].encode_utf16().cmp(names[b].encode_utf16()));
+        let context = Context { threads: &threads, lengths: &lengths, average, postings_max: limits.postings_max };
+        let encoded: Vec<(u32, String)> =
+            order.par_iter().map(|&id| context.encode(&names[id], &body[id], &titles[id])).collect();
+
+        let packs = plan_packs(encoded.iter().map(|(_, p)| p.len()), limits);
+        let mut pack_bytes = Vec::with_capacity(packs.files.len());
+        for (k, pack) in packs.files.iter().enumerate() {
+            let members: Vec<&str> = pack.iter().map(|&i| encoded[i].1.as_str()).collect();
+            let text = serde_json::to_string(&members).map_err(io::Error::other)?;
+            let file = format!("threadarc_search.p({k},{text});\n");
+            pack_bytes.push(file.len());
+            sink(&format!("search/p/{k}.js"), file.as_bytes())?;
+        }
+        let mut firsts = Vec::new();
+        let mut shard = String::new();
+        for (i, (&id, (df, postings))) in order.iter().zip(&encoded).enumerate() {
+            let name = &names[id];
+            if shard.is_empty() {
+                firsts.push(name.to_string());
+                shard = format!("threadarc_search.t({},[", firsts.len() - 1);
+            } else {
+                shard.push(',');
+            }
+            let term = serde_json::to_string(&**name).map_err(io::Error::other)?;
+            match packs.place[i] {
+                None => shard.push_str(&format!("[{term},{df},\"{postings}\"]")),
+                Some((file, index)) => shard.push_str(&format!("[{term},{df},{file},{index},{}]", pack_bytes[file])),
+            }
+            if shard.len() >= limits.term_shard {
+                shard.push_str("]);\n");
+                sink(&format!("search/t/{}.js", firsts.len() - 1), shard.as_bytes())?;
+                shard.clear();
+            }
+        }
+        if !shard.is_empty() {
+            shard.push_str("]);\n");
+            sink(&format!("search/t/{}.js", firsts.len() - 1), shard.as_bytes())?;
+        }
+        Ok((firsts, names.len()))
+    }
+}
+
+/// Where postings too long to sit in their term shard go: packs of neighbouring terms'
+/// postings up to [`Limits::pack`] bytes, long postings each in a file of their own.
+struct Packs {
+    /// Per term (in term order): its pack and place in it, or `None` when inline.
+    place: Vec<Option<(usize, usize)>>,
+    /// Per pack: its members (indexes in term order), and about its size in bytes.
+    files: Vec<Vec<usize>>,
+    bytes: Vec<usize>,
+}
+
+fn plan_packs(lengths: impl Iterator<Item = usize>, limits: &Limits) -> Packs {
+    let mut packs = Packs { place: Vec::new(), files: Vec::new(), bytes: Vec::new() };
+    let mut open: Option<usize> = None;
+    for (i, len) in lengths.enumerate() {
+        if len <= limits.inline_max {
+            packs.place.push(None);
+            continue;
+        }
+        // JSON quotes and a comma per member.
+        let size = len + 3;
+        let file = match open {
+            Some(file) if size < limits.pack / 2 => file,
+            _ => {
+                packs.files.push(Vec::new());
+                packs.bytes.push(24);
+                packs.files.len() - 1
+            }
+        };
+        packs.place.push(Some((file, packs.files[file].len())));
+        packs.files[file].push(i);
+        packs.bytes[file] += size;
+        open = (size < limits.pack / 2 && packs.bytes[file] < limits.pack).then_some(file);
+    }
+    packs
+}
+
+/// What encoding a term's postings needs to know of the whole index.
+struct Context<'a> {
+    threads: &'a [(u32, u32)],
+    lengths: &'a [u32],
+    average: f64,
+    postings_max: usize,
+}
+
+impl Context<'_> {
+    /// The term's document frequency and its postings string.
+    fn encode(&self, name: &str, body: &(Vec<u32>, Vec<u8>), titles: &[(u32, u8)]) -> (u32, String) {
+        // Posts with the term in body or title: (doc, count in body, count in title).
+        let mut postings: Vec<(u32, u8, u8)> = body.0.iter().zip(&body.1).map(|(&d, &n)| (d, n, 0)).collect();
+        for &(thread, n) in titles {
+            let (first, count) = self.threads[thread as usize];
+            postings.extend((first..first + count).map(|d| (d, 0, n)));
+        }
+        postings.sort_unstable_by_key(|p| p.0);
+        postings.dedup_by(|b, a| {
+            if a.0 == b.0 {
+                a.1 = a.1.max(b.1);
+                a.2 = a.2.max(b.2);
+                true
+            } else {
+                false
+            }
+        });
+        let df = postings.len() as u32;
+        if name.starts_with('!') {
+            return (df, vlq::runs(postings.iter().map(|p| p.0)));
+        }
+        let mut scored: Vec<(u32, u8)> = postings.iter().map(|&(d, b, t)| (d, self.impact(d, b, t))).collect();
+        let mut encoded = vlq::postings(&scored);
+        if encoded.len() > self.postings_max {
+            // Keep the best: highest impact, newest first among equals.
+            scored.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+            let mut keep = scored.len();
+            while encoded.len() > self.postings_max && keep > 1 {
+                keep = ((keep as f64 * self.postings_max as f64 / encoded.len() as f64) * 0.98) as usize;
+                keep = keep.max(1);
+                let mut kept = scored[..keep].to_vec();
+                kept.sort_unstable_by_key(|p| p.0);
+                encoded = vlq::postings(&kept);
+            }
+        }
+        (df, encoded)
+    }
+
+    /// A post's quantized BM25 weight for a term it holds `body` times, and its title
+    /// `title` times.
+    fn impact(&self, doc: u32, body: u8, title: u8) -> u8 {
+        let tf = f64::from(body) + TITLE_WEIGHT * f64::from(title);
+        let length = f64::from(self.lengths[doc as usize]);
+        let weight = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * length / self.average));
+        ((weight / (K1 + 1.0) * LEVELS).ceil() - 1.0).clamp(0.0, LEVELS - 1.0) as u8
+    }
+}
+
+/// The doc shards, written as threads are read.
+#[derive(Default)]
+struct DocShards {
+    /// Bytes at which a shard is closed.
+    target: usize,
+    next_doc: u32,
+    /// The first doc id of every shard written or open.
+    firsts: Vec<u32>,
+    /// The open shard: its threads' JSON and its docs' JSON.
+    threads: Vec<String>,
+    docs: String,
+    bytes: usize,
+}
+
+impl DocShards {
+    fn push_thread(&mut self, site: &Site, t: usize, thread: &ThreadTerms, sink: &mut Sink) -> io::Result<()> {
+        let entry = &site.threads[t];
+        let thread_json =
+            json!([entry.thread.title, site.thread_path(entry), site.topics[entry.topic].title]).to_string();
+        let mut local: Option<usize> = None;
+        for post in &thread.posts {
+            if self.docs.is_empty() {
+                self.firsts.push(self.next_doc);
+                local = None;
+            } else {
+                self.docs.push(',');
+            }
+            let index = match local {
+                Some(i) => i,
+                None => {
+                    self.bytes += thread_json.len() + 1;
+                    self.threads.push(thread_json.clone());
+                    self.threads.len() - 1
+                }
+            };
+            local = Some(index);
+            let before = self.docs.len();
+            self.docs.push('[');
+            self.docs.push_str(&index.to_string());
+            self.docs.push(',');
+            self.docs.push_str(&post.entry);
+            self.bytes += self.docs.len() - before + 1;
+            self.next_doc += 1;
+            if self.bytes >= self.target {
+                self.flush(sink)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, sink: &mut Sink) -> io::Result<()> {
+        if self.docs.is_empty() {
+            return Ok(());
+        }
+        let k = self.firsts.len() - 1;
+        let text = format!(
+            "threadarc_search.d({k},{{\"first\":{},\"threads\":[{}],\"docs\":[{}]}});\n",
+            self.firsts[k],
+            self.threads.join(","),
+            self.docs
+        );
+        sink(&format!("search/d/{k}.js"), text.as_bytes())?;
+        self.threads.clear();
+        self.docs.clear();
+        self.bytes = 0;
+        Ok(())
+    }
+
+    fn finish(&mut self, sink: &mut Sink) -> io::Result<()> {
+        self.flush(sink)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::model::{Post, Thread};
+    use crate::parse::Format;
+
+    fn thread(path: &str, topic: &str, title: &str, date: &str, posts: &[(&str, &str)]) -> Thread {
+        Thread {
+            path: path.into(),
+            format: Format::Plain,
+            title: title.into(),
+            topic: topic.into(),
+            tags: vec![],
+            source: None,
+            paragraphs: Default::default(),
+            posts: posts
+                .iter()
+                .enumerate()
+                .map(|(i, (author, body))| Post {
+                    number: i as u32 + 1,
+                    author: (!author.is_empty()).then(|| (*author).to_owned()),
+                    date: Some(date.parse().unwrap()),
+                    body: (*body).into(),
+                    ..Post::default()
+                })
+                .collect(),
+        }
+    }
+
+    fn site() -> Site {
+        Site::new(
+            Config::default(),
+            vec![
+                thread(
+                    "garden/new.txt",
+                    "garden",
+                    "Tomato blight",
+                    "2022-06-01T00:00:00Z",
+                    &[
+                        ("Ann Lee", "My tomato leaves have spots."),
+                        ("Bob", "Blight. Remove the leaves."),
+                        ("", "Café tip"),
+                    ],
+                ),
+                thread(
+                    "garden/old.txt",
+                    "garden",
+                    "Roses",
+                    "2020-01-01T00:00:00Z",
+                    &[("Bob", "Roses and a tomato or two <script>x</script>"), ("Ann Lee", "nice")],
+                ),
+                thread("bikes/a.txt", "bikes", "Chains", "2021-01-01T00:00:00Z", &[("Cy", "Oil the chain")]),
+            ],
+        )
+    }
+
+    fn files(site: &Site, limits: Limits) -> BTreeMap<String, String> {
+        let mut files = BTreeMap::new();
+        write_index_with(site, limits, &mut |path, bytes| {
+            files.insert(path.to_owned(), String::from_utf8(bytes.to_vec()).unwrap());
+            Ok(())
+        })
+        .unwrap();
+        files
+    }
+
+    /// The JSON arguments of `threadarc_search.X(…);`.
+    fn args(file: &str) -> Vec<serde_json::Value> {
+        let inner = file.trim_end().strip_suffix(");").unwrap();
+        let inner = &inner[inner.find('(').unwrap() + 1..];
+        serde_json::from_str(&format!("[{inner}]")).unwrap()
+    }
+
+    /// A term's document frequency and postings as numbers.
+    fn postings(files: &BTreeMap<String, String>, term: &str) -> Option<(u64, Vec<u64>)> {
+        for (name, text) in files.iter().filter(|(n, _)| n.starts_with("search/t/")) {
+            let a = args(text);
+            assert_eq!(name, &format!("search/t/{}.js", a[0]));
+            for entry in a[1].as_array().unwrap() {
+                if entry[0] == term {
+                    let list = match &entry[2] {
+                        serde_json::Value::String(s) => s.clone(),
+                        n => {
+                            let file = &files[&format!("search/p/{n}.js")];
+                            assert_eq!(file.len() as u64, entry[4].as_u64().unwrap(), "the pack's size");
+                            args(file)[1][entry[3].as_u64().unwrap() as usize].as_str().unwrap().to_owned()
+                        }
+                    };
+                    return Some((entry[1].as_u64().unwrap(), vlq::decode(&list).unwrap()));
+                }
+            }
+        }
+        None
+    }
+
+    /// A word's postings as (doc, impact).
+    fn word(files: &BTreeMap<String, String>, term: &str) -> Vec<(u64, u64)> {
+        let (_, values) = postings(files, term).unwrap_or_else(|| panic!("no term {term}"));
+        let mut prev: i64 = -1;
+        values
+            .iter()
+            .map(|v| {
+                let doc = prev + 1 + (v / 16) as i64;
+                prev = doc;
+                (doc as u64, v % 16)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn posts_are_numbered_oldest_thread_first() {
+        let files = files(&site(), Limits::default());
+        let meta = args(&files["search/meta.js"]);
+        assert_eq!(meta[0]["docs"], 6);
+        assert_eq!(meta[0]["topics"], json!([["bikes", "Bikes"], ["garden", "Garden"]]));
+        let shard = args(&files["search/d/0.js"]);
+        let docs = shard[1]["docs"].as_array().unwrap();
+        let threads = shard[1]["threads"].as_array().unwrap();
+        let titles: Vec<&str> =
+            docs.iter().map(|d| threads[d[0].as_u64().unwrap() as usize][0].as_str().unwrap()).collect();
+        assert_eq!(titles, ["Roses", "Roses", "Chains", "Tomato blight", "Tomato blight", "Tomato blight"]);
+        assert_eq!(docs[3], json!([2, 1, "Ann Lee", "2022-06-01", "My tomato leaves have spots."]));
+        assert_eq!(docs[5][2], serde_json::Value::Null);
+        assert_eq!(threads[2], json!(["Tomato blight", "garden/tomato-blight.html", "Garden"]));
+    }
+
+    #[test]
+    fn words_titles_and_filters_are_indexed() {
+        let files = files(&site(), Limits::default());
+        // "tomato": in two bodies and one title, so in every post of that thread.
+        let tomato = word(&files, "tomato");
+        assert_eq!(tomato.iter().map(|p| p.0).collect::<Vec<_>>(), [0, 3, 4, 5]);
+        // A post with the word in its body and its title outweighs one with it in the title only.
+        assert!(tomato[1].1 > tomato[2].1, "{tomato:?}");
+        assert_eq!(word(&files, "cafe").iter().map(|p| p.0).collect::<Vec<_>>(), [5]);
+        // Markup in a post is text: its words are found, no tag is a term.
+        assert!(postings(&files, "script").is_some());
+        assert!(postings(&files, "<script>").is_none());
+        // Filters: runs of docs.
+        assert_eq!(postings(&files, "!t:garden").unwrap(), (5, vec![0, 1, 1, 2]));
+        assert_eq!(postings(&files, "!t:bikes").unwrap(), (1, vec![2, 0]));
+        assert_eq!(postings(&files, "!a:ann lee").unwrap(), (2, vec![1, 0, 1, 0]));
+        assert!(postings(&files, &author_term("  ANN   Lée ")).is_some());
+    }
+
+    #[test]
+    fn shorter_posts_weigh_more() {
+        let site = Site::new(
+            Config::default(),
+            vec![thread(
+                "t/a.txt",
+                "t",
+                "x",
+                "2020-01-01T00:00:00Z",
+                &[("", "rare word"), ("", "rare word and a great many other words that dilute it a lot more")],
+            )],
+        );
+        let rare = word(&files(&site, Limits::default()), "rare");
+        assert!(rare[0].1 > rare[1].1, "{rare:?}");
+    }
+
+    #[test]
+    fn small_limits_split_shards_and_cut_common_words() {
+        let many: Vec<(&str, &str)> =
+            (0..300).map(|i| ("", if i % 3 == 0 { "common common rare" } else { "common filler" })).collect();
+        let site = Site::new(Config::default(), vec![thread("t/a.txt", "t", "Many", "2020-01-01T00:00:00Z", &many)]);
+        let limits = Limits { postings_max: 64, inline_max: 8, term_shard: 64, doc_shard: 512, pack: 128 };
+        let files = files(&site, limits);
+        let meta = args(&files["search/meta.js"]);
+        let firsts: Vec<&str> = meta[0]["terms"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+        assert!(firsts.len() > 1 && firsts.windows(2).all(|w| w[0] < w[1]), "{firsts:?}");
+        assert!(files.keys().filter(|k| k.starts_with("search/d/")).count() > 1);
+        assert!(files.keys().any(|k| k.starts_with("search/p/")));
+        // "common" is in every post: its postings are cut to the best, which hold it twice.
+        let (df, _) = postings(&files, "common").unwrap();
+        let kept = word(&files, "common");
+        assert_eq!(df, 300);
+        assert!(kept.len() < 300 && !kept.is_empty());
+        assert!(kept.iter().all(|&(doc, _)| doc % 3 == 0), "{kept:?}");
+        // Filters are never cut.
+        assert_eq!(postings(&files, "!t:t").unwrap(), (300, vec![0, 299]));
+        // Every doc is in the shard the meta names for it.
+        let firsts: Vec<u64> = {
+            let mut sum = 0;
+            vlq::decode(meta[0]["docShards"].as_str().unwrap())
+                .unwrap()
+                .iter()
+                .map(|d| {
+                    sum += d;
+                    sum
+                })
+                .collect()
+        };
+        for (k, first) in firsts.iter().enumerate() {
+            assert_eq!(args(&files[&format!("search/d/{k}.js")])[1]["first"], *first);
+        }
+    }
+
+    #[test]
+    fn the_index_is_the_same_every_time() {
+        assert_eq!(files(&site(), Limits::default()), files(&site(), Limits::default()));
+    }
+
+    #[test]
+    fn terms_sort_as_javascript_compares_them() {
+        let site = Site::new(
+            Config::default(),
+            vec![thread("t/a.txt", "t", "x", "2020-01-01T00:00:00Z", &[("", "𠀀 가 z ﬀ é")])],
+        );
+        let files = files(&site, Limits { term_shard: 1, ..Limits::default() });
+        let meta = args(&files["search/meta.js"]);
+        let firsts: Vec<Vec<u16>> =
+            meta[0]["terms"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().encode_utf16().collect()).collect();
+        assert!(firsts.windows(2).all(|w| w[0] < w[1]), "{firsts:?}");
+    }
+}

@@ -1,0 +1,704 @@
+/* threadarc search: the archive's search box.
+ *
+ * The index is split into small files under search/ (the format is documented in
+ * src/search/mod.rs). Each is a script that hands its data to `threadarc_search`, loaded
+ * with a <script> element when a query needs it, so search works from file:// and from any
+ * static host. Nothing is loaded until the reader types.
+ *
+ * Text from the index and from the query only ever reaches the page through textContent
+ * and text nodes, never as HTML.
+ *
+ * Query syntax: words (all must match; the last one also matches as a prefix while it is
+ * being typed), "a quoted phrase", and the filters topic:NAME and author:NAME
+ * (author:"Two words"), which match names that start with what is typed.
+ */
+(function (global) {
+  'use strict';
+
+  var S = global.threadarc_search = global.threadarc_search || {};
+
+  /* ---- Data the index files hand over ---- */
+
+  var store = { meta: null, t: {}, p: {}, d: {} };
+  S.m = function (meta) { store.meta = meta; };
+  S.t = function (k, entries) { store.t[k] = entries; };
+  S.p = function (k, postings) { store.p[k] = postings; };
+  S.d = function (k, shard) { store.d[k] = shard; };
+
+  /* ---- Terms: the same rules as src/search/tokenize.rs ---- */
+
+  var MAX_TERM_CHARS = 40;
+  var IGNORABLE = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\ufe00-\ufe0f\u200c\u200d\u00ad]|\udb40[\udd00-\uddef]/g;
+  var SPECIAL = { 'ß': 'ss', 'æ': 'ae', 'œ': 'oe', 'þ': 'th', 'ø': 'o', 'đ': 'd', 'ð': 'd', 'ł': 'l', 'ħ': 'h', 'ı': 'i', 'ς': 'σ' };
+  var SPECIAL_RE = /[ßæœþøđðłħıς]/g;
+  var ALNUM = /[\p{Alphabetic}\p{N}]/u;
+  var ASCII = /^[\x00-\x7f]*$/;
+
+  function fold(word) {
+    if (ASCII.test(word)) return word.toLowerCase();
+    return word.normalize('NFKD').replace(IGNORABLE, '').toLowerCase().normalize('NFC')
+      .replace(SPECIAL_RE, function (c) { return SPECIAL[c]; });
+  }
+
+  function isCjk(cp) {
+    return (cp >= 0x1100 && cp <= 0x11ff) || cp === 0x3005 || (cp >= 0x3040 && cp <= 0x30ff) ||
+      (cp >= 0x3130 && cp <= 0x318f) || (cp >= 0x31f0 && cp <= 0x31ff) || (cp >= 0x3400 && cp <= 0x4dbf) ||
+      (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af) || (cp >= 0xf900 && cp <= 0xfaff) ||
+      (cp >= 0xff66 && cp <= 0xff9f) || (cp >= 0x20000 && cp <= 0x3134f);
+  }
+
+  function isDigit(c) { return c !== undefined && c >= '0' && c <= '9'; }
+
+  function isCut(prev, c, next) {
+    if (c === "'" || c === '\u2019' || c === '\u2018' || c === '\u02bc' || c === ':' || c === '\u00b7') return true;
+    return c === '.' && !(isDigit(prev) && isDigit(next));
+  }
+
+  var segmenter = typeof Intl !== 'undefined' && Intl.Segmenter ? new Intl.Segmenter('und', { granularity: 'word' }) : null;
+
+  /* Word segments of a text with their offsets (UAX #29 where the browser has it). */
+  function segments(text) {
+    if (segmenter) {
+      var out = [];
+      for (var s of segmenter.segment(text)) out.push({ index: s.index, segment: s.segment });
+      return out;
+    }
+    var re = /[\p{L}\p{N}\p{M}\p{Pc}]+(?:[.:'\u2019][\p{L}\p{N}\p{M}\p{Pc}]+)*|[^]/gu;
+    var list = [];
+    var m;
+    while ((m = re.exec(text)) !== null) list.push({ index: m.index, segment: m[0] });
+    return list;
+  }
+
+  /* Every term of a text, with where it stands: [{term, start, end}], offsets in UTF-16 units. */
+  function spans(text) {
+    var out = [];
+    var run = null; /* {prev, prevStart, end, paired} */
+    function emitWord(word, start) {
+      if (!ALNUM.test(word)) return;
+      var folded = fold(word);
+      if (ALNUM.test(folded) && Array.from(folded).length <= MAX_TERM_CHARS) {
+        out.push({ term: folded, start: start, end: start + word.length });
+      }
+    }
+    function flush() {
+      if (run && !run.paired) out.push({ term: run.prev, start: run.prevStart, end: run.end });
+      run = null;
+    }
+    var segs = segments(text);
+    for (var i = 0; i < segs.length; i++) {
+      var seg = segs[i].segment;
+      var base = segs[i].index;
+      var chars = Array.from(seg);
+      var offset = 0;
+      var pieceStart = -1;
+      for (var j = 0; j < chars.length; j++) {
+        var c = chars[j];
+        var at = offset;
+        offset += c.length;
+        if (isCjk(c.codePointAt(0))) {
+          if (pieceStart >= 0) { emitWord(seg.slice(pieceStart, at), base + pieceStart); pieceStart = -1; }
+          if (run && run.end !== base + at) flush();
+          var f = fold(c);
+          if (run) {
+            out.push({ term: run.prev + f, start: run.prevStart, end: base + offset });
+            run.paired = true;
+            run.prev = f;
+            run.prevStart = base + at;
+            run.end = base + offset;
+          } else {
+            run = { prev: f, prevStart: base + at, end: base + offset, paired: false };
+          }
+        } else {
+          if (run) flush();
+          if (isCut(chars[j - 1], c, chars[j + 1])) {
+            if (pieceStart >= 0) { emitWord(seg.slice(pieceStart, at), base + pieceStart); pieceStart = -1; }
+          } else if (pieceStart < 0) {
+            pieceStart = at;
+          }
+        }
+      }
+      if (pieceStart >= 0) emitWord(seg.slice(pieceStart), base + pieceStart);
+    }
+    flush();
+    return out;
+  }
+
+  function terms(text) { return spans(text).map(function (s) { return s.term; }); }
+
+  /* ---- The query ---- */
+
+  /* A query's parts: groups (each a term that must match, or a prefix), phrases (lists of
+   * group indexes that must stand together) and filters (also groups, that only restrict). */
+  function parseQuery(query) {
+    var groups = [];
+    var phrases = [];
+    var open = !/[\s"]$/.test(query);
+    function group(kind, term, prefix) {
+      for (var i = 0; i < groups.length; i++) {
+        var g = groups[i];
+        if (g.kind === kind && g.term === term && g.prefix === prefix) return i;
+      }
+      groups.push({ kind: kind, term: term, prefix: prefix });
+      return groups.length - 1;
+    }
+    function addWords(text, last, phrase) {
+      var ts = terms(text);
+      var list = [];
+      for (var i = 0; i < ts.length; i++) {
+        var single = Array.from(ts[i]).length === 1 && isCjk(ts[i].codePointAt(0));
+        list.push(group('word', ts[i], single || (last && open && i === ts.length - 1)));
+      }
+      if (phrase && list.length > 1) phrases.push(list);
+    }
+    var re = /(topic|author):(?:"([^"]*)"?|(\S*))|"([^"]*)"?|[^\s"]+/gi;
+    var m;
+    while ((m = re.exec(query)) !== null) {
+      var last = re.lastIndex === query.length;
+      if (m[1]) {
+        var value = m[2] !== undefined ? m[2] : m[3];
+        var words = value.split(/\s+/).filter(Boolean).map(fold).join(' ');
+        if (!words) continue;
+        var kind = m[1].toLowerCase() === 'topic' ? '!t:' : '!a:';
+        group('filter', kind + words, true);
+      } else if (m[4] !== undefined) {
+        addWords(m[4], last, true);
+      } else {
+        addWords(m[0], last, false);
+      }
+    }
+    return { groups: groups, phrases: phrases };
+  }
+
+  /* ---- Postings ---- */
+
+  var DIGIT = new Int8Array(128).fill(-1);
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split('').forEach(function (c, i) {
+    DIGIT[c.charCodeAt(0)] = i;
+  });
+
+  function vlq(text) {
+    var out = [];
+    var value = 0;
+    var scale = 1;
+    for (var i = 0; i < text.length; i++) {
+      var code = text.charCodeAt(i);
+      var d = code < 128 ? DIGIT[code] : -1;
+      if (d < 0) throw new Error('bad index data');
+      value += (d & 31) * scale;
+      if (d & 32) { scale *= 32; } else { out.push(value); value = 0; scale = 1; }
+    }
+    return out;
+  }
+
+  /* A word's postings: docs ascending and their impacts (1–16). */
+  function decodeWord(text) {
+    var values = vlq(text);
+    var docs = new Int32Array(values.length);
+    var impacts = new Uint8Array(values.length);
+    var prev = -1;
+    for (var i = 0; i < values.length; i++) {
+      var doc = prev + 1 + Math.floor(values[i] / 16);
+      docs[i] = doc;
+      impacts[i] = values[i] % 16 + 1;
+      prev = doc;
+    }
+    return { docs: docs, impacts: impacts };
+  }
+
+  /* A filter's postings: runs of docs, expanded. */
+  function decodeRuns(text) {
+    var values = vlq(text);
+    var docs = [];
+    var end = 0;
+    for (var i = 0; i + 1 < values.length; i += 2) {
+      var start = end + values[i];
+      var len = values[i + 1] + 1;
+      for (var d = start; d < start + len; d++) docs.push(d);
+      end = start + len;
+    }
+    return { docs: Int32Array.from(docs), impacts: null };
+  }
+
+  /* ---- The engine ---- */
+
+  var PREFIX_TERMS = 16;        /* completions of the last word looked at */
+  var PREFIX_BYTES = 256 * 1024; /* postings loaded for them */
+  var PREFIX_SHARDS = 3;
+  var PAGE = 10;
+  var PHRASE_SHARDS = 12;       /* doc shards read per page to check phrases */
+
+  function lowerBound(list, key, get) {
+    var lo = 0;
+    var hi = list.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (get(list[mid]) < key) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  function createEngine(load) {
+    var loading = {};
+    function need(path, check) {
+      if (!loading[path]) {
+        loading[path] = load(path).then(function () {
+          if (!check()) throw new Error(path + ' did not load as search data');
+        });
+        loading[path].catch(function () { delete loading[path]; });
+      }
+      return loading[path];
+    }
+    function meta() { return need('search/meta.js', function () { return !!store.meta; }).then(function () { return store.meta; }); }
+    function termShard(k) { return need('search/t/' + k + '.js', function () { return !!store.t[k]; }).then(function () { return store.t[k]; }); }
+    function postingsPack(k) { return need('search/p/' + k + '.js', function () { return Array.isArray(store.p[k]); }).then(function () { return store.p[k]; }); }
+    function docShard(k) { return need('search/d/' + k + '.js', function () { return !!store.d[k]; }).then(function () { return store.d[k]; }); }
+
+    /* The term shards that may hold a term, or every term with a prefix. */
+    function shardsFor(m, term, prefix) {
+      var first = Math.max(0, lowerBound(m.terms, term, function (t) { return t; }) - 1);
+      if (first + 1 < m.terms.length && m.terms[first + 1] === term) first += 1;
+      var out = [first];
+      if (prefix) {
+        for (var k = first + 1; k < m.terms.length && out.length < PREFIX_SHARDS && m.terms[k].slice(0, term.length) === term; k++) out.push(k);
+      }
+      return out;
+    }
+
+    /* The dictionary entries of a group: one for a term, the likeliest few for a prefix. */
+    function entriesFor(shards, g) {
+      var found = [];
+      shards.forEach(function (entries) {
+        var i = lowerBound(entries, g.term, function (e) { return e[0]; });
+        for (; i < entries.length; i++) {
+          var t = entries[i][0];
+          if (t === g.term) found.push(entries[i]);
+          else if (g.prefix && t.slice(0, g.term.length) === g.term) found.push(entries[i]);
+          else break;
+          if (!g.prefix) break;
+        }
+      });
+      if (!g.prefix) return { entries: found, cut: false };
+      found.sort(function (a, b) { return (b[0] === g.term) - (a[0] === g.term) || b[1] - a[1] || (a[0] < b[0] ? -1 : 1); });
+      var kept = [];
+      var bytes = 0;
+      for (var i = 0; i < found.length && kept.length < PREFIX_TERMS; i++) {
+        var size = typeof found[i][2] === 'string' ? found[i][2].length : found[i][4];
+        if (kept.length > 0 && bytes + size > PREFIX_BYTES) continue;
+        bytes += size;
+        kept.push(found[i]);
+      }
+      return { entries: kept, cut: kept.length < found.length };
+    }
+
+    /* An entry's postings: inline, or in a pack of them ([TERM, DF, PACK, INDEX, PACK_BYTES]). */
+    function postingsOf(entry) {
+      if (typeof entry[2] === 'string') return Promise.resolve(entry[2]);
+      return postingsPack(entry[2]).then(function (pack) {
+        if (typeof pack[entry[3]] !== 'string') throw new Error('bad index data');
+        return pack[entry[3]];
+      });
+    }
+
+    function idf(n, df) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); }
+
+    /* One group's posts and scores, merged over its entries (a prefix's completions). */
+    function groupPostings(m, g, entries, texts) {
+      var lists = [];
+      var partial = false;
+      for (var i = 0; i < entries.length; i++) {
+        var e = entries[i];
+        var decoded = g.kind === 'filter' ? decodeRuns(texts[i]) : decodeWord(texts[i]);
+        if (decoded.docs.length < e[1]) partial = true;
+        var weight = g.kind === 'filter' ? 0 : idf(m.docs, e[1]) * (e[0] === g.term ? 1 : 0.7);
+        lists.push({ docs: decoded.docs, impacts: decoded.impacts, weight: weight });
+      }
+      if (lists.length === 1) {
+        var l = lists[0];
+        var scores = new Float64Array(l.docs.length);
+        for (var j = 0; j < scores.length; j++) scores[j] = l.impacts ? l.impacts[j] * l.weight : 0;
+        return { docs: l.docs, scores: scores, partial: partial };
+      }
+      var best = new Map();
+      lists.forEach(function (list) {
+        for (var k = 0; k < list.docs.length; k++) {
+          var s = list.impacts ? list.impacts[k] * list.weight : 0;
+          var old = best.get(list.docs[k]);
+          if (old === undefined || s > old) best.set(list.docs[k], s);
+        }
+      });
+      var docs = Int32Array.from(best.keys()).sort();
+      var merged = new Float64Array(docs.length);
+      for (var n = 0; n < docs.length; n++) merged[n] = best.get(docs[n]);
+      return { docs: docs, scores: merged, partial: partial };
+    }
+
+    /* Posts in every required group, scored with every group; docs and scores ascending by doc. */
+    function combine(groups) {
+      var required = groups.filter(function (g) { return !g.partial; });
+      var optional = groups.filter(function (g) { return g.partial; });
+      if (required.length === 0) {
+        if (optional.length === 0) return { docs: new Int32Array(0), scores: new Float64Array(0) };
+        var all = combine(optional.map(function (g) { return { docs: g.docs, scores: g.scores, partial: false }; }));
+        if (all.docs.length > 0 || optional.length === 1) return all;
+        required = [optional[0]];
+        optional = optional.slice(1);
+      }
+      required.sort(function (a, b) { return a.docs.length - b.docs.length; });
+      var docs = Array.from(required[0].docs);
+      var scores = Array.from(required[0].scores);
+      function merge(g, keepMissing) {
+        var outDocs = [];
+        var outScores = [];
+        var j = 0;
+        for (var i = 0; i < docs.length; i++) {
+          while (j < g.docs.length && g.docs[j] < docs[i]) j++;
+          if (j < g.docs.length && g.docs[j] === docs[i]) {
+            outDocs.push(docs[i]);
+            outScores.push(scores[i] + g.scores[j]);
+          } else if (keepMissing) {
+            outDocs.push(docs[i]);
+            outScores.push(scores[i]);
+          }
+        }
+        docs = outDocs;
+        scores = outScores;
+      }
+      for (var r = 1; r < required.length; r++) merge(required[r], false);
+      optional.forEach(function (g) { merge(g, true); });
+      return { docs: docs, scores: scores };
+    }
+
+    function docShardOf(m, doc) {
+      if (!m.firsts) {
+        var firsts = [];
+        var sum = 0;
+        vlq(m.docShards).forEach(function (d) { sum += d; firsts.push(sum); });
+        m.firsts = firsts;
+      }
+      return Math.max(0, lowerBound(m.firsts, doc + 1, function (f) { return f; }) - 1);
+    }
+
+    /* Whether a post's text (or its thread's title) holds every phrase, in order. */
+    function phrasesHold(q, textSpans, titleSpans) {
+      return q.phrases.every(function (phrase) {
+        return [textSpans, titleSpans].some(function (list) {
+          for (var i = 0; i + phrase.length <= list.length; i++) {
+            var ok = true;
+            for (var k = 0; k < phrase.length && ok; k++) ok = matches(q.groups[phrase[k]], list[i + k].term);
+            if (ok) return true;
+          }
+          return false;
+        });
+      });
+    }
+
+    /* Runs a query; resolves to {total, exact, more()}: more() resolves to the next page of hits. */
+    function search(query) {
+      var q = parseQuery(query);
+      if (q.groups.length === 0) return Promise.resolve(null);
+      return meta().then(function (m) {
+        var shardLists = q.groups.map(function (g) { return shardsFor(m, g.term, g.prefix); });
+        var wanted = [];
+        shardLists.forEach(function (list) { list.forEach(function (k) { if (wanted.indexOf(k) < 0) wanted.push(k); }); });
+        return Promise.all(wanted.map(termShard)).then(function () {
+          var chosen = q.groups.map(function (g, i) {
+            return entriesFor(shardLists[i].map(function (k) { return store.t[k]; }), g);
+          });
+          return Promise.all(chosen.map(function (c) { return Promise.all(c.entries.map(postingsOf)); })).then(function (texts) {
+            var groups = q.groups.map(function (g, i) {
+              var gp = groupPostings(m, g, chosen[i].entries, texts[i]);
+              if (g.kind === 'filter') gp.partial = false;
+              return gp;
+            });
+            var found = combine(groups);
+            var order = Array.from(found.docs.keys());
+            order.sort(function (a, b) { return found.scores[b] - found.scores[a] || found.docs[b] - found.docs[a]; });
+            return results(m, q, order.map(function (i) { return found.docs[i]; }));
+          });
+        });
+      });
+    }
+
+    function results(m, q, ranked) {
+      var cursor = 0;
+      var hasPhrases = q.phrases.length > 0;
+      function more() {
+        var hits = [];
+        var shardsRead = {};
+        function step() {
+          if (hits.length >= PAGE || cursor >= ranked.length) return Promise.resolve(hits);
+          var batch = [];
+          var k;
+          while (cursor < ranked.length && batch.length < PAGE - hits.length) {
+            k = docShardOf(m, ranked[cursor]);
+            if (hasPhrases && !shardsRead[k] && Object.keys(shardsRead).length >= PHRASE_SHARDS) break;
+            shardsRead[k] = true;
+            batch.push(ranked[cursor]);
+            cursor++;
+          }
+          if (batch.length === 0) return Promise.resolve(hits);
+          var shardIds = batch.map(function (doc) { return docShardOf(m, doc); });
+          return Promise.all(shardIds.map(docShard)).then(function () {
+            batch.forEach(function (doc, i) {
+              var hit = hitOf(q, store.d[shardIds[i]], doc);
+              if (hit && (!hasPhrases || phrasesHold(q, hit.textSpans, hit.titleSpans))) hits.push(hit);
+            });
+            return step();
+          });
+        }
+        return step().then(function (list) { return { hits: list, done: cursor >= ranked.length }; });
+      }
+      return { total: ranked.length, exact: !hasPhrases, more: more };
+    }
+
+    return { search: search, meta: meta };
+  }
+
+  function matches(g, term) {
+    return g.kind === 'word' && (g.prefix ? term.slice(0, g.term.length) === g.term : term === g.term);
+  }
+
+  /* A post's result: its fields from the doc shard and the spans of its words. */
+  function hitOf(q, shard, doc) {
+    var row = shard.docs[doc - shard.first];
+    if (!row) return null;
+    var thread = shard.threads[row[0]];
+    if (!thread) return null;
+    var text = String(row[4] || '');
+    var title = String(thread[0] || '');
+    var url = String(thread[1] || '');
+    // A post past the first page of a long thread is on THREAD/PAGE.html.
+    if (Number.isInteger(row[5]) && row[5] > 1) url = url.replace(/\.html$/, '/' + row[5] + '.html');
+    return {
+      doc: doc, title: title, url: url, topic: String(thread[2] || ''),
+      number: Number(row[1]), author: row[2] == null ? null : String(row[2]), date: row[3] == null ? null : String(row[3]),
+      text: text, textSpans: spans(text), titleSpans: spans(title), query: q
+    };
+  }
+
+  /* Where the query's words stand in a text: [[start, end]…], sorted. Words of a phrase
+   * count only where the whole phrase stands. */
+  function marks(q, list) {
+    var inPhrase = {};
+    var marked = {};
+    q.phrases.forEach(function (phrase) {
+      phrase.forEach(function (g) { inPhrase[g] = true; });
+      for (var i = 0; i + phrase.length <= list.length; i++) {
+        var ok = true;
+        for (var k = 0; k < phrase.length && ok; k++) ok = matches(q.groups[phrase[k]], list[i + k].term);
+        if (ok) for (k = 0; k < phrase.length; k++) marked[i + k] = true;
+      }
+    });
+    return list.filter(function (s, i) {
+      return marked[i] || q.groups.some(function (g, n) { return !inPhrase[n] && matches(g, s.term); });
+    }).map(function (s) { return [s.start, s.end]; });
+  }
+
+  /* The snippet of a hit: about `size` characters around the densest spot of matches. */
+  function snippet(hit, size) {
+    var text = hit.text;
+    var found = marks(hit.query, hit.textSpans);
+    var start = 0;
+    if (found.length > 0) {
+      var best = -1;
+      found.forEach(function (f) {
+        var seen = {};
+        found.forEach(function (g) {
+          if (g[0] >= f[0] && g[1] <= f[0] + size) seen[text.slice(g[0], g[1]).toLowerCase()] = true;
+        });
+        var n = Object.keys(seen).length;
+        if (n > best) { best = n; start = f[0]; }
+      });
+      start = Math.max(0, start - Math.floor(size / 4));
+      if (start > 0) {
+        var space = text.indexOf(' ', start);
+        start = space >= 0 && space < start + 20 ? space + 1 : start;
+      }
+    }
+    var end = Math.min(text.length, start + size);
+    if (end < text.length) {
+      var cut = text.lastIndexOf(' ', end);
+      if (cut > start + size / 2) end = cut;
+    }
+    var parts = [];
+    if (start > 0) parts.push(['…', false]);
+    var at = start;
+    found.forEach(function (f) {
+      if (f[0] < at || f[1] > end) return;
+      if (f[0] > at) parts.push([text.slice(at, f[0]), false]);
+      parts.push([text.slice(f[0], f[1]), true]);
+      at = f[1];
+    });
+    if (end > at) parts.push([text.slice(at, end), false]);
+    if (end < text.length) parts.push(['…', false]);
+    return parts;
+  }
+
+  function titleParts(hit) {
+    var parts = [];
+    var at = 0;
+    marks(hit.query, hit.titleSpans).forEach(function (f) {
+      if (f[0] > at) parts.push([hit.title.slice(at, f[0]), false]);
+      parts.push([hit.title.slice(f[0], f[1]), true]);
+      at = f[1];
+    });
+    if (at < hit.title.length) parts.push([hit.title.slice(at), false]);
+    return parts;
+  }
+
+  S.fold = fold;
+  S.terms = terms;
+  S.spans = spans;
+  S.parseQuery = parseQuery;
+  S.createEngine = createEngine;
+  S.snippet = snippet;
+
+  /* ---- The search box ---- */
+
+  if (typeof document === 'undefined' || !document.currentScript) return;
+  var root = new URL('../', document.currentScript.src).href;
+  var SAFE_URL = /^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*\.html$/;
+
+  function scriptLoader(path) {
+    return new Promise(function (resolve, reject) {
+      var el = document.createElement('script');
+      el.src = root + path;
+      el.async = true;
+      el.onload = function () { el.remove(); resolve(); };
+      el.onerror = function () { el.remove(); reject(new Error('cannot load ' + path)); };
+      document.head.appendChild(el);
+    });
+  }
+
+  function appendParts(el, parts) {
+    parts.forEach(function (p) {
+      if (p[1]) {
+        var mark = document.createElement('mark');
+        mark.textContent = p[0];
+        el.appendChild(mark);
+      } else {
+        el.appendChild(document.createTextNode(p[0]));
+      }
+    });
+  }
+
+  function span(cls, text) {
+    var el = document.createElement('span');
+    el.className = cls;
+    el.textContent = text;
+    return el;
+  }
+
+  function renderHit(hit) {
+    var li = document.createElement('li');
+    var a = document.createElement('a');
+    if (SAFE_URL.test(hit.url) && Number.isInteger(hit.number)) a.href = root + hit.url + '#post-' + hit.number;
+    var title = document.createElement('span');
+    title.className = 'hit-title';
+    appendParts(title, titleParts(hit));
+    a.appendChild(title);
+    var meta = [hit.topic, '#' + hit.number];
+    if (hit.author) meta.push(hit.author);
+    if (hit.date) meta.push(hit.date);
+    a.appendChild(span('hit-meta', meta.join(' · ')));
+    var text = document.createElement('span');
+    text.className = 'hit-snippet';
+    appendParts(text, snippet(hit, 180));
+    a.appendChild(text);
+    li.appendChild(a);
+    return li;
+  }
+
+  function init() {
+    var box = document.getElementById('search');
+    var input = document.getElementById('search-q');
+    var out = document.getElementById('search-results');
+    if (!box || !input || !out) return;
+    box.hidden = false;
+    var engine = createEngine(scriptLoader);
+    var seq = 0;
+    var timer = null;
+
+    function clear() {
+      while (out.firstChild) out.removeChild(out.firstChild);
+    }
+
+    function status(text) {
+      var p = document.createElement('p');
+      p.className = 'search-status';
+      p.textContent = text;
+      out.appendChild(p);
+      return p;
+    }
+
+    function show(res, mine) {
+      var list = document.createElement('ol');
+      list.className = 'search-hits';
+      var head = status('');
+      out.appendChild(list);
+      var shown = 0;
+      function page() {
+        return res.more().then(function (r) {
+          if (mine !== seq) return;
+          r.hits.forEach(function (hit) { list.appendChild(renderHit(hit)); });
+          shown += r.hits.length;
+          if (res.exact) head.textContent = res.total === 1 ? '1 post' : res.total + ' posts';
+          else head.textContent = shown === 0 && r.done ? 'No posts hold that phrase.' : shown + (r.done ? '' : '+') + ' posts';
+          if (shown === 0 && res.total === 0) head.textContent = 'No posts found.';
+          var old = out.querySelector('.search-more');
+          if (old) old.remove();
+          if (!r.done) {
+            var button = document.createElement('button');
+            button.type = 'button';
+            button.className = 'search-more';
+            button.textContent = 'More results';
+            button.addEventListener('click', function () { button.disabled = true; page(); });
+            out.appendChild(button);
+          }
+        });
+      }
+      return page();
+    }
+
+    function run() {
+      var mine = ++seq;
+      var query = input.value;
+      out.removeAttribute('data-query');
+      if (!query.trim()) { clear(); return; }
+      engine.search(query).then(function (res) {
+        if (mine !== seq) return;
+        clear();
+        if (!res) { status('Type a word to search.'); return; }
+        return show(res, mine);
+      }).catch(function () {
+        if (mine !== seq) return;
+        clear();
+        status('The search index could not be loaded.');
+      }).then(function () {
+        if (mine === seq) out.setAttribute('data-query', query);
+      });
+    }
+
+    input.addEventListener('input', function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 120);
+    });
+    input.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape') { input.value = ''; clear(); }
+      if (e.key === 'Enter') {
+        var first = out.querySelector('.search-hits a[href]');
+        if (first) first.click();
+      }
+    });
+    out.addEventListener('click', function (e) {
+      var a = e.target.closest && e.target.closest('a[href]');
+      if (a && a.pathname === location.pathname) clear();
+    });
+    var initial = new URLSearchParams(location.search).get('q');
+    if (initial) { input.value = initial; run(); }
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+})(typeof window !== 'undefined' ? window : globalThis);
