@@ -149,10 +149,11 @@ fn strip_controls(thread: &mut Thread) {
             &mut extra.email,
             &mut extra.flair,
             &mut extra.status,
-        ] {
-            if let Some(text) = field {
-                strip(text, true);
-            }
+        ]
+        .into_iter()
+        .flatten()
+        {
+            strip(field, true);
         }
         extra.attachments.iter_mut().for_each(|a| strip(a, true));
         for reaction in &mut extra.reactions {
