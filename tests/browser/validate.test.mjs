@@ -1,7 +1,8 @@
 // Every page threadarc writes passes the Nu Html Checker (npm `vnu-jar`, run with the
 // machine's Java) with no error, and every link between pages, and every `#anchor`,
 // leads somewhere: the sample archive (threads/ and archive.toml) without and with a
-// `base_url` (canonical links, feeds), and the hostile archive (see tests/hostile.rs).
+// `base_url` (canonical links, feeds), the hostile archive (see tests/hostile.rs), the
+// one `threadarc init` starts with (a dump of every format) and an empty one.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cleanup, files, hostileArchive, sampleArchive } from './lib/archives.mjs';
+import { cleanup, emptyArchive, files, hostileArchive, initArchive, sampleArchive } from './lib/archives.mjs';
 
 const vnu = path.join(path.dirname(fileURLToPath(import.meta.url)), 'node_modules/vnu-jar/build/dist/vnu.jar');
 const archives = {};
@@ -18,6 +19,8 @@ before(() => {
   archives.sample = sampleArchive();
   archives['sample with base_url'] = sampleArchive('https://archive.example.org/forum/');
   archives.hostile = hostileArchive();
+  archives['init example'] = initArchive();
+  archives.empty = emptyArchive();
 });
 
 after(cleanup);
@@ -56,7 +59,7 @@ const decode = (s) => s.replace(/&(?:#(\d+)|#x([0-9a-f]+)|(amp|quot|lt|gt|#39));
   dec ? String.fromCodePoint(+dec) : hex ? String.fromCodePoint(parseInt(hex, 16))
     : { amp: '&', quot: '"', lt: '<', gt: '>', '#39': "'" }[name.toLowerCase()]);
 
-for (const name of ['sample', 'sample with base_url', 'hostile']) {
+for (const name of ['sample', 'sample with base_url', 'hostile', 'init example', 'empty']) {
   test(`every link and anchor of the ${name} archive resolves`, () => {
     const root = archives[name];
     const pages = files(root, '.html');

@@ -50,6 +50,21 @@ export function sampleArchive(baseUrl = null) {
   return build(path.join(repo, 'threads'), config, baseUrl ? 'sample-base' : 'sample');
 }
 
+/** The archive `threadarc init` starts with: an example dump of every format. */
+export function initArchive() {
+  const dir = path.join(tempDir('init'), 'archive');
+  execFileSync(bin, ['init', '--quiet', dir], { stdio: 'inherit' });
+  execFileSync(bin, ['build', '--quiet'], { cwd: dir, stdio: 'inherit' });
+  return path.join(dir, 'public');
+}
+
+/** An archive of no threads at all. */
+export function emptyArchive() {
+  const dir = tempDir('empty');
+  fs.mkdirSync(path.join(dir, 'threads'));
+  return build(path.join(dir, 'threads'), null, 'empty');
+}
+
 /** The folder of hostile dumps (every string of tests/fixtures/hostile in every format). */
 export function hostileDumps() {
   const given = process.env.THREADARC_HOSTILE_DUMPS;
