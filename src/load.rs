@@ -86,7 +86,7 @@ pub fn load(dump: &Dump) -> Loaded {
     };
 
     let single = parsed.len() == 1;
-    let threads = parsed
+    let mut threads = parsed
         .into_iter()
         .map(|p| {
             let mut posts = p.posts;
@@ -118,12 +118,49 @@ pub fn load(dump: &Dump) -> Loaded {
             }
         })
         .collect::<Vec<_>>();
+    for thread in &mut threads {
+        strip_controls(thread);
+    }
     for thread in &threads {
         if thread.posts.is_empty() {
             diagnostics.push(Diagnostic::warning(dump.path, None, format!("thread “{}” has no posts", thread.title)));
         }
     }
     Loaded { threads, detection: Some(detection), diagnostics }
+}
+
+/// Removes the control characters that front matter's TOML escapes or a mail's decoding
+/// put back into a thread's text.
+fn strip_controls(thread: &mut Thread) {
+    use crate::text::strip_controls as strip;
+    strip(&mut thread.title, true);
+    strip(&mut thread.topic, true);
+    thread.tags.iter_mut().for_each(|t| strip(t, true));
+    if let Some(source) = &mut thread.source {
+        strip(source, true);
+    }
+    for post in &mut thread.posts {
+        strip(&mut post.body, false);
+        let extra = &mut post.extra;
+        for field in [
+            &mut post.author,
+            &mut extra.date_text,
+            &mut extra.subject,
+            &mut extra.email,
+            &mut extra.flair,
+            &mut extra.status,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            strip(field, true);
+        }
+        extra.attachments.iter_mut().for_each(|a| strip(a, true));
+        for reaction in &mut extra.reactions {
+            strip(&mut reaction.emoji, true);
+            reaction.users.iter_mut().for_each(|u| strip(u, true));
+        }
+    }
 }
 
 /// The dump's bytes from where its body starts (after the BOM and front matter), for the

@@ -26,6 +26,24 @@ pub fn normalize(raw: &[u8]) -> (String, Option<usize>) {
     (out, bad_offset)
 }
 
+/// Removes the control characters that decoding let back in after [`normalize`] (TOML
+/// escapes in front matter, mail's encoded words and transfer encodings): all but tab and
+/// newline, and in a field of one line (`one_line`) those become spaces.
+pub fn strip_controls(text: &mut String, one_line: bool) {
+    let bad = |c: char| c.is_control() && (one_line || (c != '\n' && c != '\t'));
+    if !text.contains(bad) {
+        return;
+    }
+    *text = text
+        .chars()
+        .filter_map(|c| match c {
+            '\n' | '\t' if one_line => Some(' '),
+            c if bad(c) => None,
+            c => Some(c),
+        })
+        .collect();
+}
+
 /// Whether a line holds nothing but white space.
 pub fn is_blank(line: &str) -> bool {
     line.trim().is_empty()
@@ -34,6 +52,16 @@ pub fn is_blank(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn controls_decoded_later_are_stripped() {
+        let mut body = "a\u{7}b\n\tc\u{1b}[0m".to_owned();
+        strip_controls(&mut body, false);
+        assert_eq!(body, "ab\n\tc[0m");
+        let mut title = "a\nb\u{0}c".to_owned();
+        strip_controls(&mut title, true);
+        assert_eq!(title, "a bc");
+    }
 
     #[test]
     fn line_ends_bom_and_controls() {

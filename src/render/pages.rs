@@ -6,6 +6,7 @@
 //! archive's root (`root`, so that pages work from disk and from any sub-folder of a
 //! host), and the canonical address when the archive has a `base_url`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -167,7 +168,7 @@ pub struct ThreadPage<'a> {
     pub title: &'a str,
     pub topic_title: &'a str,
     pub topic_url: String,
-    pub source: Option<&'a str>,
+    pub source: Option<Cow<'a, str>>,
     pub tags: Vec<(String, String)>,
     pub post_count: usize,
     pub participants: usize,
@@ -416,7 +417,8 @@ impl<'a> ThreadRenderer<'a> {
                         .attachments
                         .iter()
                         .filter_map(|a| safe_url(Some(a)))
-                        .map(str::to_owned)
+                        .filter_map(markup::valid_url)
+                        .map(Cow::into_owned)
                         .collect(),
                     extra: PostExtra {
                         email: post.extra.email.clone().filter(|_| config.show_emails),
@@ -441,7 +443,7 @@ impl<'a> ThreadRenderer<'a> {
             title: &thread.title,
             topic_title: &topic.title,
             topic_url: format!("{root}{}/index.html", topic.slug),
-            source: safe_url(thread.source.as_deref()),
+            source: safe_url(thread.source.as_deref()).and_then(markup::valid_url),
             tags: thread
                 .tags
                 .iter()

@@ -1,0 +1,112 @@
+// What the browser tests share: the threadarc binary, the archives they build (the sample
+// one, and one of hostile strings in every dump format), and the browser.
+//
+// THREADARC_BIN names the threadarc binary (default: the debug build under
+// CARGO_TARGET_DIR or ../../target), CHROMIUM the browser (default /usr/bin/chromium).
+// The hostile dumps are written by the Rust test `hostile_strings_packed_in_every_format_stay_inert`
+// (tests/hostile.rs: every string of tests/fixtures/hostile in every dump format's places,
+// many strings to a dump), so both check the same dumps: THREADARC_HOSTILE_DUMPS names a
+// folder it already wrote them into (CI runs it first); without it, the test is run here
+// with cargo.
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const bin = process.env.THREADARC_BIN ||
+  path.join(process.env.CARGO_TARGET_DIR || path.join(repo, 'target'), 'debug', 'threadarc');
+
+const temps = [];
+
+/** A new temporary folder, removed by `cleanup()`. */
+export function tempDir(name) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `threadarc-${name}-`));
+  temps.push(dir);
+  return dir;
+}
+
+export function cleanup() {
+  for (const dir of temps.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** Builds `threads` (a folder of dumps) with `config` (archive.toml's text, or null) into a new folder. */
+export function build(threads, config, name) {
+  const dir = tempDir(name);
+  fs.cpSync(threads, path.join(dir, 'threads'), { recursive: true });
+  if (config !== null) fs.writeFileSync(path.join(dir, 'archive.toml'), config);
+  execFileSync(bin, ['build', '--quiet', '--output', path.join(dir, 'public')], { cwd: dir, stdio: 'inherit' });
+  return path.join(dir, 'public');
+}
+
+/** The sample archive (threads/ and archive.toml), with `base_url` set if given. */
+export function sampleArchive(baseUrl = null) {
+  let config = fs.readFileSync(path.join(repo, 'archive.toml'), 'utf8');
+  if (baseUrl) config = config.replace(/^# base_url = .*$/m, `base_url = ${JSON.stringify(baseUrl)}`);
+  if (baseUrl) assert(config.includes(`base_url = "${baseUrl}"`), 'archive.toml has no `# base_url` line to set');
+  return build(path.join(repo, 'threads'), config, baseUrl ? 'sample-base' : 'sample');
+}
+
+/** The archive `threadarc init` starts with: an example dump of every format. */
+export function initArchive() {
+  const dir = path.join(tempDir('init'), 'archive');
+  execFileSync(bin, ['init', '--quiet', dir], { stdio: 'inherit' });
+  execFileSync(bin, ['build', '--quiet'], { cwd: dir, stdio: 'inherit' });
+  return path.join(dir, 'public');
+}
+
+/** An archive of no threads at all. */
+export function emptyArchive() {
+  const dir = tempDir('empty');
+  fs.mkdirSync(path.join(dir, 'threads'));
+  return build(path.join(dir, 'threads'), null, 'empty');
+}
+
+/** The folder of hostile dumps (every string of tests/fixtures/hostile in every format). */
+export function hostileDumps() {
+  const given = process.env.THREADARC_HOSTILE_DUMPS;
+  if (given && fs.existsSync(path.join(given, 'threads'))) return path.join(given, 'threads');
+  const dir = tempDir('hostile-dumps');
+  execFileSync('cargo', ['test', '--quiet', '--test', 'hostile', 'hostile_strings_packed_in_every_format_stay_inert'], {
+    cwd: repo,
+    env: { ...process.env, THREADARC_HOSTILE_DUMPS: dir },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return path.join(dir, 'threads');
+}
+
+let hostile = null;
+
+/** The archive of the hostile dumps, built once per test file. */
+export function hostileArchive() {
+  hostile ??= build(hostileDumps(), null, 'hostile');
+  return hostile;
+}
+
+function assert(ok, message) {
+  if (!ok) throw new Error(message);
+}
+
+/** Every file under a folder whose name ends with `ext`, as paths relative to it. */
+export function files(root, ext) {
+  const out = [];
+  (function walk(dir) {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith(ext)) out.push(path.relative(root, full));
+    }
+  })(root);
+  return out.sort();
+}
+
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run'],
+  });
+}
