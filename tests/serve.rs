@@ -82,6 +82,23 @@ impl Served {
         }
     }
 
+    /// The build generation once the server has stopped rebuilding: one file write can
+    /// reach the watcher as several events, and a loaded machine may see them as two
+    /// changes.
+    fn settled_generation(&self) -> String {
+        let start = Instant::now();
+        let mut last = self.get("/__threadarc/reload").body;
+        loop {
+            std::thread::sleep(Duration::from_millis(1000));
+            let now = self.get("/__threadarc/reload").body;
+            if now == last {
+                return now;
+            }
+            assert!(start.elapsed() < PATIENCE, "the server never settled:\n{}", self.log());
+            last = now;
+        }
+    }
+
     fn wait_for_log(&self, text: &str, times: usize) {
         let start = Instant::now();
         while self.log().matches(text).count() < times {
@@ -220,7 +237,8 @@ fn rebuilds_on_change_and_keeps_the_last_good_archive() {
     text.push_str("\nA fresh post, number 4711.\n");
     fs::write(&dump, &text).unwrap();
     served.wait_for(page, "the new post", |r| r.body.contains("number 4711"));
-    assert_ne!(generation(&served), first);
+    // The new archive is swapped in just before the generation is counted up.
+    served.wait_for("/__threadarc/reload", "a new generation", |r| r.body != first);
     served.wait_for_log("changed: threads/examples/plain.txt; rebuilding", 1);
 
     // A new dump makes a new page.
@@ -228,7 +246,7 @@ fn rebuilds_on_change_and_keeps_the_last_good_archive() {
     served.wait_for("/examples/added-later.html", "the new thread", |r| r.status == 200);
 
     // A broken dump: the rebuild fails, says why, and the last archive stays served.
-    let good = generation(&served);
+    let good = served.settled_generation();
     fs::write(dir.path().join("threads/examples/broken.txt"), "+++\ncolour = \"red\"\n+++\nT\n\nbody\n").unwrap();
     served.wait_for_log("still serving the previous archive", 1);
     assert!(served.log().contains("error: threads/examples/broken.txt:2: "), "{}", served.log());
