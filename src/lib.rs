@@ -22,6 +22,7 @@
 //! - [`term`] is how they all print: coloured diagnostics and summaries.
 
 pub mod build;
+pub mod cache;
 pub mod check;
 pub mod config;
 pub mod dates;

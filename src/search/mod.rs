@@ -130,13 +130,23 @@ pub struct IndexStats {
 /// Where index files go: a relative path under the archive's root and the file's bytes.
 pub type Sink<'a> = dyn FnMut(&str, &[u8]) -> io::Result<()> + Send + 'a;
 
-/// Builds the search index of a site and hands every file to `sink`, `search/meta.js` last.
-pub fn write_index(site: &Site, sink: &mut Sink) -> io::Result<IndexStats> {
-    write_index_with(site, Limits::default(), sink)
+/// Builds the search index of a site and hands every file to `sink`, `search/meta.js` last;
+/// `progress` is told of each thread indexed.
+pub fn write_index(site: &Site, sink: &mut Sink, progress: &(dyn Fn() + Sync)) -> io::Result<IndexStats> {
+    write_index_inner(site, Limits::default(), sink, progress)
 }
 
 /// [`write_index`] with other sizes.
 pub fn write_index_with(site: &Site, limits: Limits, sink: &mut Sink) -> io::Result<IndexStats> {
+    write_index_inner(site, limits, sink, &|| {})
+}
+
+fn write_index_inner(
+    site: &Site,
+    limits: Limits,
+    sink: &mut Sink,
+    progress: &(dyn Fn() + Sync),
+) -> io::Result<IndexStats> {
     let mut stats = IndexStats::default();
     let mut counted = |path: &str, bytes: &[u8]| {
         stats.files += 1;
@@ -156,6 +166,7 @@ pub fn write_index_with(site: &Site, limits: Limits, sink: &mut Sink) -> io::Res
                     for (&t, thread) in batch.iter().zip(read) {
                         docs.push_thread(site, t, &thread, &mut counted)?;
                         terms.add_thread(thread);
+                        progress();
                     }
                 }
                 Ok(())
