@@ -10,6 +10,11 @@
 //! only a complete archive is moved into its place, so a build that fails (a bad dump, a
 //! full disk) leaves the previous archive as it was. All file reading and writing of a
 //! build happens in this module.
+//!
+//! Rebuilds are incremental without giving that up: the staging folder is filled with
+//! hard links to the old archive's files wherever the new bytes are the same, and only
+//! changed files are written new ([`crate::cache`] says why this is safe). When nothing
+//! changed at all, nothing is written and nothing is swapped.
 
 use std::fs;
 use std::io::{self, Write};
@@ -76,8 +81,8 @@ pub struct Report {
     pub search_seconds: f64,
     pub diagnostics: Vec<Diagnostic>,
     pub seconds: f64,
-    /// Each stage's name and seconds, in order, for `--verbose`.
-    pub stages: Vec<(&'static str, f64)>,
+    /// Each stage, in order, for `--verbose`.
+    pub stages: Vec<Stage>,
 }
 
 impl Report {
@@ -351,10 +356,19 @@ fn check_errors(diagnostics: &[Diagnostic], options: &BuildOptions) -> Result<()
     Ok(())
 }
 
-/// How long each stage of a build took.
+/// How long each stage of a build took, and the process's peak memory after it.
 struct Stages {
-    list: Vec<(&'static str, f64)>,
+    list: Vec<Stage>,
     since: Instant,
+}
+
+/// One stage of a build, for `--verbose`.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub name: &'static str,
+    pub seconds: f64,
+    /// The process's peak resident memory so far, in bytes, where the system tells it.
+    pub peak_memory: Option<u64>,
 }
 
 impl Stages {
@@ -362,11 +376,19 @@ impl Stages {
         Stages { list: Vec::new(), since: Instant::now() }
     }
 
-    fn done(&mut self, stage: &'static str) {
+    fn done(&mut self, name: &'static str) {
         let now = Instant::now();
-        self.list.push((stage, (now - self.since).as_secs_f64()));
+        self.list.push(Stage { name, seconds: (now - self.since).as_secs_f64(), peak_memory: peak_memory() });
         self.since = now;
     }
+}
+
+/// The peak resident memory of this process (Linux's `VmHWM`).
+fn peak_memory() -> Option<u64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// What a build may reuse of the last one.

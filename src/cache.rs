@@ -250,9 +250,19 @@ impl Cache {
 /// change to the code, the templates or the stylesheet compiled into it counts as a new
 /// build. `None` when the file cannot be read (then nothing is reused).
 pub fn binary_hash() -> Option<Hash> {
-    let exe = std::env::current_exe().ok()?;
-    let bytes = fs::read(exe).ok()?;
-    Some(Hasher::new().str(env!("CARGO_PKG_VERSION")).hash(hash(&bytes)).finish())
+    use std::io::Read;
+    let mut exe = fs::File::open(std::env::current_exe().ok()?).ok()?;
+    let mut hasher = Xxh3::new();
+    let mut buffer = vec![0; 1 << 20];
+    loop {
+        match exe.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => hasher.update(&buffer[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    Some(Hasher::new().str(env!("CARGO_PKG_VERSION")).hash(hasher.digest128()).finish())
 }
 
 #[cfg(test)]

@@ -245,7 +245,14 @@ fn run_build(options: &BuildOptions, verbosity: Verbosity) -> ExitCode {
                     );
                 }
                 if verbosity > Verbosity::Normal {
-                    let stages: Vec<String> = report.stages.iter().map(|(s, t)| format!("{s} {t:.2} s")).collect();
+                    let stages: Vec<String> = report
+                        .stages
+                        .iter()
+                        .map(|s| match s.peak_memory {
+                            Some(bytes) => format!("{} {:.2} s (peak {} MB)", s.name, s.seconds, bytes >> 20),
+                            None => format!("{} {:.2} s", s.name, s.seconds),
+                        })
+                        .collect();
                     anstream::eprintln!("stages: {}", stages.join(", "));
                 }
             }

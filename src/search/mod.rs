@@ -115,8 +115,9 @@ impl Default for Limits {
         }
     }
 }
-/// Threads tokenised at a time: bounds the memory held for terms not yet merged.
-const BATCH_THREADS: usize = 2048;
+/// Posts tokenised at a time (in whole threads): bounds the memory held for terms not yet
+/// merged, whatever the threads' sizes.
+const BATCH_POSTS: usize = 4096;
 
 /// What the index came to.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -158,7 +159,7 @@ fn write_index_inner(
     let mut docs = DocShards { target: limits.doc_shard, ..DocShards::default() };
     // One batch is tokenised (in parallel) while the one before is merged.
     let mut pending: Option<(&[usize], Vec<ThreadTerms>)> = None;
-    for batch in order.chunks(BATCH_THREADS).map(Some).chain([None]) {
+    for batch in batches(site, &order).map(Some).chain([None]) {
         let (next, merged) = rayon::join(
             || batch.map(|b| (b, b.par_iter().map(|&t| read_thread(site, t)).collect::<Vec<_>>())),
             || -> io::Result<()> {
@@ -189,6 +190,27 @@ fn write_index_inner(
     stats.docs = docs.next_doc as usize;
     stats.terms = term_count;
     Ok(stats)
+}
+
+/// `order` cut into runs of threads of about [`BATCH_POSTS`] posts.
+fn batches<'o>(site: &Site, order: &'o [usize]) -> impl Iterator<Item = &'o [usize]> {
+    let mut rest = order;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut posts = 0;
+        let end = rest
+            .iter()
+            .position(|&t| {
+                posts += site.threads[t].thread.posts.len();
+                posts >= BATCH_POSTS
+            })
+            .map_or(rest.len(), |i| i + 1);
+        let (batch, after) = rest.split_at(end);
+        rest = after;
+        Some(batch)
+    })
 }
 
 /// Threads in doc-id order: by first post's date, undated first, then by dump.
@@ -356,11 +378,19 @@ impl Terms {
         drop(ids);
         let docs = lengths.len().max(1) as f64;
         let average = (lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / docs).max(1.0);
-        let mut order: Vec<usize> = (0..names.len()).collect();
-        order.par_sort_by(|&a, &b| names[a].encode_utf16().cmp(names[b].encode_utf16()));
+        // Terms in order, each with its postings, which encoding consumes: the postings
+        // gathered are freed as their encoding is made, not held beside all of it.
+        let mut terms: Vec<(Box<str>, (Vec<u32>, Vec<u8>), Vec<(u32, u8)>)> =
+            names.into_iter().zip(body).zip(titles).map(|((name, body), titles)| (name, body, titles)).collect();
+        terms.par_sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
         let context = Context { threads: &threads, lengths: &lengths, average, postings_max: limits.postings_max };
-        let encoded: Vec<(u32, String)> =
-            order.par_iter().map(|&id| context.encode(&names[id], &body[id], &titles[id])).collect();
+        let (names, encoded): (Vec<Box<str>>, Vec<(u32, String)>) = terms
+            .into_par_iter()
+            .map(|(name, body, titles)| {
+                let encoded = context.encode(&name, &body, &titles);
+                (name, encoded)
+            })
+            .unzip();
 
         let packs = plan_packs(encoded.iter().map(|(_, p)| p.len()), limits);
         let mut pack_bytes = Vec::with_capacity(packs.files.len());
@@ -373,8 +403,7 @@ impl Terms {
         }
         let mut firsts = Vec::new();
         let mut shard = String::new();
-        for (i, (&id, (df, postings))) in order.iter().zip(&encoded).enumerate() {
-            let name = &names[id];
+        for (i, (name, (df, postings))) in names.iter().zip(&encoded).enumerate() {
             if shard.is_empty() {
                 firsts.push(name.to_string());
                 shard = format!("threadarc_search.t({},[", firsts.len() - 1);
