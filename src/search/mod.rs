@@ -318,6 +318,11 @@ fn cut_text(text: &str, max: usize) -> String {
     out
 }
 
+/// A term's posts (doc ids) and counts in each, capped at 255.
+type BodyPostings = (Vec<u32>, Vec<u8>);
+/// A term's threads (by ordinal) whose title holds it, and how often.
+type TitlePostings = Vec<(u32, u8)>;
+
 /// The postings of every term, gathered thread by thread.
 #[derive(Default)]
 struct Terms {
@@ -380,7 +385,7 @@ impl Terms {
         let average = (lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / docs).max(1.0);
         // Terms in order, each with its postings, which encoding consumes: the postings
         // gathered are freed as their encoding is made, not held beside all of it.
-        let mut terms: Vec<(Box<str>, (Vec<u32>, Vec<u8>), Vec<(u32, u8)>)> =
+        let mut terms: Vec<(Box<str>, BodyPostings, TitlePostings)> =
             names.into_iter().zip(body).zip(titles).map(|((name, body), titles)| (name, body, titles)).collect();
         terms.par_sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
         let context = Context { threads: &threads, lengths: &lengths, average, postings_max: limits.postings_max };
