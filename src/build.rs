@@ -564,7 +564,7 @@ fn write_static(out: &Output) -> io::Result<()> {
 
 /// Writes the search index under `search/`.
 fn write_search_index(site: &Site, out: &Output) -> io::Result<search::IndexStats> {
-    search::write_index(site, &mut |relative, bytes| out.file(relative, bytes), &|| out.plan.progress.inc(1))
+    search::write_index(site, &|relative, bytes| out.file(relative, bytes), &|| out.plan.progress.inc(1))
 }
 
 fn write_front_page(site: &Site, out: &Output) -> io::Result<()> {

@@ -69,6 +69,7 @@ mod vlq;
 
 use std::borrow::Cow;
 use std::io;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -129,55 +130,70 @@ pub struct IndexStats {
 }
 
 /// Where index files go: a relative path under the archive's root and the file's bytes.
-pub type Sink<'a> = dyn FnMut(&str, &[u8]) -> io::Result<()> + Send + 'a;
+/// Files are handed over from several threads at once, in no particular order.
+pub type Sink<'a> = dyn Fn(&str, &[u8]) -> io::Result<()> + Sync + 'a;
 
 /// Builds the search index of a site and hands every file to `sink`, `search/meta.js` last;
 /// `progress` is told of each thread indexed.
-pub fn write_index(site: &Site, sink: &mut Sink, progress: &(dyn Fn() + Sync)) -> io::Result<IndexStats> {
+pub fn write_index(site: &Site, sink: &Sink, progress: &(dyn Fn() + Sync)) -> io::Result<IndexStats> {
     write_index_inner(site, Limits::default(), sink, progress)
 }
 
 /// [`write_index`] with other sizes.
-pub fn write_index_with(site: &Site, limits: Limits, sink: &mut Sink) -> io::Result<IndexStats> {
+pub fn write_index_with(site: &Site, limits: Limits, sink: &Sink) -> io::Result<IndexStats> {
     write_index_inner(site, limits, sink, &|| {})
 }
 
 fn write_index_inner(
     site: &Site,
     limits: Limits,
-    sink: &mut Sink,
+    sink: &Sink,
     progress: &(dyn Fn() + Sync),
 ) -> io::Result<IndexStats> {
-    let mut stats = IndexStats::default();
-    let mut counted = |path: &str, bytes: &[u8]| {
-        stats.files += 1;
-        stats.bytes += bytes.len() as u64;
+    let files = AtomicUsize::new(0);
+    let bytes_written = AtomicU64::new(0);
+    let counted = |path: &str, bytes: &[u8]| {
+        files.fetch_add(1, Ordering::Relaxed);
+        bytes_written.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         sink(path, bytes)
     };
+    let write_all = |files: &[(String, String)]| files.par_iter().try_for_each(|(path, text)| counted(path, text.as_bytes()));
     let order = thread_order(site);
     let mut terms = Terms::default();
     let mut docs = DocShards { target: limits.doc_shard, ..DocShards::default() };
-    // One batch is tokenised (in parallel) while the one before is merged.
+    // One batch is tokenised (in parallel) while the one before is merged and the doc
+    // shards the one before that closed are written.
     let mut pending: Option<(&[usize], Vec<ThreadTerms>)> = None;
+    let mut closed: Vec<(String, String)> = Vec::new();
     for batch in batches(site, &order).map(Some).chain([None]) {
-        let (next, merged) = rayon::join(
-            || batch.map(|b| (b, b.par_iter().map(|&t| read_thread(site, t)).collect::<Vec<_>>())),
-            || -> io::Result<()> {
+        let writing = std::mem::take(&mut closed);
+        let ((next, written), merged) = rayon::join(
+            || {
+                rayon::join(
+                    || batch.map(|b| (b, b.par_iter().map(|&t| read_thread(site, t)).collect::<Vec<_>>())),
+                    || write_all(&writing),
+                )
+            },
+            || {
+                let mut closed = Vec::new();
                 if let Some((batch, read)) = pending.take() {
                     for (&t, thread) in batch.iter().zip(read) {
-                        docs.push_thread(site, t, &thread, &mut counted)?;
+                        docs.push_thread(site, t, &thread, &mut closed);
                         terms.add_thread(thread);
                         progress();
                     }
                 }
-                Ok(())
+                closed
             },
         );
-        merged?;
+        written?;
+        closed = merged;
         pending = next;
     }
-    docs.finish(&mut counted)?;
-    let (shard_terms, term_count) = terms.write(&limits, &mut counted)?;
+    docs.finish(&mut closed);
+    write_all(&closed)?;
+    drop(closed);
+    let (shard_terms, term_count) = terms.write(&limits, &counted)?;
     let topics: Vec<(&str, &str)> = site.topics.iter().map(|t| (t.slug.as_str(), t.title.as_str())).collect();
     let meta = json!({
         "format": 1,
@@ -187,9 +203,12 @@ fn write_index_inner(
         "topics": topics,
     });
     counted("search/meta.js", format!("threadarc_search.m({meta});\n").as_bytes())?;
-    stats.docs = docs.next_doc as usize;
-    stats.terms = term_count;
-    Ok(stats)
+    Ok(IndexStats {
+        docs: docs.next_doc as usize,
+        terms: term_count,
+        files: files.into_inner(),
+        bytes: bytes_written.into_inner(),
+    })
 }
 
 /// `order` cut into runs of threads of about [`BATCH_POSTS`] posts.
@@ -378,7 +397,7 @@ impl Terms {
 
     /// Writes the term shards and postings files; returns the shards' first terms and the
     /// number of terms.
-    fn write(self, limits: &Limits, sink: &mut Sink) -> io::Result<(Vec<String>, usize)> {
+    fn write(self, limits: &Limits, sink: &Sink) -> io::Result<(Vec<String>, usize)> {
         let Terms { names, body, titles, threads, lengths, ids } = self;
         drop(ids);
         let docs = lengths.len().max(1) as f64;
@@ -398,14 +417,19 @@ impl Terms {
             .unzip();
 
         let packs = plan_packs(encoded.iter().map(|(_, p)| p.len()), limits);
-        let mut pack_bytes = Vec::with_capacity(packs.files.len());
-        for (k, pack) in packs.files.iter().enumerate() {
-            let members: Vec<&str> = pack.iter().map(|&i| encoded[i].1.as_str()).collect();
-            let text = serde_json::to_string(&members).map_err(io::Error::other)?;
-            let file = format!("threadarc_search.p({k},{text});\n");
-            pack_bytes.push(file.len());
-            sink(&format!("search/p/{k}.js"), file.as_bytes())?;
-        }
+        let pack_bytes: Vec<usize> = packs
+            .files
+            .par_iter()
+            .enumerate()
+            .map(|(k, pack)| {
+                let members: Vec<&str> = pack.iter().map(|&i| encoded[i].1.as_str()).collect();
+                let text = serde_json::to_string(&members).map_err(io::Error::other)?;
+                let file = format!("threadarc_search.p({k},{text});\n");
+                sink(&format!("search/p/{k}.js"), file.as_bytes())?;
+                Ok(file.len())
+            })
+            .collect::<io::Result<_>>()?;
+        let mut shards: Vec<String> = Vec::new();
         let mut firsts = Vec::new();
         let mut shard = String::new();
         for (i, (name, (df, postings))) in names.iter().zip(&encoded).enumerate() {
@@ -422,14 +446,14 @@ impl Terms {
             }
             if shard.len() >= limits.term_shard {
                 shard.push_str("]);\n");
-                sink(&format!("search/t/{}.js", firsts.len() - 1), shard.as_bytes())?;
-                shard.clear();
+                shards.push(std::mem::take(&mut shard));
             }
         }
         if !shard.is_empty() {
             shard.push_str("]);\n");
-            sink(&format!("search/t/{}.js", firsts.len() - 1), shard.as_bytes())?;
+            shards.push(shard);
         }
+        shards.par_iter().enumerate().try_for_each(|(k, shard)| sink(&format!("search/t/{k}.js"), shard.as_bytes()))?;
         Ok((firsts, names.len()))
     }
 }
@@ -543,7 +567,8 @@ struct DocShards {
 }
 
 impl DocShards {
-    fn push_thread(&mut self, site: &Site, t: usize, thread: &ThreadTerms, sink: &mut Sink) -> io::Result<()> {
+    /// Adds a thread's posts; shards that fill up go into `closed` as (path, text).
+    fn push_thread(&mut self, site: &Site, t: usize, thread: &ThreadTerms, closed: &mut Vec<(String, String)>) {
         let entry = &site.threads[t];
         let thread_json =
             json!([entry.thread.title, site.thread_path(entry), site.topics[entry.topic].title]).to_string();
@@ -572,15 +597,14 @@ impl DocShards {
             self.bytes += self.docs.len() - before + 1;
             self.next_doc += 1;
             if self.bytes >= self.target {
-                self.flush(sink)?;
+                self.flush(closed);
             }
         }
-        Ok(())
     }
 
-    fn flush(&mut self, sink: &mut Sink) -> io::Result<()> {
+    fn flush(&mut self, closed: &mut Vec<(String, String)>) {
         if self.docs.is_empty() {
-            return Ok(());
+            return;
         }
         let k = self.firsts.len() - 1;
         let text = format!(
@@ -589,15 +613,14 @@ impl DocShards {
             self.threads.join(","),
             self.docs
         );
-        sink(&format!("search/d/{k}.js"), text.as_bytes())?;
+        closed.push((format!("search/d/{k}.js"), text));
         self.threads.clear();
         self.docs.clear();
         self.bytes = 0;
-        Ok(())
     }
 
-    fn finish(&mut self, sink: &mut Sink) -> io::Result<()> {
-        self.flush(sink)
+    fn finish(&mut self, closed: &mut Vec<(String, String)>) {
+        self.flush(closed);
     }
 }
 
@@ -661,13 +684,13 @@ mod tests {
     }
 
     fn files(site: &Site, limits: Limits) -> BTreeMap<String, String> {
-        let mut files = BTreeMap::new();
-        write_index_with(site, limits, &mut |path, bytes| {
-            files.insert(path.to_owned(), String::from_utf8(bytes.to_vec()).unwrap());
+        let files = std::sync::Mutex::new(BTreeMap::new());
+        write_index_with(site, limits, &|path, bytes| {
+            files.lock().unwrap().insert(path.to_owned(), String::from_utf8(bytes.to_vec()).unwrap());
             Ok(())
         })
         .unwrap();
-        files
+        files.into_inner().unwrap()
     }
 
     /// The JSON arguments of `threadarc_search.X(…);`.
