@@ -667,18 +667,19 @@ fn write_author_pages(site: &Site, out: &Output) -> io::Result<()> {
 
 fn write_tag_and_month_pages(site: &Site, out: &Output) -> io::Result<()> {
     out.page("tags/index.html", &pages::tags_page(site))?;
-    for (t, tag) in site.tags.iter().enumerate() {
+    site.tags.par_iter().enumerate().try_for_each(|(t, tag)| {
         for (n, page) in pages::tag_pages(site, t).iter().enumerate() {
             out.page(&paged_path(&format!("tags/{}", tag.slug), n + 1), page)?;
         }
-    }
+        Ok::<_, io::Error>(())
+    })?;
     out.page("months/index.html", &pages::months_page(site))?;
-    for (m, month) in site.months.iter().enumerate() {
+    site.months.par_iter().enumerate().try_for_each(|(m, month)| {
         for (n, page) in pages::month_pages(site, m).iter().enumerate() {
             out.page(&paged_path(&format!("months/{}", month.key), n + 1), page)?;
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// A manifest of the archive as JSON beside the HTML (each thread's records are written
