@@ -2,6 +2,16 @@
 //! both formats threadarc reads, and an `archive.toml`.
 //!
 //!     cargo run --release --example gen_corpus -- 1000000 /tmp/corpus
+//!     cargo run --release --example gen_corpus -- 100000 /tmp/corpus --forum --hugo
+//!
+//! Options (the defaults make the corpus of the search benchmark):
+//!
+//! - `--forum`: a forum's shape rather than a chat's: threads of about 20 posts, posts of
+//!   about 100 words, and Markdown in the Discourse dumps (headings, lists, links, code
+//!   blocks, block quotes, emphasis). This is the build benchmark's corpus.
+//! - `--hugo`: also write the same threads as a Hugo site under `hugo/` (a page per
+//!   thread, its posts as Markdown; a minimal layout of thread pages and paginated topic
+//!   lists), so that `benches/build.sh` can time Hugo on the same content.
 //!
 //! The text is made to be searched like a forum's: words drawn with Zipf's law from common
 //! English, each topic's own words and a long tail of rarer made-up words (with accents now
@@ -195,9 +205,10 @@ impl Words {
         }
     }
 
-    /// A post's text: sentences of words, long-tailed in length.
-    fn post(&self, rng: &mut Rng, topic: usize) -> String {
-        let words = ((3.6 + 0.9 * rng.normal()).exp() as usize).clamp(1, 1500);
+    /// A post's text: sentences of words, long-tailed in length: `mu` is the natural
+    /// logarithm of the median number of words.
+    fn post(&self, rng: &mut Rng, topic: usize, mu: f64) -> String {
+        let words = ((mu + 0.9 * rng.normal()).exp() as usize).clamp(1, 1500);
         let mut text = String::with_capacity(words * 7);
         let mut sentence = 0;
         for i in 0..words {
@@ -229,30 +240,167 @@ impl Words {
     }
 }
 
+/// A post body with the Markdown a forum's posts have: now and then a heading, a list, a
+/// link, a code block, a block quote or emphasis around the text.
+fn markdown(rng: &mut Rng, words: &Words, topic: usize, mu: f64) -> String {
+    let mut body = String::new();
+    if rng.chance(0.05) {
+        let _ = writeln!(body, "## {}\n", words.post(rng, topic, f64::ln(4.0)).trim_end_matches(['.', '?']));
+    }
+    body.push_str(&words.post(rng, topic, mu));
+    if rng.chance(0.15) {
+        let _ = write!(body, " See [the notes](https://example.org/{topic}/{}) for more.", rng.below(100_000));
+    }
+    if rng.chance(0.10) {
+        body.push_str("\n\n");
+        for _ in 0..2 + rng.below(4) {
+            let _ = writeln!(body, "- {}", words.post(rng, topic, f64::ln(6.0)));
+        }
+    }
+    if rng.chance(0.05) {
+        let _ = write!(
+            body,
+            "\n\n```\n$ run --{} {}\nerror: {} at line {}\n```",
+            words.post(rng, topic, f64::ln(1.0)).trim_end_matches(['.', '?']).to_lowercase(),
+            rng.below(1000),
+            words.post(rng, topic, f64::ln(5.0)).trim_end_matches(['.', '?']),
+            rng.below(500)
+        );
+    }
+    if rng.chance(0.05) {
+        let _ = write!(body, "\n\n> {}", words.post(rng, topic, f64::ln(15.0)));
+    }
+    if rng.chance(0.08) {
+        let _ =
+            write!(body, "\n\n*{}* **{}**", words.post(rng, topic, f64::ln(3.0)), words.post(rng, topic, f64::ln(3.0)));
+    }
+    if rng.chance(0.3) {
+        let _ = write!(body, "\n\n{}", words.post(rng, topic, mu - 2f64.ln()));
+    }
+    body
+}
+
 fn author(rng: &mut Rng, zipf: &Zipf) -> String {
     let rank = zipf.draw(rng);
     let name = rare_word(rank * 7 + 3);
     if rank.is_multiple_of(5) { format!("{name}.{}", rank % 97) } else { format!("{name}{}", rank % 13) }
 }
 
+/// What kind of corpus to write.
+struct Shape {
+    /// The smallest thread size of the long tail (thread sizes are Pareto-distributed).
+    thread_min: f64,
+    /// The natural logarithm of a post's median number of words.
+    post_mu: f64,
+    /// Markdown features in the Discourse dumps' posts.
+    markdown: bool,
+    /// Write the Hugo site too.
+    hugo: bool,
+}
+
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    if args.len() != 3 {
-        eprintln!("usage: gen_corpus POSTS OUTPUT_FOLDER");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (flags, positional): (Vec<&String>, Vec<&String>) = args.iter().partition(|a| a.starts_with("--"));
+    let usage = || -> ! {
+        eprintln!("usage: gen_corpus POSTS OUTPUT_FOLDER [--forum] [--hugo]");
         std::process::exit(2);
+    };
+    if positional.len() != 2 || flags.iter().any(|f| !["--forum", "--hugo"].contains(&f.as_str())) {
+        usage();
     }
-    let Ok(total) = args[1].parse::<usize>() else {
+    let Ok(total) = positional[0].parse::<usize>() else {
         eprintln!("POSTS must be a number");
         std::process::exit(2);
     };
-    let out = Path::new(&args[2]);
-    if let Err(e) = generate(total, out) {
+    let forum = flags.iter().any(|f| *f == "--forum");
+    let shape = Shape {
+        thread_min: if forum { 6.0 } else { 2.0 },
+        post_mu: if forum { 85f64.ln() } else { 3.6 },
+        markdown: forum,
+        hugo: flags.iter().any(|f| *f == "--hugo"),
+    };
+    let out = Path::new(positional[1]);
+    if let Err(e) = generate(total, out, &shape) {
         eprintln!("error: {e}");
         std::process::exit(1);
     }
 }
 
-fn generate(total: usize, out: &Path) -> std::io::Result<()> {
+/// A Hugo site for the same threads: `hugo/content/TOPIC/THREAD.md`, and a minimal layout
+/// of thread pages, paginated topic lists and a front page.
+struct Hugo<'a> {
+    root: &'a Path,
+}
+
+impl Hugo<'_> {
+    fn start(&self) -> std::io::Result<()> {
+        let layouts = self.root.join("layouts/_default");
+        fs::create_dir_all(&layouts)?;
+        fs::write(
+            self.root.join("config.toml"),
+            "baseURL = \"https://example.org/\"\ntitle = \"Synthetic benchmark archive\"\n\
+             disableKinds = [\"taxonomy\", \"term\"]\npaginate = 50\n\
+             [markup.goldmark.renderer]\nunsafe = false\n",
+        )?;
+        let base = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+            <title>{{ .Title }} · {{ .Site.Title }}</title></head><body>\
+            <header><a href=\"{{ \"/\" | relURL }}\">{{ .Site.Title }}</a></header>\
+            <main>{{ block \"main\" . }}{{ end }}</main></body></html>\n";
+        fs::write(layouts.join("baseof.html"), base)?;
+        fs::write(
+            layouts.join("single.html"),
+            "{{ define \"main\" }}<h1>{{ .Title }}</h1><p>in <a href=\"{{ .Parent.RelPermalink }}\">\
+             {{ .Parent.Title }}</a></p>{{ .Content }}\
+             {{ with .PrevInSection }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}\
+             {{ with .NextInSection }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}{{ end }}\n",
+        )?;
+        let list = "{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Paginator.Pages }}\
+            <li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a> {{ .Date.Format \"2006-01-02\" }} \
+            {{ .Summary | plainify | truncate 200 }}</li>{{ end }}</ul>\
+            {{ template \"_internal/pagination.html\" . }}{{ end }}\n";
+        fs::write(layouts.join("list.html"), list)?;
+        fs::write(
+            self.root.join("layouts/index.html"),
+            "{{ define \"main\" }}<ul>{{ range .Site.Sections }}<li><a href=\"{{ .RelPermalink }}\">\
+             {{ .Title }}</a> {{ len .Pages }} threads</li>{{ end }}</ul>\
+             <ul>{{ range first 20 .Site.RegularPages.ByLastmod.Reverse }}\
+             <li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n",
+        )?;
+        for (key, title, _) in TOPICS {
+            let dir = self.root.join("content").join(key);
+            fs::create_dir_all(&dir)?;
+            fs::write(dir.join("_index.md"), format!("+++\ntitle = \"{title}\"\n+++\n"))?;
+        }
+        Ok(())
+    }
+
+    /// One thread: its posts as (author, date, Markdown body).
+    fn thread(
+        &self,
+        topic: &str,
+        n: usize,
+        title: &str,
+        posts: &[(Option<String>, i64, String)],
+    ) -> std::io::Result<()> {
+        let date =
+            |t: i64| jiff::Timestamp::from_second(t).unwrap_or_default().strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+        let first = posts.first().map_or(0, |p| p.1);
+        let last = posts.last().map_or(0, |p| p.1);
+        let mut text = format!("+++\ntitle = \"{title}\"\ndate = {}\nlastmod = {}\n+++\n\n", date(first), date(last));
+        for (i, (author, time, body)) in posts.iter().enumerate() {
+            let _ = writeln!(
+                text,
+                "### #{} {} {}\n\n{body}\n",
+                i + 1,
+                author.as_deref().unwrap_or(""),
+                if *time > 0 { date(*time) } else { String::new() }
+            );
+        }
+        fs::write(self.root.join("content").join(topic).join(format!("{n}.md")), text)
+    }
+}
+
+fn generate(total: usize, out: &Path, shape: &Shape) -> std::io::Result<()> {
     let mut rng = Rng(0x7468_7265_6164);
     let words = Words::new();
     let authors = Zipf::new(50_000, 1.1);
@@ -265,46 +413,70 @@ fn generate(total: usize, out: &Path) -> std::io::Result<()> {
         let _ = write!(config, "\n[topics.{key}]\ntitle = \"{title}\"\n");
     }
     fs::write(out.join("archive.toml"), config)?;
+    let hugo_root = out.join("hugo");
+    let hugo = shape.hugo.then(|| Hugo { root: &hugo_root });
+    if let Some(hugo) = &hugo {
+        hugo.start()?;
+    }
 
     let mut written = 0;
     let mut thread: usize = 0;
+    let mu = shape.post_mu;
     while written < total {
-        // Thread sizes: at least 2, a long tail up to 1000 (mean about 10).
-        let size = ((2.0 / rng.unit().max(1e-9).powf(0.75)) as usize).clamp(2, 1000).min(total - written);
+        // Thread sizes: a long tail up to 1000 (mean about 10, or 20 for a forum).
+        let size = ((shape.thread_min / rng.unit().max(1e-9).powf(0.75)) as usize).clamp(2, 1000).min(total - written);
         let topic = topic_zipf.draw(&mut rng);
-        let mut title = words.post(&mut rng, topic);
+        let mut title = words.post(&mut rng, topic, 3.6);
         title.truncate(title.char_indices().nth(60).map_or(title.len(), |(i, _)| i));
         let title = title.trim_end_matches([' ', '.', ',', '?']).replace('"', "");
         // Threads start between 2012 and 2024; posts follow minutes to days apart.
         let mut time = 1_325_376_000 + (rng.unit() * 400_000_000.0) as i64;
         let mut text = String::new();
+        // The posts as Hugo gets them.
+        let mut posts: Vec<(Option<String>, i64, String)> = Vec::new();
         if thread.is_multiple_of(2) {
             let _ = writeln!(text, "+++\ntitle = \"{title}\"\n+++");
             for n in 1..=size {
                 time += (rng.unit().powi(3) * 200_000.0) as i64 + 30;
                 let date = jiff::Timestamp::from_second(time).unwrap_or_default().strftime("%Y-%m-%d %H:%M:%S");
-                let _ = writeln!(text, "{} | {date} UTC | #{n}\n", author(&mut rng, &authors));
-                let mut body = words.post(&mut rng, topic);
+                let who = author(&mut rng, &authors);
+                let _ = writeln!(text, "{who} | {date} UTC | #{n}\n");
+                let mut body = if shape.markdown {
+                    markdown(&mut rng, &words, topic, mu)
+                } else {
+                    words.post(&mut rng, topic, mu)
+                };
                 if rng.chance(0.05) {
-                    body = format!("`{}` **{body}**", words.post(&mut rng, topic).split(' ').next().unwrap_or("x"));
+                    let word = words.post(&mut rng, topic, mu);
+                    body = format!("`{}` **{body}**", word.split(' ').next().unwrap_or("x"));
                 }
                 if n > 1 && rng.chance(0.1) {
                     let quoted = rng.below(n - 1) + 1;
                     body = format!(
                         "[quote=\"{}, post:{quoted}, topic:{thread}\"]\n{}\n[/quote]\n\n{body}",
                         author(&mut rng, &authors),
-                        words.post(&mut rng, topic)
+                        words.post(&mut rng, topic, mu)
                     );
                 }
                 let _ = writeln!(text, "{body}\n\n-------------------------\n");
+                if hugo.is_some() {
+                    posts.push((Some(who), time, body));
+                }
             }
         } else {
             let _ = writeln!(text, "{title}\n");
             for _ in 0..size {
-                let _ = writeln!(text, "{}\n", words.post(&mut rng, topic));
+                let body = words.post(&mut rng, topic, mu);
+                let _ = writeln!(text, "{body}\n");
+                if hugo.is_some() {
+                    posts.push((None, 0, body));
+                }
             }
         }
         fs::write(out.join("threads").join(TOPICS[topic].0).join(format!("{thread}.txt")), text)?;
+        if let Some(hugo) = &hugo {
+            hugo.thread(TOPICS[topic].0, thread, &title, &posts)?;
+        }
         written += size;
         thread += 1;
     }

@@ -10,15 +10,25 @@
 //! only a complete archive is moved into its place, so a build that fails (a bad dump, a
 //! full disk) leaves the previous archive as it was. All file reading and writing of a
 //! build happens in this module.
+//!
+//! Rebuilds are incremental without giving that up: the staging folder is filled with
+//! hard links to the old archive's files wherever the new bytes are the same, and only
+//! changed files are written new ([`crate::cache`] says why this is safe). When nothing
+//! changed at all, nothing is written and nothing is swapped.
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use askama::Template;
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use walkdir::WalkDir;
+
+use crate::cache::{self, CACHE_FILE, Cache, FileRecord, Hash};
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -26,7 +36,8 @@ use crate::load::{self, Dump, Loaded};
 use crate::parse::Format;
 use crate::render::{pages, publish};
 use crate::search;
-use crate::site::{Site, paged_path};
+use crate::site::{Entry, Site, paged_path};
+use crate::term::Progress;
 
 /// The stylesheet, compiled in so that the binary works from any folder.
 pub const STYLE_CSS: &str = include_str!("../static/style.css");
@@ -53,6 +64,8 @@ pub struct BuildOptions {
     pub keep_going: bool,
     /// Replace an output folder that threadarc did not create.
     pub force: bool,
+    /// Show a progress bar on stderr when the build takes more than a second.
+    pub progress: bool,
 }
 
 #[derive(Debug, Default)]
@@ -61,11 +74,15 @@ pub struct Report {
     pub threads: usize,
     pub posts: usize,
     pub pages: usize,
+    /// Files written new; the others are the last build's, kept as they were.
+    pub written: usize,
     pub search: search::IndexStats,
     /// Seconds spent building and writing the search index.
     pub search_seconds: f64,
     pub diagnostics: Vec<Diagnostic>,
     pub seconds: f64,
+    /// Each stage, in order, for `--verbose`.
+    pub stages: Vec<Stage>,
 }
 
 impl Report {
@@ -147,17 +164,48 @@ pub fn discover(input: &Path, default_topic: &str) -> Result<(Vec<Found>, Vec<Di
 
 /// Reads and parses every dump, in parallel.
 pub fn load_all(found: &[Found], format: Option<Format>) -> Vec<Loaded> {
+    load_all_hashed(found, format, &Progress::hidden()).into_iter().map(|(loaded, _)| loaded).collect()
+}
+
+/// [`load_all`], with a hash of each dump's bytes (of the error, for one that cannot be
+/// read).
+fn load_all_hashed(found: &[Found], format: Option<Format>, progress: &Progress) -> Vec<(Loaded, Hash)> {
+    progress.stage("reading dumps", found.len());
     found
         .par_iter()
+        .inspect(|_| progress.inc(1))
         .map(|f| match read_dump(&f.path) {
-            Ok(bytes) => load::load(&Dump { path: &f.relative, topic: &f.topic, bytes: &bytes, format }),
-            Err(e) => Loaded {
-                threads: Vec::new(),
-                detection: None,
-                diagnostics: vec![Diagnostic::error(f.path.display().to_string(), None, format!("cannot read: {e}"))],
-            },
+            Ok(bytes) => {
+                (load::load(&Dump { path: &f.relative, topic: &f.topic, bytes: &bytes, format }), cache::hash(&bytes))
+            }
+            Err(e) => {
+                let message = format!("cannot read: {e}");
+                let hash = cache::hash(message.as_bytes());
+                let diagnostics = vec![Diagnostic::error(f.path.display().to_string(), None, message)];
+                (Loaded { threads: Vec::new(), detection: None, diagnostics }, hash)
+            }
         })
         .collect()
+}
+
+/// A hash of every dump's place and bytes, as [`load_all_hashed`] hashes them.
+fn hash_inputs(found: &[Found]) -> Hash {
+    let hashes: Vec<Hash> = found
+        .par_iter()
+        .map(|f| match read_dump(&f.path) {
+            Ok(bytes) => cache::hash(&bytes),
+            Err(e) => cache::hash(format!("cannot read: {e}").as_bytes()),
+        })
+        .collect();
+    inputs_hash(found, &hashes)
+}
+
+fn inputs_hash(found: &[Found], hashes: &[Hash]) -> Hash {
+    let mut hasher = cache::Hasher::new();
+    for (f, &h) in found.iter().zip(hashes) {
+        hasher.str(&f.relative).str(&f.topic).hash(h);
+    }
+    hasher.finish()
 }
 
 fn read_dump(path: &Path) -> io::Result<Vec<u8>> {
@@ -172,22 +220,128 @@ fn read_dump(path: &Path) -> io::Result<Vec<u8>> {
     fs::read(path)
 }
 
+/// What makes the same dumps give other files: the binary (its code, templates and
+/// stylesheet), the configuration and the options. `None` when the binary cannot be
+/// identified; then nothing of the last build is trusted but the files' own hashes.
+fn build_hash(config: &Config, options: &BuildOptions) -> Option<Hash> {
+    let binary = cache::binary_hash()?;
+    let mut hasher = cache::Hasher::new();
+    hasher.hash(binary).str(&format!("{config:?}")).str(&format!("{:?}", options.format));
+    // Diagnostics name dumps by their path under the input folder as it was given.
+    hasher.bytes(options.input.as_os_str().as_encoded_bytes());
+    Some(hasher.finish())
+}
+
 pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
+    let progress = Progress::new(options.progress);
+    let report = build_with(options, &progress);
+    progress.finish();
+    report
+}
+
+fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, BuildError> {
     let start = Instant::now();
+    let mut stages = Stages::new();
     let config = Config::load(&options.config, options.config_required)?;
     let (found, mut diagnostics) = discover(&options.input, &config.default_topic)?;
-    let loaded = load_all(&found, options.format);
+    let _lock = lock(&options.output)?;
+    recover(&options.output)?;
+    let build = build_hash(&config, options);
+    // The last build's cache, if the output folder is an archive threadarc wrote.
+    let previous = if options.output.join(MARKER).is_file() { Cache::read(&options.output) } else { None };
+    stages.done("discover");
+
+    if let Some(cache) = previous.as_ref().filter(|c| build == Some(c.build))
+        && hash_inputs(&found) == cache.inputs
+        && cache.intact(&options.output, &[CACHE_FILE])
+    {
+        // The same binary, settings and dumps: a cold build would write what is there.
+        stages.done("check");
+        diagnostics.extend(cache.diagnostics.iter().cloned());
+        check_errors(&diagnostics, options)?;
+        let [files, threads, posts, pages] = cache.counts;
+        return Ok(Report {
+            files,
+            threads,
+            posts,
+            pages,
+            written: 0,
+            diagnostics,
+            seconds: start.elapsed().as_secs_f64(),
+            stages: stages.list,
+            ..Report::default()
+        });
+    }
+
+    let loaded = load_all_hashed(&found, options.format, progress);
+    stages.done("load");
+    let hashes: Vec<Hash> = loaded.iter().map(|(_, h)| *h).collect();
+    let mut load_diagnostics = Vec::new();
     let mut threads = Vec::new();
-    for l in loaded {
-        diagnostics.extend(l.diagnostics);
+    for (l, _) in loaded {
+        load_diagnostics.extend(l.diagnostics);
         threads.extend(l.threads);
     }
     // Name the dumps' own paths as the user sees them.
-    for d in &mut diagnostics {
-        if let Some(f) = found.iter().find(|f| f.relative == d.path) {
+    let by_relative: FxHashMap<&str, &Found> = found.iter().map(|f| (f.relative.as_str(), f)).collect();
+    for d in &mut load_diagnostics {
+        if let Some(f) = by_relative.get(d.path.as_str()) {
             d.path = f.path.display().to_string();
         }
     }
+    diagnostics.extend(load_diagnostics.iter().cloned());
+    check_errors(&diagnostics, options)?;
+
+    let site = Site::new(config, threads);
+    stages.done("site");
+    check_output(&options.output, options.force)?;
+    let staging = sibling(&options.output, "staging")?;
+    remove_ours(&staging)?;
+    let dump_hashes: FxHashMap<&str, Hash> =
+        found.iter().zip(&hashes).map(|(f, &h)| (f.relative.as_str(), h)).collect();
+    let plan = Plan {
+        build,
+        dumps: &dump_hashes,
+        previous: previous.as_ref().map(|c| (options.output.as_path(), c)),
+        progress,
+    };
+    let mut search_seconds = 0.0;
+    let written = (|| {
+        let out = Output::new(&staging, &plan)?;
+        write_site(&site, &out)?;
+        stages.done("pages");
+        let started = Instant::now();
+        progress.stage("search index", site.threads.len());
+        let search = write_search_index(&site, &out)?;
+        search_seconds = started.elapsed().as_secs_f64();
+        stages.done("search");
+        let counts = [found.len(), site.threads.len(), site.post_count(), out.page_count()];
+        out.finish(&staging, build, inputs_hash(&found, &hashes), counts, load_diagnostics)
+            .map(|(pages, written)| (pages, written, search))
+    })();
+    let (pages, written, search) = written.map_err(|e| {
+        let _ = fs::remove_dir_all(&staging);
+        BuildError::new(format!("cannot write the archive: {e}"))
+    })?;
+    replace(&staging, &options.output, options.force)?;
+    stages.done("replace");
+
+    Ok(Report {
+        files: found.len(),
+        threads: site.threads.len(),
+        posts: site.post_count(),
+        pages,
+        written,
+        search,
+        search_seconds,
+        diagnostics,
+        seconds: start.elapsed().as_secs_f64(),
+        stages: stages.list,
+    })
+}
+
+/// Refuses to publish an archive without the dumps that could not be read, unless told to.
+fn check_errors(diagnostics: &[Diagnostic], options: &BuildOptions) -> Result<(), BuildError> {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     if errors > 0 && !options.keep_going {
         return Err(BuildError {
@@ -196,91 +350,209 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
                 if errors == 1 { "" } else { "s" },
                 options.output.display()
             ),
-            diagnostics,
+            diagnostics: diagnostics.to_vec(),
         });
     }
-
-    let site = Site::new(config, threads);
-    let _lock = lock(&options.output)?;
-    recover(&options.output)?;
-    check_output(&options.output, options.force)?;
-    let staging = sibling(&options.output, "staging")?;
-    remove_ours(&staging)?;
-    let written = write_site(&site, &staging).and_then(|pages| {
-        let started = Instant::now();
-        let index = write_search_index(&site, &staging)?;
-        Ok((pages, index, started.elapsed().as_secs_f64()))
-    });
-    let (pages, search, search_seconds) = written.map_err(|e| {
-        let _ = fs::remove_dir_all(&staging);
-        BuildError::new(format!("cannot write the archive: {e}"))
-    })?;
-    replace(&staging, &options.output, options.force)?;
-
-    Ok(Report {
-        files: found.len(),
-        threads: site.threads.len(),
-        posts: site.post_count(),
-        pages,
-        search,
-        search_seconds,
-        diagnostics,
-        seconds: start.elapsed().as_secs_f64(),
-    })
+    Ok(())
 }
 
-/// Writes the whole archive under `root`; returns how many HTML pages were written.
-pub fn write_site(site: &Site, root: &Path) -> io::Result<usize> {
-    let out = Output::new(root)?;
-    write_static(&out)?;
-    write_front_page(site, &out)?;
-    write_topic_pages(site, &out)?;
-    write_thread_pages(site, &out)?;
-    write_author_pages(site, &out)?;
-    write_tag_and_month_pages(site, &out)?;
-    write_records(site, &out)?;
-    write_feeds(site, &out)?;
-    write_crawler_files(site, &out)?;
-    Ok(out.pages.lock().expect("no writer panicked").len())
+/// How long each stage of a build took, and the process's peak memory after it.
+struct Stages {
+    list: Vec<Stage>,
+    since: Instant,
 }
 
-/// The folder an archive is written into, and the pages written so far.
-struct Output {
+/// One stage of a build, for `--verbose`.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub name: &'static str,
+    pub seconds: f64,
+    /// The process's peak resident memory so far, in bytes, where the system tells it.
+    pub peak_memory: Option<u64>,
+}
+
+impl Stages {
+    fn new() -> Stages {
+        Stages { list: Vec::new(), since: Instant::now() }
+    }
+
+    fn done(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.list.push(Stage { name, seconds: (now - self.since).as_secs_f64(), peak_memory: peak_memory() });
+        self.since = now;
+    }
+}
+
+/// The peak resident memory of this process (Linux's `VmHWM`).
+fn peak_memory() -> Option<u64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// What a build may reuse of the last one.
+struct Plan<'a> {
+    /// The build's [`build_hash`].
+    build: Option<Hash>,
+    /// Each dump's hash, by its path under the input folder.
+    dumps: &'a FxHashMap<&'a str, Hash>,
+    /// The archive being replaced, and its cache.
+    previous: Option<(&'a Path, &'a Cache)>,
+    progress: &'a Progress,
+}
+
+/// Writes the whole archive into `out` but the search index.
+fn write_site(site: &Site, out: &Output) -> io::Result<()> {
+    write_static(out)?;
+    write_front_page(site, out)?;
+    write_topic_pages(site, out)?;
+    write_threads(site, out)?;
+    write_author_pages(site, out)?;
+    write_tag_and_month_pages(site, out)?;
+    write_manifest(site, out)?;
+    write_feeds(site, out)?;
+    write_crawler_files(site, out)
+}
+
+/// The folder an archive is written into, what was written so far, and what the archive
+/// it replaces holds.
+///
+/// Every file goes through [`Output::file`]: a file whose bytes equal the old archive's
+/// file at the same path becomes a hard link to it (keeping its modification time);
+/// any other is written new. A thread whose files depend on nothing that changed is not
+/// rendered at all ([`Output::reuse`]).
+struct Output<'a> {
     root: PathBuf,
-    pages: std::sync::Mutex<Vec<String>>,
+    plan: &'a Plan<'a>,
+    /// HTML pages, by path (for the sitemap).
+    pages: Mutex<Vec<String>>,
+    /// Every file written or linked.
+    files: Mutex<FxHashMap<String, FileRecord>>,
+    /// Each thread's fingerprint and files.
+    threads: Mutex<FxHashMap<String, (Hash, Vec<String>)>>,
+    /// Folders made so far.
+    folders: Mutex<FxHashSet<PathBuf>>,
+    /// Files written new (not linked).
+    written: AtomicUsize,
 }
 
-impl Output {
-    fn new(root: &Path) -> io::Result<Output> {
+impl<'a> Output<'a> {
+    fn new(root: &Path, plan: &'a Plan<'a>) -> io::Result<Output<'a>> {
         fs::create_dir_all(root)?;
-        fs::write(
-            root.join(MARKER),
-            "This folder is an archive written by threadarc; `threadarc build` replaces it whole.\n",
-        )?;
-        Ok(Output { root: root.to_owned(), pages: Default::default() })
+        let out = Output {
+            root: root.to_owned(),
+            plan,
+            pages: Default::default(),
+            files: Default::default(),
+            threads: Default::default(),
+            folders: Default::default(),
+            written: AtomicUsize::new(0),
+        };
+        out.file(MARKER, b"This folder is an archive written by threadarc; `threadarc build` replaces it whole.\n")?;
+        Ok(out)
     }
 
-    /// A writer for the file at `relative`, its folders made.
-    fn create(&self, relative: &str) -> io::Result<io::BufWriter<fs::File>> {
+    /// Where `relative` goes, its folder made.
+    fn path(&self, relative: &str) -> io::Result<PathBuf> {
         let path = self.root.join(safe_relative(relative)?);
-        if let Some(parent) = path.parent() {
+        if let Some(parent) = path.parent()
+            && !self.folders.lock().expect("no writer panicked").contains(parent)
+        {
             fs::create_dir_all(parent)?;
+            self.folders.lock().expect("no writer panicked").insert(parent.to_owned());
         }
-        Ok(io::BufWriter::with_capacity(64 * 1024, fs::File::create(&path)?))
+        Ok(path)
     }
 
+    /// Links the old archive's file at `relative` into the new one if it is still as
+    /// recorded and `wanted` accepts its record; returns whether it did.
+    fn link(&self, relative: &str, path: &Path, wanted: impl Fn(&FileRecord) -> bool) -> bool {
+        let Some((old_root, cache)) = self.plan.previous else { return false };
+        let Some(record) = cache.files.get(relative).filter(|r| wanted(r)) else { return false };
+        let old = old_root.join(relative);
+        if !fs::symlink_metadata(&old).is_ok_and(|m| cache.unchanged(record, &m)) || fs::hard_link(&old, path).is_err()
+        {
+            return false;
+        }
+        self.files.lock().expect("no writer panicked").insert(relative.to_owned(), *record);
+        true
+    }
+
+    /// Puts `bytes` at `relative`: a link to the old file if it holds the same bytes,
+    /// else a new file.
     fn file(&self, relative: &str, bytes: &[u8]) -> io::Result<()> {
-        let mut out = self.create(relative)?;
-        out.write_all(bytes)?;
-        out.flush()
+        let path = self.path(relative)?;
+        let hash = cache::hash(bytes);
+        if self.link(relative, &path, |r| r.hash == hash && r.size == bytes.len() as u64) {
+            return Ok(());
+        }
+        fs::File::create(&path)?.write_all(bytes)?;
+        let record = FileRecord { hash, size: bytes.len() as u64 };
+        self.files.lock().expect("no writer panicked").insert(relative.to_owned(), record);
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Links the old archive's file at `relative`, whatever it holds; false if there is
+    /// none or it was changed since.
+    fn reuse(&self, relative: &str) -> io::Result<bool> {
+        let path = self.path(relative)?;
+        Ok(self.link(relative, &path, |_| true))
     }
 
     fn page(&self, relative: &str, page: &impl Template) -> io::Result<()> {
-        let mut out = self.create(relative)?;
-        Template::write_into(page, &mut out)?;
-        out.flush()?;
-        self.pages.lock().expect("no writer panicked").push(relative.to_owned());
+        let mut html = Vec::with_capacity(64 * 1024);
+        Template::write_into(page, &mut html)?;
+        self.file(relative, &html)?;
+        self.counted_page(relative);
         Ok(())
+    }
+
+    fn counted_page(&self, relative: &str) {
+        self.pages.lock().expect("no writer panicked").push(relative.to_owned());
+    }
+
+    fn page_count(&self) -> usize {
+        self.pages.lock().expect("no writer panicked").len()
+    }
+
+    /// The last build's record of a thread, if its fingerprint was the same.
+    fn previous_thread(&self, key: &str, fingerprint: Hash) -> Option<&'a [String]> {
+        let (_, cache) = self.plan.previous?;
+        let (old, files) = cache.threads.get(key)?;
+        (*old == fingerprint && self.plan.build == Some(cache.build)).then_some(files.as_slice())
+    }
+
+    fn thread_done(&self, key: &str, fingerprint: Hash, files: Vec<String>) {
+        self.threads.lock().expect("no writer panicked").insert(key.to_owned(), (fingerprint, files));
+    }
+
+    /// Writes the cache beside the files; returns the number of pages and of files
+    /// written new.
+    fn finish(
+        self,
+        root: &Path,
+        build: Option<Hash>,
+        inputs: Hash,
+        counts: [usize; 4],
+        diagnostics: Vec<Diagnostic>,
+    ) -> io::Result<(usize, usize)> {
+        let pages = self.page_count();
+        let written = self.written.load(Ordering::Relaxed);
+        let files = self.files.into_inner().expect("no writer panicked");
+        let cache = Cache {
+            // A binary that cannot be identified gets a build hash no later build shares.
+            build: build.unwrap_or_else(|| cache::hash(format!("{:?}", std::time::SystemTime::now()).as_bytes())),
+            inputs,
+            counts,
+            diagnostics,
+            files,
+            threads: self.threads.into_inner().expect("no writer panicked"),
+            written_at: None,
+        };
+        cache.write(root)?;
+        Ok((pages, written))
     }
 }
 
@@ -290,12 +562,9 @@ fn write_static(out: &Output) -> io::Result<()> {
     out.file("static/search.js", SEARCH_JS.as_bytes())
 }
 
-/// Writes the search index under `root/search/`.
-pub fn write_search_index(site: &Site, root: &Path) -> io::Result<search::IndexStats> {
-    for folder in ["search/t", "search/p", "search/d"] {
-        fs::create_dir_all(root.join(folder))?;
-    }
-    search::write_index(site, &mut |relative, bytes| fs::write(root.join(safe_relative(relative)?), bytes))
+/// Writes the search index under `search/`.
+fn write_search_index(site: &Site, out: &Output) -> io::Result<search::IndexStats> {
+    search::write_index(site, &|relative, bytes| out.file(relative, bytes), &|| out.plan.progress.inc(1))
 }
 
 fn write_front_page(site: &Site, out: &Output) -> io::Result<()> {
@@ -312,14 +581,77 @@ fn write_topic_pages(site: &Site, out: &Output) -> io::Result<()> {
     })
 }
 
-fn write_thread_pages(site: &Site, out: &Output) -> io::Result<()> {
+/// What a thread's files show beyond its own dump: its place, its neighbours' titles and
+/// addresses, its authors' and tags' pages. Equal fingerprints, equal files.
+fn thread_fingerprint(site: &Site, entry: &Entry, build: Hash, dump: Hash) -> Hash {
+    let mut hasher = cache::Hasher::new();
+    let topic = &site.topics[entry.topic];
+    hasher.hash(build).hash(dump).str(&entry.key).str(&entry.slug).str(&topic.slug).str(&topic.title);
+    let (newer, older) = site.neighbours(entry);
+    for neighbour in [newer, older] {
+        match neighbour {
+            Some(i) => hasher.str(&site.threads[i].thread.title).str(&site.thread_path(&site.threads[i])),
+            None => hasher.str("\0"),
+        };
+    }
+    for post in &entry.thread.posts {
+        let author = post.author.as_deref().and_then(|a| site.author(a));
+        hasher.str(author.map_or("\0", |a| site.authors[a].slug.as_str()));
+    }
+    for tag in &entry.thread.tags {
+        hasher.str(site.tags.iter().find(|t| &t.name == tag).map_or("\0", |t| t.slug.as_str()));
+    }
+    hasher.finish()
+}
+
+/// Every thread's pages, its records as JSON (`TOPIC/THREAD.json`) and, with a
+/// `base_url`, its Atom feed (`TOPIC/THREAD.xml`).
+fn write_threads(site: &Site, out: &Output) -> io::Result<()> {
+    let feeds = publish::Feeds::new(site);
+    out.plan.progress.stage("writing threads", site.threads.len());
     site.threads.par_iter().try_for_each(|entry| {
+        out.plan.progress.inc(1);
         let renderer = pages::ThreadRenderer::new(site, entry);
-        for page in renderer.pages() {
-            out.page(&site.thread_page_path(entry, page), &renderer.page(page))?;
+        let base = format!("{}/{}", site.topics[entry.topic].slug, entry.slug);
+        let pages: Vec<String> = renderer.pages().into_iter().map(|p| site.thread_page_path(entry, p)).collect();
+        let mut files = pages.clone();
+        files.push(format!("{base}.json"));
+        if feeds.is_some() {
+            files.push(format!("{base}.xml"));
+        }
+        let dump = out.plan.dumps.get(entry.thread.path.as_str()).copied().unwrap_or_default();
+        let fingerprint = out.plan.build.map(|build| thread_fingerprint(site, entry, build, dump));
+        if let Some(fingerprint) = fingerprint
+            && out.previous_thread(&entry.key, fingerprint) == Some(files.as_slice())
+            && reuse_all(out, &files)?
+        {
+            pages.iter().for_each(|p| out.counted_page(p));
+            out.thread_done(&entry.key, fingerprint, files);
+            return Ok(());
+        }
+        for (page, path) in renderer.pages().into_iter().zip(&pages) {
+            out.page(path, &renderer.page(page))?;
+        }
+        out.file(&files[pages.len()], &publish::thread_record(site, entry))?;
+        if let Some(feeds) = &feeds {
+            out.file(&files[pages.len() + 1], feeds.thread(entry).as_bytes())?;
+        }
+        if let Some(fingerprint) = fingerprint {
+            out.thread_done(&entry.key, fingerprint, files);
         }
         Ok(())
     })
+}
+
+/// Links every one of `files` from the old archive; false (with some perhaps linked,
+/// which rendering then replaces) if one cannot be.
+fn reuse_all(out: &Output, files: &[String]) -> io::Result<bool> {
+    for file in files {
+        if !out.reuse(file)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 fn write_author_pages(site: &Site, out: &Output) -> io::Result<()> {
@@ -335,40 +667,36 @@ fn write_author_pages(site: &Site, out: &Output) -> io::Result<()> {
 
 fn write_tag_and_month_pages(site: &Site, out: &Output) -> io::Result<()> {
     out.page("tags/index.html", &pages::tags_page(site))?;
-    for (t, tag) in site.tags.iter().enumerate() {
+    site.tags.par_iter().enumerate().try_for_each(|(t, tag)| {
         for (n, page) in pages::tag_pages(site, t).iter().enumerate() {
             out.page(&paged_path(&format!("tags/{}", tag.slug), n + 1), page)?;
         }
-    }
+        Ok::<_, io::Error>(())
+    })?;
     out.page("months/index.html", &pages::months_page(site))?;
-    for (m, month) in site.months.iter().enumerate() {
+    site.months.par_iter().enumerate().try_for_each(|(m, month)| {
         for (n, page) in pages::month_pages(site, m).iter().enumerate() {
             out.page(&paged_path(&format!("months/{}", month.key), n + 1), page)?;
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
-/// The records as JSON beside the HTML: one file per thread and a manifest of the archive.
-fn write_records(site: &Site, out: &Output) -> io::Result<()> {
-    site.threads.par_iter().try_for_each(|entry| {
-        let path = format!("{}/{}.json", site.topics[entry.topic].slug, entry.slug);
-        out.file(&path, &publish::thread_record(site, entry))
-    })?;
+/// A manifest of the archive as JSON beside the HTML (each thread's records are written
+/// with its pages).
+fn write_manifest(site: &Site, out: &Output) -> io::Result<()> {
     out.file("manifest.json", &publish::manifest(site))
 }
 
-/// Atom feeds, for an archive with a `base_url` (feeds need absolute addresses).
+/// The archive's and the topics' Atom feeds, for an archive with a `base_url` (feeds need
+/// absolute addresses); each thread's feed is written with its pages.
 fn write_feeds(site: &Site, out: &Output) -> io::Result<()> {
     let Some(feeds) = publish::Feeds::new(site) else { return Ok(()) };
     out.file("feed.xml", feeds.archive().as_bytes())?;
     for (t, topic) in site.topics.iter().enumerate() {
         out.file(&format!("{}/feed.xml", topic.slug), feeds.topic(t).as_bytes())?;
     }
-    site.threads.par_iter().try_for_each(|entry| {
-        let path = format!("{}/{}.xml", site.topics[entry.topic].slug, entry.slug);
-        out.file(&path, feeds.thread(entry).as_bytes())
-    })
+    Ok(())
 }
 
 fn write_crawler_files(site: &Site, out: &Output) -> io::Result<()> {

@@ -12,7 +12,8 @@
 //! 5. [`search`] indexes the posts for the archive's search box: a sharded index that
 //!    `static/search.js` loads piece by piece in the reader's browser.
 //! 6. [`build`] writes the pages and the index into a staging folder and swaps it in for
-//!    the old archive.
+//!    the old archive; [`cache`] tells it which of the old archive's files it can keep
+//!    (hard links) and which threads it need not render again.
 //!
 //! Parsing and rendering are pure functions over data; file I/O happens only in
 //! [`build`] and [`config`], and in the commands that are not `build`:
@@ -22,6 +23,7 @@
 //! - [`term`] is how they all print: coloured diagnostics and summaries.
 
 pub mod build;
+pub mod cache;
 pub mod check;
 pub mod config;
 pub mod dates;

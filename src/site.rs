@@ -68,6 +68,8 @@ pub struct Entry {
     pub topic: usize,
     /// A key that tells this thread apart from every other: its dump and place in it.
     pub key: String,
+    /// Where the thread is in its topic's `threads`.
+    pub place: usize,
 }
 
 impl Site {
@@ -117,6 +119,7 @@ impl Site {
                 slug: slugify(&thread.title, "thread"),
                 thread,
                 key,
+                place: 0,
             })
             .collect();
         for (t, topic) in topics.iter_mut().enumerate() {
@@ -131,6 +134,9 @@ impl Site {
             topic.post_count = members.iter().map(|&i| entries[i].thread.posts.len()).sum();
             topic.threads = members;
             topic.threads.sort_by_key(|&i| activity_order(&entries[i]));
+            for (place, &i) in topic.threads.iter().enumerate() {
+                entries[i].place = place;
+            }
         }
         let mut by_activity: Vec<usize> = (0..entries.len()).collect();
         by_activity.sort_by_key(|&i| activity_order(&entries[i]));
@@ -162,6 +168,14 @@ impl Site {
     /// Page `page` of a thread, from the archive's root.
     pub fn thread_page_path(&self, entry: &Entry, page: usize) -> String {
         paged_path(&format!("{}/{}", self.topics[entry.topic].slug, entry.slug), page)
+    }
+
+    /// The threads before and after one in its topic's order (newer, older), as indexes
+    /// into `threads`.
+    pub fn neighbours(&self, entry: &Entry) -> (Option<usize>, Option<usize>) {
+        let threads = &self.topics[entry.topic].threads;
+        let newer = entry.place.checked_sub(1).map(|p| threads[p]);
+        (newer, threads.get(entry.place + 1).copied())
     }
 
     /// The index of an author by name.

@@ -83,14 +83,76 @@ pub fn count(n: usize, what: &str) -> String {
 /// The line `build` and `serve` print after a build.
 pub fn build_summary(report: &Report, output: &std::path::Path) -> String {
     format!(
-        "built {} ({}) from {} into {}: {} in {:.2} s",
+        "built {} ({}) from {} into {}: {} ({}) in {:.2} s",
         count(report.threads, "thread"),
         count(report.posts, "post"),
         count(report.files, "file"),
         clean(&output.display().to_string()),
         count(report.pages, "page"),
+        match report.written {
+            0 => "nothing changed".to_owned(),
+            n => format!("{} written", count(n, "file")),
+        },
         report.seconds
     )
+}
+
+/// A build's progress bar on stderr: shown only once the build has taken a second (a
+/// quick build prints nothing but its summary), and only when asked for, which the
+/// command line does on a terminal and without `--quiet`.
+pub struct Progress {
+    bar: indicatif::ProgressBar,
+    enabled: bool,
+    shown: std::sync::atomic::AtomicBool,
+    started: std::time::Instant,
+}
+
+impl Progress {
+    pub fn new(enabled: bool) -> Progress {
+        let bar = indicatif::ProgressBar::hidden();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg:<20} [{bar:30}] {pos}/{len} {elapsed}")
+                .expect("the template is valid")
+                .progress_chars("=> "),
+        );
+        Progress { bar, enabled, shown: Default::default(), started: std::time::Instant::now() }
+    }
+
+    /// A bar that never shows.
+    pub fn hidden() -> Progress {
+        Progress::new(false)
+    }
+
+    /// A new stage of `total` steps.
+    pub fn stage(&self, name: &'static str, total: usize) {
+        self.bar.set_message(name);
+        self.bar.set_length(total as u64);
+        self.bar.set_position(0);
+        self.show_if_slow();
+    }
+
+    /// `n` more steps done.
+    pub fn inc(&self, n: usize) {
+        self.bar.inc(n as u64);
+        self.show_if_slow();
+    }
+
+    fn show_if_slow(&self) {
+        use std::sync::atomic::Ordering;
+        if self.enabled
+            && !self.shown.load(Ordering::Relaxed)
+            && self.started.elapsed() >= std::time::Duration::from_secs(1)
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            self.bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        }
+    }
+
+    /// Takes the bar off the terminal, before the summary is printed.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
 }
 
 #[cfg(test)]

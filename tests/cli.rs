@@ -261,13 +261,14 @@ fn build_quiet_and_summary() {
     assert!(out.status.success() && out.stderr.is_empty());
     let out = threadarc(&archive, &["build"]);
     let summary = regex::Regex::new(
-        r"^built (\d+) threads \((\d+) posts\) from (\d+) files into public: (\d+) pages in [0-9.]+ s\n$",
+        r"^built (\d+) threads \((\d+) posts\) from (\d+) files into public: (\d+) pages \((nothing changed|\d+ files? written)\) in [0-9.]+ s\n$",
     )
     .unwrap();
     let text = stderr(&out);
     let caps = summary.captures(&text).unwrap_or_else(|| panic!("{text}"));
     let examples = threadarc::init::EXAMPLES.len().to_string();
     assert_eq!((&caps[1], &caps[3]), (examples.as_str(), examples.as_str()));
+    assert_eq!(&caps[5], "nothing changed", "the third build of the same dumps");
     let out = threadarc(&archive, &["build", "--quiet", "--verbose"]);
     assert_eq!(out.status.code(), Some(2), "--quiet and --verbose conflict");
 }

@@ -180,13 +180,17 @@ fn crawler_headers(lines: &[&str]) -> Vec<Header> {
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i].trim();
-        let found = LONG_DATE
-            .captures(line)
+        // Both date patterns end the line with a digit (or `am`/`pm`): most lines of a dump
+        // are text and are turned down here, without a regex search.
+        let may_be_date = line.ends_with(|c: char| c == 'm' || c.is_numeric());
+        let found = may_be_date
+            .then(|| LONG_DATE.captures(line))
+            .flatten()
             .map(|c| {
                 (c.get(1).map(|m| m.as_str()), c[2].to_owned(), c.get(3).and_then(|n| n.as_str().parse::<u32>().ok()))
             })
             .or_else(|| {
-                let c = NUMBERED.captures(line)?;
+                let c = may_be_date.then(|| NUMBERED.captures(line)).flatten()?;
                 let before = c.get(1)?.as_str();
                 let number = c[2].parse().ok();
                 if dates::absolute(before, &DateContext::default()).is_some() {

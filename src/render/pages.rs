@@ -437,7 +437,7 @@ impl<'a> ThreadRenderer<'a> {
             let e = &site.threads[i];
             (e.thread.title.clone(), format!("{root}{}", site.thread_path(e)))
         };
-        let at = topic.threads.iter().position(|&i| std::ptr::eq(&site.threads[i], entry));
+        let (newer, older) = site.neighbours(entry);
         let pages = self.pages();
         ThreadPage {
             title: &thread.title,
@@ -455,8 +455,8 @@ impl<'a> ThreadRenderer<'a> {
             posts,
             jump: thread.posts.iter().filter_map(|p| Some((p.number, self.post_href(page, p.number)?))).collect(),
             pagination: Pagination::new(page, &pages, |n| format!("{root}{}", site.thread_page_path(entry, n))),
-            newer: at.and_then(|a| a.checked_sub(1)).map(|a| neighbour(topic.threads[a])),
-            older: at.and_then(|a| topic.threads.get(a + 1)).map(|&i| neighbour(i)),
+            newer: newer.map(neighbour),
+            older: older.map(neighbour),
             json_url: format!("{root}{}/{}.json", topic.slug, entry.slug),
             meta,
         }

@@ -69,6 +69,7 @@ mod vlq;
 
 use std::borrow::Cow;
 use std::io;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -115,8 +116,9 @@ impl Default for Limits {
         }
     }
 }
-/// Threads tokenised at a time: bounds the memory held for terms not yet merged.
-const BATCH_THREADS: usize = 2048;
+/// Posts tokenised at a time (in whole threads): bounds the memory held for terms not yet
+/// merged, whatever the threads' sizes.
+const BATCH_POSTS: usize = 1024;
 
 /// What the index came to.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -128,44 +130,66 @@ pub struct IndexStats {
 }
 
 /// Where index files go: a relative path under the archive's root and the file's bytes.
-pub type Sink<'a> = dyn FnMut(&str, &[u8]) -> io::Result<()> + Send + 'a;
+/// Files are handed over from several threads at once, in no particular order.
+pub type Sink<'a> = dyn Fn(&str, &[u8]) -> io::Result<()> + Sync + 'a;
 
-/// Builds the search index of a site and hands every file to `sink`, `search/meta.js` last.
-pub fn write_index(site: &Site, sink: &mut Sink) -> io::Result<IndexStats> {
-    write_index_with(site, Limits::default(), sink)
+/// Builds the search index of a site and hands every file to `sink`, `search/meta.js` last;
+/// `progress` is told of each thread indexed.
+pub fn write_index(site: &Site, sink: &Sink, progress: &(dyn Fn() + Sync)) -> io::Result<IndexStats> {
+    write_index_inner(site, Limits::default(), sink, progress)
 }
 
 /// [`write_index`] with other sizes.
-pub fn write_index_with(site: &Site, limits: Limits, sink: &mut Sink) -> io::Result<IndexStats> {
-    let mut stats = IndexStats::default();
-    let mut counted = |path: &str, bytes: &[u8]| {
-        stats.files += 1;
-        stats.bytes += bytes.len() as u64;
+pub fn write_index_with(site: &Site, limits: Limits, sink: &Sink) -> io::Result<IndexStats> {
+    write_index_inner(site, limits, sink, &|| {})
+}
+
+fn write_index_inner(site: &Site, limits: Limits, sink: &Sink, progress: &(dyn Fn() + Sync)) -> io::Result<IndexStats> {
+    let files = AtomicUsize::new(0);
+    let bytes_written = AtomicU64::new(0);
+    let counted = |path: &str, bytes: &[u8]| {
+        files.fetch_add(1, Ordering::Relaxed);
+        bytes_written.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         sink(path, bytes)
     };
+    let write_all =
+        |files: &[(String, String)]| files.par_iter().try_for_each(|(path, text)| counted(path, text.as_bytes()));
     let order = thread_order(site);
     let mut terms = Terms::default();
     let mut docs = DocShards { target: limits.doc_shard, ..DocShards::default() };
-    // One batch is tokenised (in parallel) while the one before is merged.
+    // One batch is tokenised (in parallel) while the one before is merged and the doc
+    // shards the one before that closed are written.
     let mut pending: Option<(&[usize], Vec<ThreadTerms>)> = None;
-    for batch in order.chunks(BATCH_THREADS).map(Some).chain([None]) {
-        let (next, merged) = rayon::join(
-            || batch.map(|b| (b, b.par_iter().map(|&t| read_thread(site, t)).collect::<Vec<_>>())),
-            || -> io::Result<()> {
+    let mut closed: Vec<(String, String)> = Vec::new();
+    for batch in batches(site, &order).map(Some).chain([None]) {
+        let writing = std::mem::take(&mut closed);
+        let ((next, written), merged) = rayon::join(
+            || {
+                rayon::join(
+                    || batch.map(|b| (b, b.par_iter().map(|&t| read_thread(site, t)).collect::<Vec<_>>())),
+                    || write_all(&writing),
+                )
+            },
+            || {
+                let mut closed = Vec::new();
                 if let Some((batch, read)) = pending.take() {
                     for (&t, thread) in batch.iter().zip(read) {
-                        docs.push_thread(site, t, &thread, &mut counted)?;
+                        docs.push_thread(site, t, &thread, &mut closed);
                         terms.add_thread(thread);
+                        progress();
                     }
                 }
-                Ok(())
+                closed
             },
         );
-        merged?;
+        written?;
+        closed = merged;
         pending = next;
     }
-    docs.finish(&mut counted)?;
-    let (shard_terms, term_count) = terms.write(&limits, &mut counted)?;
+    docs.finish(&mut closed);
+    write_all(&closed)?;
+    drop(closed);
+    let (shard_terms, term_count) = terms.write(&limits, &counted)?;
     let topics: Vec<(&str, &str)> = site.topics.iter().map(|t| (t.slug.as_str(), t.title.as_str())).collect();
     let meta = json!({
         "format": 1,
@@ -175,9 +199,33 @@ pub fn write_index_with(site: &Site, limits: Limits, sink: &mut Sink) -> io::Res
         "topics": topics,
     });
     counted("search/meta.js", format!("threadarc_search.m({meta});\n").as_bytes())?;
-    stats.docs = docs.next_doc as usize;
-    stats.terms = term_count;
-    Ok(stats)
+    Ok(IndexStats {
+        docs: docs.next_doc as usize,
+        terms: term_count,
+        files: files.into_inner(),
+        bytes: bytes_written.into_inner(),
+    })
+}
+
+/// `order` cut into runs of threads of about [`BATCH_POSTS`] posts.
+fn batches<'o>(site: &Site, order: &'o [usize]) -> impl Iterator<Item = &'o [usize]> {
+    let mut rest = order;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut posts = 0;
+        let end = rest
+            .iter()
+            .position(|&t| {
+                posts += site.threads[t].thread.posts.len();
+                posts >= BATCH_POSTS
+            })
+            .map_or(rest.len(), |i| i + 1);
+        let (batch, after) = rest.split_at(end);
+        rest = after;
+        Some(batch)
+    })
 }
 
 /// Threads in doc-id order: by first post's date, undated first, then by dump.
@@ -285,13 +333,73 @@ fn cut_text(text: &str, max: usize) -> String {
     out
 }
 
+/// A term's posts and how often it is in each, gathered in doc-id order: per post, its
+/// doc id less the one before (LEB128), then its count (capped at 255) as a byte. About
+/// three bytes a posting, where a `u32` and a `u8` in two vectors took five and more: at a
+/// million posts this is most of what the index builder holds.
+#[derive(Default)]
+struct BodyPostings {
+    bytes: Vec<u8>,
+    /// The last doc id pushed, 0 before the first.
+    last: u32,
+}
+
+impl BodyPostings {
+    fn push(&mut self, doc: u32, count: u8) {
+        // The first doc id is its difference from 0.
+        let mut delta = doc - self.last;
+        while delta >= 0x80 {
+            self.bytes.push((delta as u8 & 0x7f) | 0x80);
+            delta >>= 7;
+        }
+        self.bytes.push(delta as u8);
+        self.bytes.push(count);
+        self.last = doc;
+    }
+
+    #[cfg(test)]
+    fn of(postings: &[(u32, u8)]) -> BodyPostings {
+        let mut body = BodyPostings::default();
+        postings.iter().for_each(|&(doc, count)| body.push(doc, count));
+        body
+    }
+
+    /// Each post's doc id and count, in order.
+    fn iter(&self) -> impl Iterator<Item = (u32, u8)> + '_ {
+        let mut at = 0;
+        let mut doc = 0u32;
+        std::iter::from_fn(move || {
+            if at >= self.bytes.len() {
+                return None;
+            }
+            let mut delta = 0u32;
+            let mut shift = 0;
+            loop {
+                let b = self.bytes[at];
+                at += 1;
+                delta |= u32::from(b & 0x7f) << shift;
+                shift += 7;
+                if b < 0x80 {
+                    break;
+                }
+            }
+            doc += delta;
+            let count = self.bytes[at];
+            at += 1;
+            Some((doc, count))
+        })
+    }
+}
+/// A term's threads (by ordinal) whose title holds it, and how often.
+type TitlePostings = Vec<(u32, u8)>;
+
 /// The postings of every term, gathered thread by thread.
 #[derive(Default)]
 struct Terms {
+    /// Every term and its id, an index into the vectors below.
     ids: FxHashMap<Box<str>, u32>,
-    names: Vec<Box<str>>,
-    /// Per term: posts holding it and how often (capped at 255).
-    body: Vec<(Vec<u32>, Vec<u8>)>,
+    /// Per term: posts holding it and how often.
+    body: Vec<BodyPostings>,
     /// Per term: threads (by ordinal) whose title holds it, and how often. Topic filters
     /// are listed here too, with a count of 0.
     titles: Vec<Vec<(u32, u8)>>,
@@ -306,9 +414,8 @@ impl Terms {
         if let Some(&id) = self.ids.get(term) {
             return id as usize;
         }
-        let id = self.names.len();
+        let id = self.body.len();
         self.ids.insert(term.into(), id as u32);
-        self.names.push(term.into());
         self.body.push(Default::default());
         self.titles.push(Vec::new());
         id
@@ -331,98 +438,194 @@ impl Terms {
                 post.terms.iter().map(|(t, n)| (t.as_str(), *n)).chain(post.author.as_deref().map(|a| (a, 1)))
             {
                 let id = self.id(term);
-                let (docs, tfs) = &mut self.body[id];
-                docs.push(doc);
-                tfs.push(n.min(255) as u8);
+                self.body[id].push(doc, n.min(255) as u8);
             }
         }
     }
 
     /// Writes the term shards and postings files; returns the shards' first terms and the
     /// number of terms.
-    fn write(self, limits: &Limits, sink: &mut Sink) -> io::Result<(Vec<String>, usize)> {
-        let Terms { names, body, titles, threads, lengths, ids } = self;
-        drop(ids);
+    fn write(self, limits: &Limits, sink: &Sink) -> io::Result<(Vec<String>, usize)> {
+        let Terms { ids, body, titles, threads, lengths } = self;
         let docs = lengths.len().max(1) as f64;
         let average = (lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / docs).max(1.0);
-        let mut order: Vec<usize> = (0..names.len()).collect();
-        order.par_sort_by(|&a, &b| names[a].encode_utf16().cmp(names[b].encode_utf16()));
+        // Terms in order, each with its postings, which encoding consumes: the postings
+        // gathered are freed as their encoding is made, not held beside all of it.
+        let mut body: Vec<Option<BodyPostings>> = body.into_iter().map(Some).collect();
+        let mut titles: Vec<Option<TitlePostings>> = titles.into_iter().map(Some).collect();
+        let mut terms: Vec<(Box<str>, BodyPostings, TitlePostings)> = ids
+            .into_iter()
+            .map(|(name, id)| {
+                let id = id as usize;
+                (name, body[id].take().unwrap_or_default(), titles[id].take().unwrap_or_default())
+            })
+            .collect();
+        drop((body, titles));
+        terms.par_sort_by(|a, b| utf16_order(&a.0, &b.0));
+        let count = terms.len();
         let context = Context { threads: &threads, lengths: &lengths, average, postings_max: limits.postings_max };
-        let encoded: Vec<(u32, String)> =
-            order.par_iter().map(|&id| context.encode(&names[id], &body[id], &titles[id])).collect();
-
-        let packs = plan_packs(encoded.iter().map(|(_, p)| p.len()), limits);
-        let mut pack_bytes = Vec::with_capacity(packs.files.len());
-        for (k, pack) in packs.files.iter().enumerate() {
-            let members: Vec<&str> = pack.iter().map(|&i| encoded[i].1.as_str()).collect();
-            let text = serde_json::to_string(&members).map_err(io::Error::other)?;
-            let file = format!("threadarc_search.p({k},{text});\n");
-            pack_bytes.push(file.len());
-            sink(&format!("search/p/{k}.js"), file.as_bytes())?;
-        }
-        let mut firsts = Vec::new();
-        let mut shard = String::new();
-        for (i, (&id, (df, postings))) in order.iter().zip(&encoded).enumerate() {
-            let name = &names[id];
-            if shard.is_empty() {
-                firsts.push(name.to_string());
-                shard = format!("threadarc_search.t({},[", firsts.len() - 1);
-            } else {
-                shard.push(',');
+        // Encoded a slice of terms at a time, and written as packs and shards close: only
+        // a slice's postings strings are held, not the whole index's.
+        let mut files = IndexFiles::new(limits);
+        let mut terms = terms.into_iter();
+        loop {
+            let slice: Vec<(Box<str>, BodyPostings, TitlePostings)> = terms.by_ref().take(ENCODE_TERMS).collect();
+            if slice.is_empty() {
+                break;
             }
-            let term = serde_json::to_string(&**name).map_err(io::Error::other)?;
-            match packs.place[i] {
-                None => shard.push_str(&format!("[{term},{df},\"{postings}\"]")),
-                Some((file, index)) => shard.push_str(&format!("[{term},{df},{file},{index},{}]", pack_bytes[file])),
+            let encoded: Vec<(Box<str>, (u32, String))> = slice
+                .into_par_iter()
+                .map(|(name, body, titles)| {
+                    let encoded = context.encode(&name, &body, &titles);
+                    (name, encoded)
+                })
+                .collect();
+            for (name, (df, postings)) in encoded {
+                files.add(name, df, postings)?;
             }
-            if shard.len() >= limits.term_shard {
-                shard.push_str("]);\n");
-                sink(&format!("search/t/{}.js", firsts.len() - 1), shard.as_bytes())?;
-                shard.clear();
-            }
+            files.write(sink)?;
         }
-        if !shard.is_empty() {
-            shard.push_str("]);\n");
-            sink(&format!("search/t/{}.js", firsts.len() - 1), shard.as_bytes())?;
-        }
-        Ok((firsts, names.len()))
+        let firsts = files.finish()?;
+        files.write(sink)?;
+        Ok((firsts, count))
     }
 }
 
-/// Where postings too long to sit in their term shard go: packs of neighbouring terms'
-/// postings up to [`Limits::pack`] bytes, long postings each in a file of their own.
-struct Packs {
-    /// Per term (in term order): its pack and place in it, or `None` when inline.
-    place: Vec<Option<(usize, usize)>>,
-    /// Per pack: its members (indexes in term order), and about its size in bytes.
-    files: Vec<Vec<usize>>,
-    bytes: Vec<usize>,
+/// Terms encoded at a time.
+const ENCODE_TERMS: usize = 16 * 1024;
+
+/// Orders terms as JavaScript compares strings, by UTF-16 code units.
+fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        return a.cmp(b);
+    }
+    a.encode_utf16().cmp(b.encode_utf16())
 }
 
-fn plan_packs(lengths: impl Iterator<Item = usize>, limits: &Limits) -> Packs {
-    let mut packs = Packs { place: Vec::new(), files: Vec::new(), bytes: Vec::new() };
-    let mut open: Option<usize> = None;
-    for (i, len) in lengths.enumerate() {
-        if len <= limits.inline_max {
-            packs.place.push(None);
-            continue;
+/// Where a term's postings are: in its entry, or the `index`-th string of pack `pack`.
+enum Place {
+    Inline(String),
+    Packed { pack: usize, index: usize },
+}
+
+/// The term shards and postings packs, made term by term in order.
+///
+/// A postings string longer than [`Limits::inline_max`] goes into a pack: packs hold the
+/// postings of neighbouring terms up to about [`Limits::pack`] bytes, and postings of half
+/// that or more get a pack of their own. A term's entry names its pack's size, so it joins
+/// its shard only once the pack is closed; entries wait in order until then. A shard is
+/// closed once it is [`Limits::term_shard`] bytes long.
+struct IndexFiles<'l> {
+    limits: &'l Limits,
+    /// The open pack: its number, its members and about its size.
+    open: Option<(usize, Vec<String>, usize)>,
+    /// The size of every closed pack, by number.
+    pack_bytes: Vec<usize>,
+    /// Entries not yet in a shard: term, document frequency, postings.
+    waiting: std::collections::VecDeque<(Box<str>, u32, Place)>,
+    shard: String,
+    /// The first term of every shard.
+    firsts: Vec<String>,
+    /// Files closed and not yet written: path and text.
+    closed: Vec<(String, String)>,
+}
+
+impl<'l> IndexFiles<'l> {
+    fn new(limits: &'l Limits) -> IndexFiles<'l> {
+        IndexFiles {
+            limits,
+            open: None,
+            pack_bytes: Vec::new(),
+            waiting: Default::default(),
+            shard: String::new(),
+            firsts: Vec::new(),
+            closed: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, name: Box<str>, df: u32, postings: String) -> io::Result<()> {
+        let limits = self.limits;
+        if postings.len() <= limits.inline_max {
+            self.waiting.push_back((name, df, Place::Inline(postings)));
+            return self.place_waiting();
         }
         // JSON quotes and a comma per member.
-        let size = len + 3;
-        let file = match open {
-            Some(file) if size < limits.pack / 2 => file,
-            _ => {
-                packs.files.push(Vec::new());
-                packs.bytes.push(24);
-                packs.files.len() - 1
-            }
-        };
-        packs.place.push(Some((file, packs.files[file].len())));
-        packs.files[file].push(i);
-        packs.bytes[file] += size;
-        open = (size < limits.pack / 2 && packs.bytes[file] < limits.pack).then_some(file);
+        let size = postings.len() + 3;
+        if self.open.is_some() && size >= limits.pack / 2 {
+            self.close_pack()?;
+        }
+        let (pack, members, bytes) = self.open.get_or_insert_with(|| (self.pack_bytes.len(), Vec::new(), 24));
+        let (pack, index) = (*pack, members.len());
+        members.push(postings);
+        *bytes += size;
+        let full = *bytes >= limits.pack;
+        self.waiting.push_back((name, df, Place::Packed { pack, index }));
+        if size >= limits.pack / 2 || full {
+            self.close_pack()?;
+        }
+        self.place_waiting()
     }
-    packs
+
+    fn close_pack(&mut self) -> io::Result<()> {
+        let Some((k, members, _)) = self.open.take() else { return Ok(()) };
+        let text = serde_json::to_string(&members).map_err(io::Error::other)?;
+        let file = format!("threadarc_search.p({k},{text});\n");
+        debug_assert_eq!(k, self.pack_bytes.len());
+        self.pack_bytes.push(file.len());
+        self.closed.push((format!("search/p/{k}.js"), file));
+        Ok(())
+    }
+
+    /// Puts the waiting entries whose postings are placed for good into shards, in order.
+    fn place_waiting(&mut self) -> io::Result<()> {
+        while let Some((_, _, place)) = self.waiting.front() {
+            if let Place::Packed { pack, .. } = place
+                && *pack >= self.pack_bytes.len()
+            {
+                break;
+            }
+            let (name, df, place) = self.waiting.pop_front().expect("the front is there");
+            if self.shard.is_empty() {
+                self.firsts.push(name.to_string());
+                self.shard = format!("threadarc_search.t({},[", self.firsts.len() - 1);
+            } else {
+                self.shard.push(',');
+            }
+            let term = serde_json::to_string(&*name).map_err(io::Error::other)?;
+            match place {
+                Place::Inline(postings) => self.shard.push_str(&format!("[{term},{df},\"{postings}\"]")),
+                Place::Packed { pack, index } => {
+                    self.shard.push_str(&format!("[{term},{df},{pack},{index},{}]", self.pack_bytes[pack]));
+                }
+            }
+            if self.shard.len() >= self.limits.term_shard {
+                self.close_shard();
+            }
+        }
+        Ok(())
+    }
+
+    fn close_shard(&mut self) {
+        if !self.shard.is_empty() {
+            self.shard.push_str("]);\n");
+            let k = self.firsts.len() - 1;
+            self.closed.push((format!("search/t/{k}.js"), std::mem::take(&mut self.shard)));
+        }
+    }
+
+    /// Closes what is open; returns the first term of every shard.
+    fn finish(&mut self) -> io::Result<Vec<String>> {
+        self.close_pack()?;
+        self.place_waiting()?;
+        self.close_shard();
+        Ok(std::mem::take(&mut self.firsts))
+    }
+
+    /// Writes the files closed so far, in parallel.
+    fn write(&mut self, sink: &Sink) -> io::Result<()> {
+        let closed = std::mem::take(&mut self.closed);
+        closed.par_iter().try_for_each(|(path, text)| sink(path, text.as_bytes()))
+    }
 }
 
 /// What encoding a term's postings needs to know of the whole index.
@@ -435,9 +638,9 @@ struct Context<'a> {
 
 impl Context<'_> {
     /// The term's document frequency and its postings string.
-    fn encode(&self, name: &str, body: &(Vec<u32>, Vec<u8>), titles: &[(u32, u8)]) -> (u32, String) {
+    fn encode(&self, name: &str, body: &BodyPostings, titles: &[(u32, u8)]) -> (u32, String) {
         // Posts with the term in body or title: (doc, count in body, count in title).
-        let mut postings: Vec<(u32, u8, u8)> = body.0.iter().zip(&body.1).map(|(&d, &n)| (d, n, 0)).collect();
+        let mut postings: Vec<(u32, u8, u8)> = body.iter().map(|(d, n)| (d, n, 0)).collect();
         for &(thread, n) in titles {
             let (first, count) = self.threads[thread as usize];
             postings.extend((first..first + count).map(|d| (d, 0, n)));
@@ -498,7 +701,8 @@ struct DocShards {
 }
 
 impl DocShards {
-    fn push_thread(&mut self, site: &Site, t: usize, thread: &ThreadTerms, sink: &mut Sink) -> io::Result<()> {
+    /// Adds a thread's posts; shards that fill up go into `closed` as (path, text).
+    fn push_thread(&mut self, site: &Site, t: usize, thread: &ThreadTerms, closed: &mut Vec<(String, String)>) {
         let entry = &site.threads[t];
         let thread_json =
             json!([entry.thread.title, site.thread_path(entry), site.topics[entry.topic].title]).to_string();
@@ -527,15 +731,14 @@ impl DocShards {
             self.bytes += self.docs.len() - before + 1;
             self.next_doc += 1;
             if self.bytes >= self.target {
-                self.flush(sink)?;
+                self.flush(closed);
             }
         }
-        Ok(())
     }
 
-    fn flush(&mut self, sink: &mut Sink) -> io::Result<()> {
+    fn flush(&mut self, closed: &mut Vec<(String, String)>) {
         if self.docs.is_empty() {
-            return Ok(());
+            return;
         }
         let k = self.firsts.len() - 1;
         let text = format!(
@@ -544,15 +747,14 @@ impl DocShards {
             self.threads.join(","),
             self.docs
         );
-        sink(&format!("search/d/{k}.js"), text.as_bytes())?;
+        closed.push((format!("search/d/{k}.js"), text));
         self.threads.clear();
         self.docs.clear();
         self.bytes = 0;
-        Ok(())
     }
 
-    fn finish(&mut self, sink: &mut Sink) -> io::Result<()> {
-        self.flush(sink)
+    fn finish(&mut self, closed: &mut Vec<(String, String)>) {
+        self.flush(closed);
     }
 }
 
@@ -616,13 +818,13 @@ mod tests {
     }
 
     fn files(site: &Site, limits: Limits) -> BTreeMap<String, String> {
-        let mut files = BTreeMap::new();
-        write_index_with(site, limits, &mut |path, bytes| {
-            files.insert(path.to_owned(), String::from_utf8(bytes.to_vec()).unwrap());
+        let files = std::sync::Mutex::new(BTreeMap::new());
+        write_index_with(site, limits, &|path, bytes| {
+            files.lock().unwrap().insert(path.to_owned(), String::from_utf8(bytes.to_vec()).unwrap());
             Ok(())
         })
         .unwrap();
-        files
+        files.into_inner().unwrap()
     }
 
     /// The JSON arguments of `threadarc_search.X(…);`.
@@ -755,6 +957,14 @@ mod tests {
         for (k, first) in firsts.iter().enumerate() {
             assert_eq!(args(&files[&format!("search/d/{k}.js")])[1]["first"], *first);
         }
+    }
+
+    #[test]
+    fn gathered_postings_read_back() {
+        let postings = [(0, 1), (1, 255), (127, 3), (128, 0), (100_000, 7), (u32::MAX, 9)];
+        assert_eq!(BodyPostings::of(&postings).iter().collect::<Vec<_>>(), postings);
+        assert_eq!(BodyPostings::of(&[(5, 1)]).iter().collect::<Vec<_>>(), [(5, 1)]);
+        assert_eq!(BodyPostings::default().iter().count(), 0);
     }
 
     #[test]
