@@ -24,7 +24,8 @@ fuzz_target!(|bytes: &[u8]| {
         for page in renderer.pages() {
             let html = renderer.page(page).render().unwrap().to_lowercase();
             // The only scripts are threadarc's own, from its static folder.
-            let ours = html.matches("static/thread.js\" defer></script>").count();
+            let ours = html.matches("static/thread.js\" defer></script>").count()
+                + html.matches("static/search.js\" defer></script>").count();
             assert_eq!(html.matches("<script").count(), ours, "{html}");
         }
     }
