@@ -167,7 +167,8 @@ impl<'a> Feeds<'a> {
     /// The newest threads of the whole archive.
     pub fn archive(&self) -> String {
         let mut threads: Vec<usize> = (0..self.site.threads.len()).collect();
-        threads.sort_by_key(|&i| (Reverse(self.site.threads[i].thread.last_date()), self.site.threads[i].key.clone()));
+        let order = |&i: &usize| (Reverse(self.site.threads[i].thread.last_date()), self.site.threads[i].key.as_str());
+        threads.sort_by(|a, b| order(a).cmp(&order(b)));
         self.feed(self.site.config.title.clone(), "feed.xml", "index.html", &threads)
     }
 
