@@ -215,7 +215,9 @@ fn hide_emails(thread: &mut Thread) {
     };
     mask(&mut thread.title);
     for post in &mut thread.posts {
-        post.extra.email = None;
+        if post.extra.email.is_some() {
+            post.extra.email = None;
+        }
         post.author.as_mut().map(mask);
         post.extra.subject.as_mut().map(mask);
         mask(&mut post.body);

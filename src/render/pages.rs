@@ -426,7 +426,7 @@ impl<'a> ThreadRenderer<'a> {
                             !thread.format.is_mail()
                                 || !crate::parse::mail::normalize_subject(subject).0.eq_ignore_ascii_case(&thread.title)
                         }),
-                        ..post.extra.clone()
+                        ..(*post.extra).clone()
                     },
                 }
             })
@@ -689,7 +689,8 @@ mod tests {
                 email: Some("alice@example.org".to_owned()),
                 subject: Some(subject.to_owned()),
                 ..PostExtra::default()
-            },
+            }
+            .into(),
             ..Post::default()
         };
         Thread {

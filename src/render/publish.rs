@@ -18,7 +18,10 @@ fn published(site: &Site, thread: &Thread) -> Thread {
     let mut thread = thread.clone();
     if !site.config.show_emails {
         for post in &mut thread.posts {
-            post.extra.email = None;
+            // Only a post with an address is touched: an empty extra stays unallocated.
+            if post.extra.email.is_some() {
+                post.extra.email = None;
+            }
         }
     }
     thread
