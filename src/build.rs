@@ -656,7 +656,9 @@ fn reuse_all(out: &Output, files: &[String]) -> io::Result<bool> {
 
 fn write_author_pages(site: &Site, out: &Output) -> io::Result<()> {
     out.page("authors/index.html", &pages::authors_page(site))?;
+    out.plan.progress.stage("writing authors", site.authors.len());
     (0..site.authors.len()).into_par_iter().try_for_each(|a| {
+        out.plan.progress.inc(1);
         let base = format!("authors/{}", site.authors[a].slug);
         for (n, page) in pages::author_pages(site, a).iter().enumerate() {
             out.page(&paged_path(&base, n + 1), page)?;

@@ -71,7 +71,9 @@ impl When {
     /// Sets a post's `date` and `extra.date_text`.
     pub fn apply(self, post: &mut Post) {
         post.date = self.date;
-        post.extra.date_text = self.text;
+        if self.text.is_some() || post.extra.date_text.is_some() {
+            post.extra.date_text = self.text;
+        }
     }
 }
 

@@ -56,7 +56,67 @@ pub struct Post {
     pub line: usize,
     /// What the post's format says beyond the common fields.
     #[serde(flatten)]
-    pub extra: PostExtra,
+    pub extra: Extra,
+}
+
+/// A post's [`PostExtra`], kept out of line: most posts have none, and a post without is
+/// then a third of the size (at a million posts, 180 MB less). It reads as a `PostExtra`
+/// (an empty one when there is none); the first change through it makes one.
+#[derive(Clone, Default)]
+pub struct Extra(Option<Box<PostExtra>>);
+
+static NO_EXTRA: PostExtra = PostExtra {
+    date_text: None,
+    subject: None,
+    email: None,
+    score: None,
+    score_hidden: false,
+    reactions: Vec::new(),
+    attachments: Vec::new(),
+    edited: false,
+    submitter: false,
+    pinned: false,
+    reply_guessed: false,
+    flair: None,
+    status: None,
+};
+
+impl std::ops::Deref for Extra {
+    type Target = PostExtra;
+
+    fn deref(&self) -> &PostExtra {
+        self.0.as_deref().unwrap_or(&NO_EXTRA)
+    }
+}
+
+impl std::ops::DerefMut for Extra {
+    fn deref_mut(&mut self) -> &mut PostExtra {
+        self.0.get_or_insert_with(Default::default)
+    }
+}
+
+impl From<PostExtra> for Extra {
+    fn from(extra: PostExtra) -> Extra {
+        Extra((extra != NO_EXTRA).then(|| Box::new(extra)))
+    }
+}
+
+impl PartialEq for Extra {
+    fn eq(&self, other: &Extra) -> bool {
+        **self == **other
+    }
+}
+
+impl std::fmt::Debug for Extra {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl Serialize for Extra {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(serializer)
+    }
 }
 
 /// What some formats say of a post beyond the common fields; each is left out of the

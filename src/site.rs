@@ -28,6 +28,8 @@ pub struct Site {
     pub tags: Vec<Tag>,
     /// Months in which threads started, newest first.
     pub months: Vec<Month>,
+    /// Each author's index in `authors`, by name.
+    author_index: rustc_hash::FxHashMap<String, usize>,
 }
 
 pub struct Author {
@@ -133,19 +135,20 @@ impl Site {
             }
             topic.post_count = members.iter().map(|&i| entries[i].thread.posts.len()).sum();
             topic.threads = members;
-            topic.threads.sort_by_key(|&i| activity_order(&entries[i]));
+            topic.threads.sort_by_cached_key(|&i| activity_order(&entries[i]));
             for (place, &i) in topic.threads.iter().enumerate() {
                 entries[i].place = place;
             }
         }
         let mut by_activity: Vec<usize> = (0..entries.len()).collect();
-        by_activity.sort_by_key(|&i| activity_order(&entries[i]));
+        by_activity.sort_by_cached_key(|&i| activity_order(&entries[i]));
         let authors = authors(&entries);
         let tags = tags(&entries, &by_activity);
         let months = months(&entries);
         let mut recent = by_activity;
         recent.truncate(config.recent_threads);
-        Site { config, topics, threads: entries, recent, authors, tags, months }
+        let author_index = authors.iter().enumerate().map(|(i, a)| (a.name.clone(), i)).collect();
+        Site { config, topics, threads: entries, recent, authors, tags, months, author_index }
     }
 
     /// The page (1-based) of a thread that holds post `number`: threads whose post numbers
@@ -180,9 +183,7 @@ impl Site {
 
     /// The index of an author by name.
     pub fn author(&self, name: &str) -> Option<usize> {
-        self.authors
-            .binary_search_by(|a| (a.name.to_lowercase(), a.name.as_str()).cmp(&(name.to_lowercase(), name)))
-            .ok()
+        self.author_index.get(name).copied()
     }
 
     /// Where post `number` of a thread is, from the archive's root.
@@ -214,7 +215,9 @@ fn hide_emails(thread: &mut Thread) {
     };
     mask(&mut thread.title);
     for post in &mut thread.posts {
-        post.extra.email = None;
+        if post.extra.email.is_some() {
+            post.extra.email = None;
+        }
         post.author.as_mut().map(mask);
         post.extra.subject.as_mut().map(mask);
         mask(&mut post.body);
@@ -244,14 +247,15 @@ fn authors(entries: &[Entry]) -> Vec<Author> {
         .into_iter()
         .zip(slugs)
         .map(|((name, mut posts), slug)| {
-            posts.sort_by_key(|&(t, p)| {
+            let order = |&(t, p): &(usize, usize)| {
                 let post = &entries[t].thread.posts[p];
-                (Reverse(post.date), entries[t].key.clone(), post.number)
-            });
+                (Reverse(post.date), entries[t].key.as_str(), post.number)
+            };
+            posts.sort_by(|a, b| order(a).cmp(&order(b)));
             Author { name: name.to_owned(), slug, posts }
         })
         .collect();
-    authors.sort_by(|a, b| (a.name.to_lowercase(), &a.name).cmp(&(b.name.to_lowercase(), &b.name)));
+    authors.sort_by_cached_key(|a| (a.name.to_lowercase(), a.name.clone()));
     authors
 }
 
@@ -281,7 +285,10 @@ fn months(entries: &[Entry]) -> Vec<Month> {
         .into_iter()
         .rev()
         .map(|(key, mut threads)| {
-            threads.sort_by_key(|&i| (entries[i].thread.first_date(), entries[i].key.clone()));
+            threads.sort_by(|&a, &b| {
+                (entries[a].thread.first_date(), &entries[a].key)
+                    .cmp(&(entries[b].thread.first_date(), &entries[b].key))
+            });
             Month { key, threads }
         })
         .collect()

@@ -597,7 +597,8 @@ pub fn into_threads(mails: Vec<Mail>) -> Vec<ParsedThread> {
                             date_text: mail.date_text,
                             reply_guessed: member.guessed,
                             ..PostExtra::default()
-                        },
+                        }
+                        .into(),
                         ..Post::default()
                     })
                 })

@@ -304,7 +304,8 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, ParseEr
             status,
             reply_guessed: post.reply_to.is_some(),
             ..Default::default()
-        };
+        }
+        .into();
         dates::parse(h.age, &ctx).unwrap_or_default().apply(&mut post);
         posts.push(post);
     }

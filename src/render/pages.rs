@@ -428,7 +428,7 @@ impl<'a> ThreadRenderer<'a> {
                             !thread.format.is_mail()
                                 || !crate::parse::mail::normalize_subject(subject).0.eq_ignore_ascii_case(&thread.title)
                         }),
-                        ..post.extra.clone()
+                        ..(*post.extra).clone()
                     },
                 }
             })
@@ -691,7 +691,8 @@ mod tests {
                 email: Some("alice@example.org".to_owned()),
                 subject: Some(subject.to_owned()),
                 ..PostExtra::default()
-            },
+            }
+            .into(),
             ..Post::default()
         };
         Thread {

@@ -18,7 +18,10 @@ fn published(site: &Site, thread: &Thread) -> Thread {
     let mut thread = thread.clone();
     if !site.config.show_emails {
         for post in &mut thread.posts {
-            post.extra.email = None;
+            // Only a post with an address is touched: an empty extra stays unallocated.
+            if post.extra.email.is_some() {
+                post.extra.email = None;
+            }
         }
     }
     thread
@@ -167,7 +170,8 @@ impl<'a> Feeds<'a> {
     /// The newest threads of the whole archive.
     pub fn archive(&self) -> String {
         let mut threads: Vec<usize> = (0..self.site.threads.len()).collect();
-        threads.sort_by_key(|&i| (Reverse(self.site.threads[i].thread.last_date()), self.site.threads[i].key.clone()));
+        let order = |&i: &usize| (Reverse(self.site.threads[i].thread.last_date()), self.site.threads[i].key.as_str());
+        threads.sort_by(|a, b| order(a).cmp(&order(b)));
         self.feed(self.site.config.title.clone(), "feed.xml", "index.html", &threads)
     }
 

@@ -155,7 +155,7 @@ fn write_index_inner(site: &Site, limits: Limits, sink: &Sink, progress: &(dyn F
     let write_all =
         |files: &[(String, String)]| files.par_iter().try_for_each(|(path, text)| counted(path, text.as_bytes()));
     let order = thread_order(site);
-    let mut terms = Terms::default();
+    let mut terms = Terms::new();
     let mut docs = DocShards { target: limits.doc_shard, ..DocShards::default() };
     // One batch is tokenised (in parallel) while the one before is merged and the doc
     // shards the one before that closed are written.
@@ -173,11 +173,11 @@ fn write_index_inner(site: &Site, limits: Limits, sink: &Sink, progress: &(dyn F
             || {
                 let mut closed = Vec::new();
                 if let Some((batch, read)) = pending.take() {
-                    for (&t, thread) in batch.iter().zip(read) {
-                        docs.push_thread(site, t, &thread, &mut closed);
-                        terms.add_thread(thread);
+                    for (&t, thread) in batch.iter().zip(&read) {
+                        docs.push_thread(site, t, thread, &mut closed);
                         progress();
                     }
+                    terms.add_threads(&read);
                 }
                 closed
             },
@@ -249,26 +249,49 @@ pub fn author_term(name: &str) -> String {
     format!("!a:{}", words.join(" "))
 }
 
-/// One thread, tokenised.
+/// One thread, tokenised. Every term comes with its part ([`part_of`]), and lists of
+/// terms are sorted by part, so that each part of the index finds its own quickly.
 struct ThreadTerms {
     /// Terms of the title with their counts, and the title's length in terms.
-    title: Vec<(String, u32)>,
+    title: Vec<(u8, String, u32)>,
     title_len: u32,
-    topic: String,
+    topic: (u8, String),
     posts: Vec<PostTerms>,
 }
 
 struct PostTerms {
-    terms: Vec<(String, u32)>,
+    terms: Vec<(u8, String, u32)>,
     len: u32,
     /// The author's filter term.
-    author: Option<String>,
+    author: Option<(u8, String)>,
     /// The doc shard entry's JSON after its thread index: `NUMBER,AUTHOR,DATE,TEXT]`.
     entry: String,
 }
 
-/// The terms of a text with their counts, and how many there are in all.
-fn counted(text: &str) -> (Vec<(String, u32)>, u32) {
+/// How many parts the terms are gathered in, each by its own thread.
+const PARTS: usize = 16;
+
+/// The part a term is gathered in: from the top bits of its hash.
+fn part_of(term: &str) -> u8 {
+    use std::hash::BuildHasher;
+    (rustc_hash::FxBuildHasher.hash_one(term) >> 60) as u8 % PARTS as u8
+}
+
+/// With its part.
+fn parted(term: String) -> (u8, String) {
+    (part_of(&term), term)
+}
+
+/// The entries of a list sorted by part that are in part `part`.
+fn in_part<T>(list: &[(u8, T, u32)], part: u8) -> &[(u8, T, u32)] {
+    let start = list.partition_point(|e| e.0 < part);
+    let end = list.partition_point(|e| e.0 <= part);
+    &list[start..end]
+}
+
+/// The terms of a text with their counts and parts, sorted by part, and how many there are
+/// in all.
+fn counted(text: &str) -> (Vec<(u8, String, u32)>, u32) {
     let mut counts: FxHashMap<String, u32> = FxHashMap::default();
     let mut len = 0;
     tokenize::for_each_term(text, |term| {
@@ -280,7 +303,9 @@ fn counted(text: &str) -> (Vec<(String, u32)>, u32) {
             }
         }
     });
-    (counts.into_iter().collect(), len)
+    let mut terms: Vec<(u8, String, u32)> = counts.into_iter().map(|(t, n)| (part_of(&t), t, n)).collect();
+    terms.sort_unstable_by_key(|e| e.0);
+    (terms, len)
 }
 
 fn read_thread(site: &Site, t: usize) -> ThreadTerms {
@@ -306,12 +331,12 @@ fn read_thread(site: &Site, t: usize) -> ThreadTerms {
             PostTerms {
                 terms,
                 len,
-                author: post.author.as_deref().map(author_term),
+                author: post.author.as_deref().map(|a| parted(author_term(a))),
                 entry: entry.strip_prefix('[').unwrap_or(&entry).to_owned(),
             }
         })
         .collect();
-    ThreadTerms { title, title_len, topic: topic_term(&site.topics[entry.topic].slug), posts }
+    ThreadTerms { title, title_len, topic: parted(topic_term(&site.topics[entry.topic].slug)), posts }
 }
 
 /// White space collapsed, cut at a word after about `max` characters.
@@ -393,23 +418,29 @@ impl BodyPostings {
 /// A term's threads (by ordinal) whose title holds it, and how often.
 type TitlePostings = Vec<(u32, u8)>;
 
-/// The postings of every term, gathered thread by thread.
-#[derive(Default)]
+/// The postings of every term, gathered a batch of threads at a time: the terms are
+/// split into [`PARTS`] parts by hash, and the parts are filled in parallel.
 struct Terms {
-    /// Every term and its id, an index into the vectors below.
-    ids: FxHashMap<Box<str>, u32>,
-    /// Per term: posts holding it and how often.
-    body: Vec<BodyPostings>,
-    /// Per term: threads (by ordinal) whose title holds it, and how often. Topic filters
-    /// are listed here too, with a count of 0.
-    titles: Vec<Vec<(u32, u8)>>,
+    parts: Vec<Part>,
     /// Per thread ordinal: its first doc id and post count.
     threads: Vec<(u32, u32)>,
     /// Per doc: its length in terms, its title's included.
     lengths: Vec<u32>,
 }
 
-impl Terms {
+/// The postings of the terms of one part.
+#[derive(Default)]
+struct Part {
+    /// Every term and its id, an index into the vectors below.
+    ids: FxHashMap<Box<str>, u32>,
+    /// Per term: posts holding it and how often.
+    body: Vec<BodyPostings>,
+    /// Per term: threads (by ordinal) whose title holds it, and how often. Topic filters
+    /// are listed here too, with a count of 0.
+    titles: Vec<TitlePostings>,
+}
+
+impl Part {
     fn id(&mut self, term: &str) -> usize {
         if let Some(&id) = self.ids.get(term) {
             return id as usize;
@@ -421,46 +452,71 @@ impl Terms {
         id
     }
 
-    fn add_thread(&mut self, thread: ThreadTerms) {
-        let ordinal = self.threads.len() as u32;
-        let first = self.lengths.len() as u32;
-        self.threads.push((first, thread.posts.len() as u32));
-        for (term, n) in &thread.title {
-            let id = self.id(term);
-            self.titles[id].push((ordinal, (*n).min(255) as u8));
-        }
-        let id = self.id(&thread.topic);
-        self.titles[id].push((ordinal, 0));
-        for (i, post) in thread.posts.into_iter().enumerate() {
-            let doc = first + i as u32;
-            self.lengths.push(post.len + thread.title_len);
-            for (term, n) in
-                post.terms.iter().map(|(t, n)| (t.as_str(), *n)).chain(post.author.as_deref().map(|a| (a, 1)))
-            {
+    /// Adds this part's terms of threads that have the ordinals and first doc ids `placed`.
+    fn add(&mut self, part: u8, threads: &[ThreadTerms], placed: &[(u32, u32)]) {
+        for (thread, &(ordinal, first)) in threads.iter().zip(placed) {
+            for (_, term, n) in in_part(&thread.title, part) {
                 let id = self.id(term);
-                self.body[id].push(doc, n.min(255) as u8);
+                self.titles[id].push((ordinal, (*n).min(255) as u8));
+            }
+            if thread.topic.0 == part {
+                let id = self.id(&thread.topic.1);
+                self.titles[id].push((ordinal, 0));
+            }
+            for (i, post) in thread.posts.iter().enumerate() {
+                let doc = first + i as u32;
+                for (_, term, n) in in_part(&post.terms, part) {
+                    let id = self.id(term);
+                    self.body[id].push(doc, (*n).min(255) as u8);
+                }
+                if let Some((p, author)) = &post.author
+                    && *p == part
+                {
+                    let id = self.id(author);
+                    self.body[id].push(doc, 1);
+                }
             }
         }
+    }
+}
+
+impl Terms {
+    fn new() -> Terms {
+        Terms { parts: (0..PARTS).map(|_| Part::default()).collect(), threads: Vec::new(), lengths: Vec::new() }
+    }
+
+    /// Adds a batch of threads, the next in doc-id order.
+    fn add_threads(&mut self, threads: &[ThreadTerms]) {
+        let placed: Vec<(u32, u32)> = threads
+            .iter()
+            .map(|thread| {
+                let ordinal = self.threads.len() as u32;
+                let first = self.lengths.len() as u32;
+                self.threads.push((first, thread.posts.len() as u32));
+                self.lengths.extend(thread.posts.iter().map(|post| post.len + thread.title_len));
+                (ordinal, first)
+            })
+            .collect();
+        self.parts.par_iter_mut().enumerate().for_each(|(p, part)| part.add(p as u8, threads, &placed));
     }
 
     /// Writes the term shards and postings files; returns the shards' first terms and the
     /// number of terms.
     fn write(self, limits: &Limits, sink: &Sink) -> io::Result<(Vec<String>, usize)> {
-        let Terms { ids, body, titles, threads, lengths } = self;
+        let Terms { parts, threads, lengths } = self;
         let docs = lengths.len().max(1) as f64;
         let average = (lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / docs).max(1.0);
         // Terms in order, each with its postings, which encoding consumes: the postings
         // gathered are freed as their encoding is made, not held beside all of it.
-        let mut body: Vec<Option<BodyPostings>> = body.into_iter().map(Some).collect();
-        let mut titles: Vec<Option<TitlePostings>> = titles.into_iter().map(Some).collect();
-        let mut terms: Vec<(Box<str>, BodyPostings, TitlePostings)> = ids
-            .into_iter()
-            .map(|(name, id)| {
+        let mut terms: Vec<(Box<str>, BodyPostings, TitlePostings)> = Vec::new();
+        for Part { ids, body, titles } in parts {
+            let mut body: Vec<Option<BodyPostings>> = body.into_iter().map(Some).collect();
+            let mut titles: Vec<Option<TitlePostings>> = titles.into_iter().map(Some).collect();
+            terms.extend(ids.into_iter().map(|(name, id)| {
                 let id = id as usize;
                 (name, body[id].take().unwrap_or_default(), titles[id].take().unwrap_or_default())
-            })
-            .collect();
-        drop((body, titles));
+            }));
+        }
         terms.par_sort_by(|a, b| utf16_order(&a.0, &b.0));
         let count = terms.len();
         let context = Context { threads: &threads, lengths: &lengths, average, postings_max: limits.postings_max };
