@@ -141,17 +141,13 @@ fn strip_controls(thread: &mut Thread) {
     }
     for post in &mut thread.posts {
         strip(&mut post.body, false);
-        let extra = &mut post.extra;
-        for field in [
-            &mut post.author,
-            &mut extra.date_text,
-            &mut extra.subject,
-            &mut extra.email,
-            &mut extra.flair,
-            &mut extra.status,
-        ]
-        .into_iter()
-        .flatten()
+        if let Some(author) = &mut post.author {
+            strip(author, true);
+        }
+        let Some(extra) = post.extra.get_mut() else { continue };
+        for field in [&mut extra.date_text, &mut extra.subject, &mut extra.email, &mut extra.flair, &mut extra.status]
+            .into_iter()
+            .flatten()
         {
             strip(field, true);
         }

@@ -81,6 +81,14 @@ static NO_EXTRA: PostExtra = PostExtra {
     status: None,
 };
 
+impl Extra {
+    /// The fields, for changing them, only where the post has any (reading through
+    /// `DerefMut` would make an empty set for every post).
+    pub fn get_mut(&mut self) -> Option<&mut PostExtra> {
+        self.0.as_deref_mut()
+    }
+}
+
 impl std::ops::Deref for Extra {
     type Target = PostExtra;
 
