@@ -574,8 +574,8 @@ fn write_front_page(site: &Site, out: &Output) -> io::Result<()> {
 
 fn write_topic_pages(site: &Site, out: &Output) -> io::Result<()> {
     (0..site.topics.len()).into_par_iter().try_for_each(|t| {
-        for (n, page) in pages::topic_pages(site, t).iter().enumerate() {
-            out.page(&pages::topic_page_path(site, t, n + 1), page)?;
+        for (n, page) in pages::topic_pages(site, t).enumerate() {
+            out.page(&pages::topic_page_path(site, t, n + 1), &page)?;
         }
         Ok(())
     })
@@ -660,8 +660,8 @@ fn write_author_pages(site: &Site, out: &Output) -> io::Result<()> {
     (0..site.authors.len()).into_par_iter().try_for_each(|a| {
         out.plan.progress.inc(1);
         let base = format!("authors/{}", site.authors[a].slug);
-        for (n, page) in pages::author_pages(site, a).iter().enumerate() {
-            out.page(&paged_path(&base, n + 1), page)?;
+        for (n, page) in pages::author_pages(site, a).enumerate() {
+            out.page(&paged_path(&base, n + 1), &page)?;
         }
         Ok(())
     })
@@ -670,15 +670,15 @@ fn write_author_pages(site: &Site, out: &Output) -> io::Result<()> {
 fn write_tag_and_month_pages(site: &Site, out: &Output) -> io::Result<()> {
     out.page("tags/index.html", &pages::tags_page(site))?;
     site.tags.par_iter().enumerate().try_for_each(|(t, tag)| {
-        for (n, page) in pages::tag_pages(site, t).iter().enumerate() {
-            out.page(&paged_path(&format!("tags/{}", tag.slug), n + 1), page)?;
+        for (n, page) in pages::tag_pages(site, t).enumerate() {
+            out.page(&paged_path(&format!("tags/{}", tag.slug), n + 1), &page)?;
         }
         Ok::<_, io::Error>(())
     })?;
     out.page("months/index.html", &pages::months_page(site))?;
     site.months.par_iter().enumerate().try_for_each(|(m, month)| {
-        for (n, page) in pages::month_pages(site, m).iter().enumerate() {
-            out.page(&paged_path(&format!("months/{}", month.key), n + 1), page)?;
+        for (n, page) in pages::month_pages(site, m).enumerate() {
+            out.page(&paged_path(&format!("months/{}", month.key), n + 1), &page)?;
         }
         Ok(())
     })
