@@ -487,7 +487,7 @@ impl<'a> Output<'a> {
         if self.link(relative, &path, |r| r.hash == hash && r.size == bytes.len() as u64) {
             return Ok(());
         }
-        fs::File::create(&path)?.write_all(bytes)?;
+        new_file(&path)?.write_all(bytes)?;
         let record = FileRecord { hash, size: bytes.len() as u64 };
         self.files.lock().expect("no writer panicked").insert(relative.to_owned(), record);
         self.written.fetch_add(1, Ordering::Relaxed);
@@ -643,15 +643,31 @@ fn write_threads(site: &Site, out: &Output) -> io::Result<()> {
     })
 }
 
-/// Links every one of `files` from the old archive; false (with some perhaps linked,
-/// which rendering then replaces) if one cannot be.
+/// Links every one of `files` from the old archive; false if one cannot be (then none
+/// is left linked).
 fn reuse_all(out: &Output, files: &[String]) -> io::Result<bool> {
-    for file in files {
+    for (i, file) in files.iter().enumerate() {
         if !out.reuse(file)? {
+            for linked in &files[..i] {
+                fs::remove_file(out.root.join(linked))?;
+            }
             return Ok(false);
         }
     }
     Ok(true)
+}
+
+/// A new file at `path`, never an old one opened again: a file there may be a hard link
+/// to the old archive's, which must not change while it is the one in place.
+fn new_file(path: &Path) -> io::Result<fs::File> {
+    let create = || fs::OpenOptions::new().write(true).create_new(true).open(path);
+    match create() {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(path)?;
+            create()
+        }
+        result => result,
+    }
 }
 
 fn write_author_pages(site: &Site, out: &Output) -> io::Result<()> {
