@@ -487,7 +487,7 @@ impl<'a> Output<'a> {
         if self.link(relative, &path, |r| r.hash == hash && r.size == bytes.len() as u64) {
             return Ok(());
         }
-        fs::File::create(&path)?.write_all(bytes)?;
+        new_file(&path)?.write_all(bytes)?;
         let record = FileRecord { hash, size: bytes.len() as u64 };
         self.files.lock().expect("no writer panicked").insert(relative.to_owned(), record);
         self.written.fetch_add(1, Ordering::Relaxed);
@@ -574,8 +574,8 @@ fn write_front_page(site: &Site, out: &Output) -> io::Result<()> {
 
 fn write_topic_pages(site: &Site, out: &Output) -> io::Result<()> {
     (0..site.topics.len()).into_par_iter().try_for_each(|t| {
-        for (n, page) in pages::topic_pages(site, t).iter().enumerate() {
-            out.page(&pages::topic_page_path(site, t, n + 1), page)?;
+        for (n, page) in pages::topic_pages(site, t).enumerate() {
+            out.page(&pages::topic_page_path(site, t, n + 1), &page)?;
         }
         Ok(())
     })
@@ -643,15 +643,31 @@ fn write_threads(site: &Site, out: &Output) -> io::Result<()> {
     })
 }
 
-/// Links every one of `files` from the old archive; false (with some perhaps linked,
-/// which rendering then replaces) if one cannot be.
+/// Links every one of `files` from the old archive; false if one cannot be (then none
+/// is left linked).
 fn reuse_all(out: &Output, files: &[String]) -> io::Result<bool> {
-    for file in files {
+    for (i, file) in files.iter().enumerate() {
         if !out.reuse(file)? {
+            for linked in &files[..i] {
+                fs::remove_file(out.root.join(linked))?;
+            }
             return Ok(false);
         }
     }
     Ok(true)
+}
+
+/// A new file at `path`, never an old one opened again: a file there may be a hard link
+/// to the old archive's, which must not change while it is the one in place.
+fn new_file(path: &Path) -> io::Result<fs::File> {
+    let create = || fs::OpenOptions::new().write(true).create_new(true).open(path);
+    match create() {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(path)?;
+            create()
+        }
+        result => result,
+    }
 }
 
 fn write_author_pages(site: &Site, out: &Output) -> io::Result<()> {
@@ -660,8 +676,8 @@ fn write_author_pages(site: &Site, out: &Output) -> io::Result<()> {
     (0..site.authors.len()).into_par_iter().try_for_each(|a| {
         out.plan.progress.inc(1);
         let base = format!("authors/{}", site.authors[a].slug);
-        for (n, page) in pages::author_pages(site, a).iter().enumerate() {
-            out.page(&paged_path(&base, n + 1), page)?;
+        for (n, page) in pages::author_pages(site, a).enumerate() {
+            out.page(&paged_path(&base, n + 1), &page)?;
         }
         Ok(())
     })
@@ -670,15 +686,15 @@ fn write_author_pages(site: &Site, out: &Output) -> io::Result<()> {
 fn write_tag_and_month_pages(site: &Site, out: &Output) -> io::Result<()> {
     out.page("tags/index.html", &pages::tags_page(site))?;
     site.tags.par_iter().enumerate().try_for_each(|(t, tag)| {
-        for (n, page) in pages::tag_pages(site, t).iter().enumerate() {
-            out.page(&paged_path(&format!("tags/{}", tag.slug), n + 1), page)?;
+        for (n, page) in pages::tag_pages(site, t).enumerate() {
+            out.page(&paged_path(&format!("tags/{}", tag.slug), n + 1), &page)?;
         }
         Ok::<_, io::Error>(())
     })?;
     out.page("months/index.html", &pages::months_page(site))?;
     site.months.par_iter().enumerate().try_for_each(|(m, month)| {
-        for (n, page) in pages::month_pages(site, m).iter().enumerate() {
-            out.page(&paged_path(&format!("months/{}", month.key), n + 1), page)?;
+        for (n, page) in pages::month_pages(site, m).enumerate() {
+            out.page(&paged_path(&format!("months/{}", month.key), n + 1), &page)?;
         }
         Ok(())
     })

@@ -148,9 +148,13 @@ fn a_file_changed_in_the_archive_is_not_trusted() {
     let page = dir.path().join("public/topic-0/thread-0.html");
     let original = fs::read(&page).unwrap();
     fs::write(&page, "defaced").unwrap();
+    // A thread whose records are gone: its page, unchanged, is kept as it was (and never
+    // written through the link to the archive still in place).
+    let kept = stamps(&dir.path().join("public"))["topic-1/thread-1.html"];
     fs::remove_file(dir.path().join("public/topic-1/thread-1.json")).unwrap();
     build(dir.path(), "public");
     assert_eq!(fs::read(&page).unwrap(), original);
     assert!(dir.path().join("public/topic-1/thread-1.json").is_file());
+    assert_eq!(stamps(&dir.path().join("public"))["topic-1/thread-1.html"], kept);
     assert_same_as_cold(dir.path());
 }

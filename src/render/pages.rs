@@ -248,35 +248,35 @@ pub fn index_page(site: &Site) -> IndexPage<'_> {
 }
 
 /// Every page of a topic: its threads, most recent activity first, split into pages.
-pub fn topic_pages(site: &Site, topic: usize) -> Vec<TopicPage<'_>> {
+/// Pages are made one at a time as they are asked for (as are authors', tags' and
+/// months'): each lists every page of its list, so holding them all at once would take
+/// memory in the square of their number.
+pub fn topic_pages(site: &Site, topic: usize) -> impl Iterator<Item = TopicPage<'_>> {
     let config = &site.config;
     let t = &site.topics[topic];
     let chunks: Vec<&[usize]> = t.threads.chunks(config.threads_per_page).collect();
     let numbers: Vec<usize> = (1..=chunks.len().max(1)).collect();
-    numbers
-        .iter()
-        .map(|&n| {
-            let path = topic_page_path(site, topic, n);
-            let title = if n > 1 {
-                format!("{} (page {n}) · {}", t.title, config.title)
-            } else {
-                format!("{} · {}", t.title, config.title)
-            };
-            let description = t.description.clone().unwrap_or_else(|| format!("Threads about {}", t.title));
-            TopicPage {
-                meta: Meta::new(site, &path, title, description).with_feed(site, format!("{}/feed.xml", t.slug)),
-                topic_title: &t.title,
-                description: t.description.as_deref(),
-                thread_count: t.threads.len(),
-                post_count: t.post_count,
-                rows: chunks
-                    .get(n - 1)
-                    .map(|c| c.iter().map(|&i| thread_row(site, &site.threads[i], false)).collect())
-                    .unwrap_or_default(),
-                pagination: Pagination::new(n, &numbers, topic_page_file),
-            }
-        })
-        .collect()
+    (1..=numbers.len()).map(move |n| {
+        let path = topic_page_path(site, topic, n);
+        let title = if n > 1 {
+            format!("{} (page {n}) · {}", t.title, config.title)
+        } else {
+            format!("{} · {}", t.title, config.title)
+        };
+        let description = t.description.clone().unwrap_or_else(|| format!("Threads about {}", t.title));
+        TopicPage {
+            meta: Meta::new(site, &path, title, description).with_feed(site, format!("{}/feed.xml", t.slug)),
+            topic_title: &t.title,
+            description: t.description.as_deref(),
+            thread_count: t.threads.len(),
+            post_count: t.post_count,
+            rows: chunks
+                .get(n - 1)
+                .map(|c| c.iter().map(|&i| thread_row(site, &site.threads[i], false)).collect())
+                .unwrap_or_default(),
+            pagination: Pagination::new(n, &numbers, topic_page_file),
+        }
+    })
 }
 
 /// Only addresses a reader can follow safely are linked.
@@ -545,7 +545,7 @@ pub fn authors_page(site: &Site) -> ListPage<'_> {
 }
 
 /// Every page of an author's posts, newest first.
-pub fn author_pages(site: &Site, author: usize) -> Vec<AuthorPage<'_>> {
+pub fn author_pages(site: &Site, author: usize) -> impl Iterator<Item = AuthorPage<'_>> {
     let a = &site.authors[author];
     let per_page = site.config.threads_per_page;
     let chunks: Vec<&[(usize, usize)]> = a.posts.chunks(per_page).collect();
@@ -554,53 +554,52 @@ pub fn author_pages(site: &Site, author: usize) -> Vec<AuthorPage<'_>> {
     threads.sort_unstable();
     threads.dedup();
     let base = format!("authors/{}", a.slug);
-    numbers
-        .iter()
-        .map(|&n| {
-            let path = paged_path(&base, n);
-            let meta = Meta::new(
-                site,
-                &path,
-                format!("{} · {}", a.name, site.config.title),
-                format!("Posts by {} in {}", a.name, site.config.title),
-            );
-            let root = meta.root.clone();
-            AuthorPage {
-                name: &a.name,
-                post_count: a.posts.len(),
-                thread_count: threads.len(),
-                rows: chunks
-                    .get(n - 1)
-                    .map(|c| c.iter().map(|&(t, p)| post_row(site, t, p, &root)).collect())
-                    .unwrap_or_default(),
-                pagination: Pagination::new(n, &numbers, |k| format!("{root}{}", paged_path(&base, k))),
-                meta,
-            }
-        })
-        .collect()
+    (1..=numbers.len()).map(move |n| {
+        let path = paged_path(&base, n);
+        let meta = Meta::new(
+            site,
+            &path,
+            format!("{} · {}", a.name, site.config.title),
+            format!("Posts by {} in {}", a.name, site.config.title),
+        );
+        let root = meta.root.clone();
+        AuthorPage {
+            name: &a.name,
+            post_count: a.posts.len(),
+            thread_count: threads.len(),
+            rows: chunks
+                .get(n - 1)
+                .map(|c| c.iter().map(|&(t, p)| post_row(site, t, p, &root)).collect())
+                .unwrap_or_default(),
+            pagination: Pagination::new(n, &numbers, |k| format!("{root}{}", paged_path(&base, k))),
+            meta,
+        }
+    })
 }
 
-fn threads_pages<'a>(site: &'a Site, base: &str, heading: &str, threads: &[usize]) -> Vec<ThreadsPage<'a>> {
+fn threads_pages<'a>(
+    site: &'a Site,
+    base: String,
+    heading: String,
+    threads: &'a [usize],
+) -> impl Iterator<Item = ThreadsPage<'a>> {
     let chunks: Vec<&[usize]> = threads.chunks(site.config.threads_per_page).collect();
     let numbers: Vec<usize> = (1..=chunks.len().max(1)).collect();
-    numbers
-        .iter()
-        .map(|&n| {
-            let path = paged_path(base, n);
-            let meta =
-                Meta::new(site, &path, format!("{heading} · {}", site.config.title), format!("{heading}: threads"));
-            let root = meta.root.clone();
-            ThreadsPage {
-                heading: heading.to_owned(),
-                rows: chunks
-                    .get(n - 1)
-                    .map(|c| c.iter().map(|&i| thread_row(site, &site.threads[i], true)).collect())
-                    .unwrap_or_default(),
-                pagination: Pagination::new(n, &numbers, |k| format!("{root}{}", paged_path(base, k))),
-                meta,
-            }
-        })
-        .collect()
+    (1..=numbers.len()).map(move |n| {
+        let (base, heading) = (base.as_str(), heading.as_str());
+        let path = paged_path(base, n);
+        let meta = Meta::new(site, &path, format!("{heading} · {}", site.config.title), format!("{heading}: threads"));
+        let root = meta.root.clone();
+        ThreadsPage {
+            heading: heading.to_owned(),
+            rows: chunks
+                .get(n - 1)
+                .map(|c| c.iter().map(|&i| thread_row(site, &site.threads[i], true)).collect())
+                .unwrap_or_default(),
+            pagination: Pagination::new(n, &numbers, |k| format!("{root}{}", paged_path(base, k))),
+            meta,
+        }
+    })
 }
 
 pub fn tags_page(site: &Site) -> ListPage<'_> {
@@ -608,9 +607,9 @@ pub fn tags_page(site: &Site) -> ListPage<'_> {
     list_page(site, "tags", "Tags", format!("{} tags.", site.tags.len()), items, "thread")
 }
 
-pub fn tag_pages(site: &Site, tag: usize) -> Vec<ThreadsPage<'_>> {
+pub fn tag_pages(site: &Site, tag: usize) -> impl Iterator<Item = ThreadsPage<'_>> {
     let t = &site.tags[tag];
-    threads_pages(site, &format!("tags/{}", t.slug), &format!("Tag: {}", t.name), &t.threads)
+    threads_pages(site, format!("tags/{}", t.slug), format!("Tag: {}", t.name), &t.threads)
 }
 
 pub fn months_page(site: &Site) -> ListPage<'_> {
@@ -623,9 +622,9 @@ pub fn months_page(site: &Site) -> ListPage<'_> {
     list_page(site, "months", "Months", intro, items, "thread")
 }
 
-pub fn month_pages(site: &Site, month: usize) -> Vec<ThreadsPage<'_>> {
+pub fn month_pages(site: &Site, month: usize) -> impl Iterator<Item = ThreadsPage<'_>> {
     let m = &site.months[month];
-    threads_pages(site, &format!("months/{}", m.key), &format!("Threads started in {}", m.key), &m.threads)
+    threads_pages(site, format!("months/{}", m.key), format!("Threads started in {}", m.key), &m.threads)
 }
 
 fn plural(n: usize) -> &'static str {
