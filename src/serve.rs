@@ -126,6 +126,23 @@ fn serve(options: &ServeOptions, verbosity: Verbosity) -> Result<(), ServeError>
         stopping: AtomicBool::new(false),
     });
 
+    // Watching starts before the first build, so that nothing saved while it runs, or
+    // once the address is printed, goes unseen.
+    let mut watcher = notify::recommended_watcher(move |event| {
+        let _ = events.send(Event::Files(event));
+    })
+    .map_err(|e| ServeError::new(format!("cannot watch files for changes: {e}")))?;
+    let mut watching_input = false;
+    for (path, mode) in watch.targets() {
+        match watcher.watch(&path, mode) {
+            Ok(()) => watching_input |= path == watch.input,
+            // The input folder may not exist yet; its parent is watched for it to appear.
+            Err(_) if path == watch.input => {}
+            Err(e) => {
+                anstream::eprintln!("{}warning{:#}: cannot watch {}: {e}", term::WARNING, term::WARNING, path.display())
+            }
+        }
+    }
     if rebuild(&options.build, verbosity) {
         state.generation.fetch_add(1, Ordering::SeqCst);
     } else {
@@ -154,21 +171,6 @@ fn serve(options: &ServeOptions, verbosity: Verbosity) -> Result<(), ServeError>
     // stdout gets only this line, so that scripts (and the tests) can read the address.
     println!("serving {} at http://127.0.0.1:{port}/", options.build.output.display());
 
-    let mut watcher = notify::recommended_watcher(move |event| {
-        let _ = events.send(Event::Files(event));
-    })
-    .map_err(|e| ServeError::new(format!("cannot watch files for changes: {e}")))?;
-    let mut watching_input = false;
-    for (path, mode) in watch.targets() {
-        match watcher.watch(&path, mode) {
-            Ok(()) => watching_input |= path == watch.input,
-            // The input folder may not exist yet; its parent is watched for it to appear.
-            Err(_) if path == watch.input => {}
-            Err(e) => {
-                anstream::eprintln!("{}warning{:#}: cannot watch {}: {e}", term::WARNING, term::WARNING, path.display())
-            }
-        }
-    }
     if verbosity > Verbosity::Quiet {
         anstream::eprintln!(
             "watching {} and {} for changes; open pages reload after each build (Ctrl-C to stop)",
