@@ -292,7 +292,7 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
     diagnostics.extend(load_diagnostics.iter().cloned());
     check_errors(&diagnostics, options)?;
 
-    let site = Site::new(config, threads);
+    let mut site = Site::new(config, threads);
     stages.done("site");
     check_output(&options.output, options.force)?;
     let staging = sibling(&options.output, "staging")?;
@@ -312,7 +312,10 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
         stages.done("pages");
         let started = Instant::now();
         progress.stage("search index", site.threads.len());
-        let search = write_search_index(&site, &out)?;
+        // The pages are written: the index is the last to read the posts' bodies, and
+        // frees them as it goes.
+        let bodies = search::Bodies::take(&mut site);
+        let search = write_search_index(&site, bodies, &out)?;
         search_seconds = started.elapsed().as_secs_f64();
         stages.done("search");
         let counts = [found.len(), site.threads.len(), site.post_count(), out.page_count()];
@@ -563,8 +566,8 @@ fn write_static(out: &Output) -> io::Result<()> {
 }
 
 /// Writes the search index under `search/`.
-fn write_search_index(site: &Site, out: &Output) -> io::Result<search::IndexStats> {
-    search::write_index(site, &|relative, bytes| out.file(relative, bytes), &|| out.plan.progress.inc(1))
+fn write_search_index(site: &Site, bodies: search::Bodies, out: &Output) -> io::Result<search::IndexStats> {
+    search::write_index(site, Some(bodies), &|relative, bytes| out.file(relative, bytes), &|| out.plan.progress.inc(1))
 }
 
 fn write_front_page(site: &Site, out: &Output) -> io::Result<()> {

@@ -69,6 +69,7 @@ mod vlq;
 
 use std::borrow::Cow;
 use std::io;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
@@ -133,18 +134,52 @@ pub struct IndexStats {
 /// Files are handed over from several threads at once, in no particular order.
 pub type Sink<'a> = dyn Fn(&str, &[u8]) -> io::Result<()> + Sync + 'a;
 
+/// Post bodies taken out of a site for the index, each thread's freed as soon as it is
+/// tokenised. The index is the last thing a build makes of the bodies, and at a million
+/// posts they are most of the memory a build holds.
+pub struct Bodies(Vec<Mutex<Vec<String>>>);
+
+impl Bodies {
+    /// Takes every post's body out of `site`, leaving it empty.
+    pub fn take(site: &mut Site) -> Bodies {
+        Bodies(
+            site.threads
+                .iter_mut()
+                .map(|e| Mutex::new(e.thread.posts.iter_mut().map(|p| std::mem::take(&mut p.body)).collect()))
+                .collect(),
+        )
+    }
+
+    /// The bodies of thread `t`'s posts, which are then no longer held here.
+    fn thread(&self, t: usize) -> Vec<String> {
+        std::mem::take(&mut *self.0[t].lock().expect("no indexer panicked"))
+    }
+}
+
 /// Builds the search index of a site and hands every file to `sink`, `search/meta.js` last;
-/// `progress` is told of each thread indexed.
-pub fn write_index(site: &Site, sink: &Sink, progress: &(dyn Fn() + Sync)) -> io::Result<IndexStats> {
-    write_index_inner(site, Limits::default(), sink, progress)
+/// `progress` is told of each thread indexed. The posts' bodies are read from `bodies`
+/// where given ([`Bodies::take`]), else from the site.
+pub fn write_index(
+    site: &Site,
+    bodies: Option<Bodies>,
+    sink: &Sink,
+    progress: &(dyn Fn() + Sync),
+) -> io::Result<IndexStats> {
+    write_index_inner(site, bodies.as_ref(), Limits::default(), sink, progress)
 }
 
 /// [`write_index`] with other sizes.
 pub fn write_index_with(site: &Site, limits: Limits, sink: &Sink) -> io::Result<IndexStats> {
-    write_index_inner(site, limits, sink, &|| {})
+    write_index_inner(site, None, limits, sink, &|| {})
 }
 
-fn write_index_inner(site: &Site, limits: Limits, sink: &Sink, progress: &(dyn Fn() + Sync)) -> io::Result<IndexStats> {
+fn write_index_inner(
+    site: &Site,
+    bodies: Option<&Bodies>,
+    limits: Limits,
+    sink: &Sink,
+    progress: &(dyn Fn() + Sync),
+) -> io::Result<IndexStats> {
     let files = AtomicUsize::new(0);
     let bytes_written = AtomicU64::new(0);
     let counted = |path: &str, bytes: &[u8]| {
@@ -166,7 +201,7 @@ fn write_index_inner(site: &Site, limits: Limits, sink: &Sink, progress: &(dyn F
         let ((next, written), merged) = rayon::join(
             || {
                 rayon::join(
-                    || batch.map(|b| (b, b.par_iter().map(|&t| read_thread(site, t)).collect::<Vec<_>>())),
+                    || batch.map(|b| (b, b.par_iter().map(|&t| read_thread(site, t, bodies)).collect::<Vec<_>>())),
                     || write_all(&writing),
                 )
             },
@@ -308,7 +343,8 @@ fn counted(text: &str) -> (Vec<(u8, String, u32)>, u32) {
     (terms, len)
 }
 
-fn read_thread(site: &Site, t: usize) -> ThreadTerms {
+fn read_thread(site: &Site, t: usize, bodies: Option<&Bodies>) -> ThreadTerms {
+    let taken = bodies.map(|b| b.thread(t));
     let entry = &site.threads[t];
     let thread = &entry.thread;
     let (title, title_len) = counted(&thread.title);
@@ -316,8 +352,10 @@ fn read_thread(site: &Site, t: usize) -> ThreadTerms {
     let posts = thread
         .posts
         .iter()
-        .map(|post| {
-            let text = markup::plain_text(&post.body, markdown);
+        .enumerate()
+        .map(|(i, post)| {
+            let body = taken.as_ref().map_or(post.body.as_str(), |b| b[i].as_str());
+            let text = markup::plain_text(body, markdown);
             let (terms, len) = counted(&text);
             let date = post.date.map(|d| d.strftime("%Y-%m-%d").to_string());
             let text = cut_text(&text, TEXT_MAX_CHARS);
