@@ -99,19 +99,35 @@ pub struct ThreadRow {
 /// Links between the pages of a list; URLs are relative to the current page.
 pub struct Pagination {
     pub current: usize,
-    /// Every page's number and URL.
-    pub pages: Vec<(usize, String)>,
+    /// The pages linked, by number and URL, in order: the first and the last, and those
+    /// within [`Pagination::WINDOW`] of the current one; `None` stands for the pages left
+    /// out between two of them.
+    pub pages: Vec<Option<(usize, String)>>,
     pub prev: Option<String>,
     pub next: Option<String>,
 }
 
 impl Pagination {
+    /// How many pages either side of the current one are linked. Linking every page made
+    /// a list of P pages hold P² links: 450 MB of author pages at a million posts.
+    pub const WINDOW: usize = 2;
+
     /// Pagination over `numbers` (the pages that exist) where `url(n)` is page n's URL.
     fn new(current: usize, numbers: &[usize], url: impl Fn(usize) -> String) -> Pagination {
         let at = numbers.iter().position(|&n| n == current).unwrap_or(0);
+        let last = numbers.len().saturating_sub(1);
+        let shown = |i: usize| i == 0 || i == last || i.abs_diff(at) <= Self::WINDOW;
+        let mut pages = Vec::new();
+        for (i, &n) in numbers.iter().enumerate() {
+            if shown(i) {
+                pages.push(Some((n, url(n))));
+            } else if i > 0 && shown(i - 1) {
+                pages.push(None);
+            }
+        }
         Pagination {
             current,
-            pages: numbers.iter().map(|&n| (n, url(n))).collect(),
+            pages,
             prev: at.checked_sub(1).map(|i| url(numbers[i])),
             next: numbers.get(at + 1).map(|&n| url(n)),
         }
@@ -675,6 +691,20 @@ mod tests {
         assert_eq!(p.pages.len(), 3);
         let first = Pagination::new(1, &[1], |n| format!("p{n}"));
         assert!(first.prev.is_none() && first.next.is_none());
+    }
+
+    #[test]
+    fn long_lists_link_a_window_of_pages() {
+        let numbers: Vec<usize> = (1..=100).collect();
+        let shown = |current| -> Vec<Option<usize>> {
+            Pagination::new(current, &numbers, |n| format!("p{n}")).pages.iter().map(|p| p.as_ref().map(|p| p.0)).collect()
+        };
+        assert_eq!(shown(50), [Some(1), None, Some(48), Some(49), Some(50), Some(51), Some(52), None, Some(100)]);
+        assert_eq!(shown(1), [Some(1), Some(2), Some(3), None, Some(100)]);
+        assert_eq!(shown(4), [Some(1), Some(2), Some(3), Some(4), Some(5), Some(6), None, Some(100)]);
+        assert_eq!(shown(99), [Some(1), None, Some(97), Some(98), Some(99), Some(100)]);
+        let p = Pagination::new(50, &numbers, |n| format!("p{n}"));
+        assert_eq!((p.prev.as_deref(), p.next.as_deref()), (Some("p49"), Some("p51")));
     }
 
     use crate::config::Config;

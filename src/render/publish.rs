@@ -27,9 +27,13 @@ fn published(site: &Site, thread: &Thread) -> Thread {
     thread
 }
 
-/// `TOPIC/THREAD.json`: the thread's records, as `threadarc parse --json` gives them.
+/// `TOPIC/THREAD.json`: the thread's records, as `threadarc parse --json` gives them but
+/// without the indentation, which made the records a sixth larger for no reader's benefit
+/// (`jq .` shows them indented).
 pub fn thread_record(site: &Site, entry: &Entry) -> Vec<u8> {
-    serde_json::to_vec_pretty(&published(site, &entry.thread)).expect("records serialise")
+    let mut bytes = serde_json::to_vec(&published(site, &entry.thread)).expect("records serialise");
+    bytes.push(b'\n');
+    bytes
 }
 
 #[derive(Serialize)]
