@@ -8,6 +8,9 @@ pub fn normalize(raw: &[u8]) -> (String, Option<usize>) {
         Err(e) => (String::from_utf8_lossy(raw).into_owned(), Some(e.valid_up_to())),
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    if !has_controls(text, true) {
+        return (text.to_owned(), bad_offset);
+    }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -30,10 +33,10 @@ pub fn normalize(raw: &[u8]) -> (String, Option<usize>) {
 /// escapes in front matter, mail's encoded words and transfer encodings): all but tab and
 /// newline, and in a field of one line (`one_line`) those become spaces.
 pub fn strip_controls(text: &mut String, one_line: bool) {
-    let bad = |c: char| c.is_control() && (one_line || (c != '\n' && c != '\t'));
-    if !text.contains(bad) {
+    if !has_controls(text, !one_line) {
         return;
     }
+    let bad = |c: char| c.is_control() && (one_line || (c != '\n' && c != '\t'));
     *text = text
         .chars()
         .filter_map(|c| match c {
@@ -42,6 +45,19 @@ pub fn strip_controls(text: &mut String, one_line: bool) {
             c => Some(c),
         })
         .collect();
+}
+
+/// Whether `text` holds a control character (`\r` included), other than newline and tab
+/// when `lines` is set. Looks at bytes, as most text has none: C0 controls and DEL are
+/// single bytes, and C1 controls (U+0080–U+009F) are encoded as 0xC2 0x80–0x9F.
+fn has_controls(text: &str, lines: bool) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'\n' | b'\t' => !lines,
+        0..0x20 | 0x7f => true,
+        0xc2 => matches!(bytes.get(i + 1), Some(0x80..=0x9f)),
+        _ => false,
+    })
 }
 
 /// Whether a line holds nothing but white space.
@@ -61,6 +77,16 @@ mod tests {
         let mut title = "a\nb\u{0}c".to_owned();
         strip_controls(&mut title, true);
         assert_eq!(title, "a bc");
+    }
+
+    #[test]
+    fn the_byte_check_agrees_with_char_is_control() {
+        for c in ('\0'..='\u{3ff}').chain(['\u{2028}', '\u{feff}', '\u{1f600}']) {
+            let text = format!("é{c}x");
+            let line = c != '\n' && c != '\t';
+            assert_eq!(has_controls(&text, true), c.is_control() && line, "{c:?}");
+            assert_eq!(has_controls(&text, false), c.is_control(), "{c:?}");
+        }
     }
 
     #[test]
