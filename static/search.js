@@ -191,33 +191,84 @@
     return out;
   }
 
-  /* A word's postings: docs ascending and their impacts (1–16). */
-  function decodeWord(text) {
-    var values = vlq(text);
-    var docs = new Int32Array(values.length);
-    var impacts = new Uint8Array(values.length);
-    var prev = -1;
-    for (var i = 0; i < values.length; i++) {
-      var doc = prev + 1 + Math.floor(values[i] / 16);
-      docs[i] = doc;
-      impacts[i] = values[i] % 16 + 1;
-      prev = doc;
+  /* A post's address (thread, post) as one number that orders as addresses do. The
+   * engine calls these docs. */
+  var SPAN = 16777216; /* 2^24 */
+  function docOf(thread, post) { return thread * SPAN + post; }
+  function threadOf(doc) { return Math.floor(doc / SPAN); }
+  function postOf(doc) { return doc % SPAN; }
+
+  /* Reads postings: each entry starts with a step, 2 × Y + S; S = 1 moves to a later
+   * thread (the next number is the threads skipped) and Y counts from its first post, S = 0
+   * stays in the thread and Y counts from `at.post`. Calls visit(y) with `at` on the thread. */
+  function steps(values, visit) {
+    var at = { thread: -1, post: 0 };
+    var i = 0;
+    while (i < values.length) {
+      var x = values[i++];
+      if (x % 2 === 1) {
+        if (i >= values.length) throw new Error('bad index data');
+        at.thread += 1 + values[i++];
+        at.post = 0;
+      }
+      i = visit(Math.floor(x / 2), at, i);
     }
-    return { docs: docs, impacts: impacts };
   }
 
-  /* A filter's postings: runs of docs, expanded. */
+  /* A word's postings: docs ascending and their impacts (1–16). */
+  function decodeWord(text) {
+    var docs = [];
+    var impacts = [];
+    steps(vlq(text), function (y, at, i) {
+      var post = at.post + Math.floor(y / 16);
+      docs.push(docOf(at.thread, post));
+      impacts.push(y % 16 + 1);
+      at.post = post + 1;
+      return i;
+    });
+    return { docs: Float64Array.from(docs), impacts: Uint8Array.from(impacts) };
+  }
+
+  /* A filter's postings: runs of posts of one thread, expanded. */
   function decodeRuns(text) {
     var values = vlq(text);
     var docs = [];
-    var end = 0;
-    for (var i = 0; i + 1 < values.length; i += 2) {
-      var start = end + values[i];
-      var len = values[i + 1] + 1;
-      for (var d = start; d < start + len; d++) docs.push(d);
-      end = start + len;
+    steps(values, function (y, at, i) {
+      if (i >= values.length) throw new Error('bad index data');
+      var start = at.post + y;
+      var end = start + values[i] + 1;
+      for (var p = start; p < end; p++) docs.push(docOf(at.thread, p));
+      at.post = end;
+      return i + 1;
+    });
+    return { docs: Float64Array.from(docs), impacts: null };
+  }
+
+  /* FNV-1a (32 bits) of a text's UTF-8, as eight hex digits: the name of a term shard
+   * whose first term it is. */
+  function nameOf(text) {
+    var h = 0x811c9dc5;
+    function add(b) { h = Math.imul(h ^ b, 0x01000193); }
+    for (var ch of text) {
+      var cp = ch.codePointAt(0);
+      if (cp < 0x80) add(cp);
+      else if (cp < 0x800) { add(0xc0 | cp >> 6); add(0x80 | cp & 63); }
+      else if (cp < 0x10000) { add(0xe0 | cp >> 12); add(0x80 | cp >> 6 & 63); add(0x80 | cp & 63); }
+      else { add(0xf0 | cp >> 18); add(0x80 | cp >> 12 & 63); add(0x80 | cp >> 6 & 63); add(0x80 | cp & 63); }
     }
-    return { docs: Int32Array.from(docs), impacts: null };
+    return ('0000000' + (h >>> 0).toString(16)).slice(-8);
+  }
+
+  /* The term shards' names, in order: a name an earlier shard has gets -2, -3… */
+  function shardNames(firsts) {
+    var taken = Object.create(null);
+    return firsts.map(function (first) {
+      var base = nameOf(first);
+      var name = base;
+      for (var n = 2; taken[name]; n++) name = base + '-' + n;
+      taken[name] = true;
+      return name;
+    });
   }
 
   /* ---- The engine ---- */
@@ -250,9 +301,31 @@
       return loading[path];
     }
     function meta() { return need('search/meta.js', function () { return !!store.meta; }).then(function () { return store.meta; }); }
-    function termShard(k) { return need('search/t/' + k + '.js', function () { return !!store.t[k]; }).then(function () { return store.t[k]; }); }
+    function termShard(k) { return need('search/t/' + k + '.js', function () { return Array.isArray(store.t[k]); }).then(function () { return store.t[k]; }); }
     function postingsPack(k) { return need('search/p/' + k + '.js', function () { return Array.isArray(store.p[k]); }).then(function () { return store.p[k]; }); }
     function docShard(k) { return need('search/d/' + k + '.js', function () { return !!store.d[k]; }).then(function () { return store.d[k]; }); }
+
+    /* Meta's lists, read once: term shards' names and doc shards' first docs and names. */
+    function names(m) {
+      if (!m.termNames) m.termNames = shardNames(m.terms);
+      return m.termNames;
+    }
+    function docShards(m) {
+      if (!m.firsts) {
+        var values = vlq(m.docShards);
+        var firsts = [];
+        var shardNamesList = [];
+        var thread = 0;
+        for (var i = 0; i + 1 < values.length; i += 2) {
+          thread += values[i];
+          firsts.push(docOf(thread, values[i + 1]));
+          shardNamesList.push(values[i + 1] === 0 ? String(thread) : thread + '-' + values[i + 1]);
+        }
+        m.firsts = firsts;
+        m.docNames = shardNamesList;
+      }
+      return m.firsts;
+    }
 
     /* The term shards that may hold a term, or every term with a prefix. */
     function shardsFor(m, term, prefix) {
@@ -283,7 +356,7 @@
       var kept = [];
       var bytes = 0;
       for (var i = 0; i < found.length && kept.length < PREFIX_TERMS; i++) {
-        var size = typeof found[i][2] === 'string' ? found[i][2].length : found[i][4];
+        var size = found[i].length === 3 ? String(found[i][2]).length : found[i][4];
         if (kept.length > 0 && bytes + size > PREFIX_BYTES) continue;
         bytes += size;
         kept.push(found[i]);
@@ -291,9 +364,10 @@
       return { entries: kept, cut: kept.length < found.length };
     }
 
-    /* An entry's postings: inline, or in a pack of them ([TERM, DF, PACK, INDEX, PACK_BYTES]). */
+    /* An entry's postings: inline ([TERM, DF, POSTINGS]), or in a pack of them
+     * ([TERM, DF, PACK, INDEX, PACK_BYTES]). */
     function postingsOf(entry) {
-      if (typeof entry[2] === 'string') return Promise.resolve(entry[2]);
+      if (entry.length === 3) return Promise.resolve(String(entry[2]));
       return postingsPack(entry[2]).then(function (pack) {
         if (typeof pack[entry[3]] !== 'string') throw new Error('bad index data');
         return pack[entry[3]];
@@ -327,7 +401,7 @@
           if (old === undefined || s > old) best.set(list.docs[k], s);
         }
       });
-      var docs = Int32Array.from(best.keys()).sort();
+      var docs = Float64Array.from(best.keys()).sort();
       var merged = new Float64Array(docs.length);
       for (var n = 0; n < docs.length; n++) merged[n] = best.get(docs[n]);
       return { docs: docs, scores: merged, partial: partial };
@@ -338,7 +412,7 @@
       var required = groups.filter(function (g) { return !g.partial; });
       var optional = groups.filter(function (g) { return g.partial; });
       if (required.length === 0) {
-        if (optional.length === 0) return { docs: new Int32Array(0), scores: new Float64Array(0) };
+        if (optional.length === 0) return { docs: new Float64Array(0), scores: new Float64Array(0) };
         var all = combine(optional.map(function (g) { return { docs: g.docs, scores: g.scores, partial: false }; }));
         if (all.docs.length > 0 || optional.length === 1) return all;
         required = [optional[0]];
@@ -369,14 +443,10 @@
       return { docs: docs, scores: scores };
     }
 
+    /* The name of the doc shard that holds a doc. */
     function docShardOf(m, doc) {
-      if (!m.firsts) {
-        var firsts = [];
-        var sum = 0;
-        vlq(m.docShards).forEach(function (d) { sum += d; firsts.push(sum); });
-        m.firsts = firsts;
-      }
-      return Math.max(0, lowerBound(m.firsts, doc + 1, function (f) { return f; }) - 1);
+      var firsts = docShards(m);
+      return m.docNames[Math.max(0, lowerBound(firsts, doc + 1, function (f) { return f; }) - 1)];
     }
 
     /* Whether a post's text (or its thread's title) holds every phrase, in order. */
@@ -401,9 +471,10 @@
         var shardLists = q.groups.map(function (g) { return shardsFor(m, g.term, g.prefix); });
         var wanted = [];
         shardLists.forEach(function (list) { list.forEach(function (k) { if (wanted.indexOf(k) < 0) wanted.push(k); }); });
-        return Promise.all(wanted.map(termShard)).then(function () {
+        var shardName = names(m);
+        return Promise.all(wanted.map(function (k) { return termShard(shardName[k]); })).then(function () {
           var chosen = q.groups.map(function (g, i) {
-            return entriesFor(shardLists[i].map(function (k) { return store.t[k]; }), g);
+            return entriesFor(shardLists[i].map(function (k) { return store.t[shardName[k]]; }), g);
           });
           return Promise.all(chosen.map(function (c) { return Promise.all(c.entries.map(postingsOf)); })).then(function (texts) {
             var groups = q.groups.map(function (g, i) {
@@ -459,20 +530,24 @@
     return g.kind === 'word' && (g.prefix ? term.slice(0, g.term.length) === g.term : term === g.term);
   }
 
-  /* A post's result: its fields from the doc shard and the spans of its words. */
+  /* A post's result: its fields from the doc shard and the spans of its words. The
+   * shard's threads are numbered from its first doc's, their posts from its post for the
+   * first and from 0 for the others. */
   function hitOf(q, shard, doc) {
-    var row = shard.docs[doc - shard.first];
-    if (!row) return null;
-    var thread = shard.threads[row[0]];
-    if (!thread) return null;
-    var text = String(row[4] || '');
+    if (!shard || !Array.isArray(shard.first) || !Array.isArray(shard.threads)) return null;
+    var k = threadOf(doc) - shard.first[0];
+    var thread = shard.threads[k];
+    if (!thread || !Array.isArray(thread[3])) return null;
+    var row = thread[3][postOf(doc) - (k === 0 ? shard.first[1] : 0)];
+    if (!Array.isArray(row)) return null;
+    var text = String(row[3] || '');
     var title = String(thread[0] || '');
     var url = String(thread[1] || '');
     // A post past the first page of a long thread is on THREAD/PAGE.html.
-    if (Number.isInteger(row[5]) && row[5] > 1) url = url.replace(/\.html$/, '/' + row[5] + '.html');
+    if (Number.isInteger(row[4]) && row[4] > 1) url = url.replace(/\.html$/, '/' + row[4] + '.html');
     return {
       doc: doc, title: title, url: url, topic: String(thread[2] || ''),
-      number: Number(row[1]), author: row[2] == null ? null : String(row[2]), date: row[3] == null ? null : String(row[3]),
+      number: Number(row[0]), author: row[1] == null ? null : String(row[1]), date: row[2] == null ? null : String(row[2]),
       text: text, textSpans: spans(text), titleSpans: spans(title), query: q
     };
   }
@@ -548,6 +623,7 @@
   }
 
   S.fold = fold;
+  S.nameOf = nameOf;
   S.terms = terms;
   S.spans = spans;
   S.parseQuery = parseQuery;

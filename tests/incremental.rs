@@ -158,3 +158,63 @@ fn a_file_changed_in_the_archive_is_not_trusted() {
     assert_eq!(stamps(&dir.path().join("public"))["topic-1/thread-1.html"], kept);
     assert_same_as_cold(dir.path());
 }
+
+/// A few hundred threads of made-up words, enough for a search index of many files.
+fn forum(dir: &Path) {
+    let syllables = ["ka", "ro", "mi", "te", "su", "na", "lo", "pe", "vi", "da", "qu", "zo"];
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut word = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        // Small numbers far more often, as words go.
+        let mut n = (seed % 3000) * ((seed >> 20) % 3000) / 3000 + 1;
+        let mut w = String::new();
+        while n > 0 {
+            w.push_str(syllables[(n % 12) as usize]);
+            n /= 12;
+        }
+        w
+    };
+    for t in 0..400 {
+        let mut text = format!("Thread {t} {} {}\n\n", word(), word());
+        for p in 0..(4 + t % 9) {
+            let words: Vec<String> = (0..(15 + (t * 7 + p * 5) % 40)).map(|_| word()).collect();
+            text.push_str(&format!("{}.\n\n", words.join(" ")));
+        }
+        write(&dir.join(format!("threads/topic-{}/thread-{t:03}.txt", t % 4)), &text);
+    }
+}
+
+#[test]
+fn a_reply_rewrites_only_the_search_files_that_show_it() {
+    let dir = tempfile::tempdir().unwrap();
+    forum(dir.path());
+    build(dir.path(), "public");
+    let search = |stamps: &BTreeMap<String, (u64, i64, i64)>| -> BTreeMap<String, (u64, i64, i64)> {
+        stamps.iter().filter(|(k, _)| k.starts_with("search/")).map(|(k, v)| (k.clone(), *v)).collect()
+    };
+    let before = search(&stamps(&dir.path().join("public")));
+    assert!(before.len() >= 40, "{} search files", before.len());
+    let path = dir.path().join("threads/topic-2/thread-202.txt");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, format!("{text}A new reply at the end\n")).unwrap();
+    build(dir.path(), "public");
+    let after = search(&stamps(&dir.path().join("public")));
+    let changed: std::collections::BTreeSet<&String> =
+        before.keys().chain(after.keys()).filter(|k| before.get(*k) != after.get(*k)).collect();
+    assert!(changed.iter().any(|c| c.as_str() == "search/meta.js"), "{changed:?}");
+    let docs = changed.iter().filter(|c| c.starts_with("search/d/")).count();
+    assert!((1..=2).contains(&docs), "{changed:?}");
+    // The meta, a doc shard, and the term shards and packs of the reply's few words, its
+    // thread's title's and its topic's: most files are kept as they were.
+    assert!(
+        changed.len() * 4 <= before.len(),
+        "{} of {} search files rewritten: {changed:?}",
+        changed.len(),
+        before.len()
+    );
+    let kept = before.keys().filter(|k| after.get(*k) == before.get(*k)).count();
+    assert!(kept * 4 >= before.len() * 3, "{kept} of {} kept", before.len());
+    assert_same_as_cold(dir.path());
+}

@@ -10,14 +10,23 @@
 //! is split into shards by term and by post, and a query's cost depends on its words, not
 //! on the archive's size.
 //!
-//! # The index format (version 1)
+//! # The index format (version 2)
 //!
 //! Everything lives under `search/` in the archive; every file is UTF-8 JavaScript of the
 //! form `threadarc_search.X(...);` with JSON arguments.
 //!
-//! **Posts** are numbered 0..N (doc ids) thread by thread, threads in order of their first
-//! post's date (undated first), posts in thread order. A higher doc id is a newer post as
-//! far as the dumps tell, which is how ties in ranking are broken.
+//! It is made so that a change to one thread changes few files: a reply to a thread
+//! changes `meta.js`, the doc shard that holds the thread's end, and the term shards and
+//! packs of the reply's terms (now and then a neighbour of one), and nothing else. So no
+//! file holds an address that a reply to another thread would move, nothing stored
+//! depends on the whole archive but `N` in `meta.js`, and files end and are named where
+//! their content says ([`chunk`]), not by running size and sequence number.
+//!
+//! **Posts** have addresses (THREAD, POST): THREAD indexes the threads in order of their
+//! first post's date (undated first, then by dump and place in it), POST the thread's
+//! posts in order from 0. A reply to a thread moves no other post; a new thread moves the
+//! threads after it, so a new newest thread moves nothing. A higher address is a newer
+//! post as far as the dumps tell, which is how ties in ranking are broken.
 //!
 //! **Terms** are what [`tokenize`] makes of a post's plain text (quotes of other posts
 //! left out) and of its thread's title, plus two kinds of filter terms: `!t:SLUG` for the
@@ -25,45 +34,57 @@
 //! collapsed). Filter terms cannot clash with words, which never hold `!`.
 //!
 //! `search/meta.js`, loaded first:
-//! `threadarc_search.m({"format":1,"docs":N,"terms":[FIRST…],"docShards":"VLQ","topics":[[SLUG,TITLE]…]})`.
-//! `terms` is the first term of each term shard, in order: a term is in the last shard
-//! whose first term is not greater than it (terms sort by UTF-16 code units, as
-//! JavaScript compares strings), and a prefix's terms are in that shard and the following
-//! ones whose first term starts with the prefix. `docShards` is the first doc id of each
-//! doc shard, as VLQ numbers (below), each the difference from the one before.
+//! `threadarc_search.m({"format":2,"docs":N,"terms":[FIRST…],"docShards":"VLQ","topics":[[SLUG,TITLE]…]})`.
+//! N is the number of posts. `terms` is the first term of each term shard, in order: a
+//! term is in the last shard whose first term is not greater than it (terms sort by UTF-16
+//! code units, as JavaScript compares strings), and a prefix's terms are in that shard and
+//! the following ones whose first term starts with the prefix. A term shard is named after
+//! its first term: FNV-1a (32 bits) of its UTF-8 as eight lower-case hex digits, and when
+//! an earlier shard (in term order) has that name already, the name with `-2`, `-3`… (the
+//! first not taken) after it. `docShards` is the first address of each doc shard as VLQ
+//! numbers (below), two a shard: its THREAD less the one before's (from 0), and its POST.
 //!
-//! `search/t/K.js`, term shard K: `threadarc_search.t(K,[ENTRY…])`, entries sorted by
-//! term. An entry is `[TERM,DF,POSTINGS]`, postings inline, or `[TERM,DF,PACK,I,BYTES]`
-//! when they are the I-th string of the pack `search/p/PACK.js`
-//! (`threadarc_search.p(PACK,["POSTINGS"…])`, BYTES long). A pack holds the postings of
-//! neighbouring terms up to about [`Limits::pack`] bytes, or one term's alone when they
-//! are long. DF is the number of posts that hold the term.
+//! `search/t/NAME.js`, a term shard: `threadarc_search.t("NAME",[ENTRY…])`, entries
+//! sorted by term. An entry is `[TERM,DF,"POSTINGS"]`, postings inline, or
+//! `[TERM,DF,"PACK",I,BYTES]` when they are the I-th string of the pack `search/p/PACK.js`
+//! (`threadarc_search.p("PACK",["POSTINGS"…])`, BYTES long). A pack holds the postings of
+//! neighbouring terms of one term shard, about [`Limits::pack`] bytes, or one term's alone
+//! when they are half that or more, and is named after its first term as term shards are
+//! (with its own run of `-2`…). DF is the number of posts that hold the term.
 //!
-//! **Postings** are a string of VLQ numbers: base64 digits
-//! (`A-Z a-z 0-9 + /`) of five bits each, least significant first, the sixth bit
-//! (value 32) saying another digit follows, as in source maps. For a word, posts in doc-id
-//! order, one number each: `(doc − previous doc − 1) × 16 + impact`, the previous doc
-//! starting at −1. `impact` (0–15) is the post's BM25 weight for the term, quantized:
-//! `tf × (k1 + 1) / (tf + k1 × (1 − b + b × length / average length))` with k1 = 1.2,
-//! b = 0.75, where tf counts the term in the post plus [`TITLE_WEIGHT`] times in its
-//! thread's title, and length is the post's terms plus its title's. The query side
-//! multiplies by the term's idf, `ln(1 + (N − DF + 0.5) / (DF + 0.5))`. A word whose
-//! postings would be longer than [`POSTINGS_MAX`] keeps only its highest-impact posts
-//! (newest first among equals): such a word (in a large archive, one in more than about
-//! one post in ten, like *the*) ranks results but cannot restrict them. For a filter term,
-//! runs of consecutive posts, two numbers each: the run's first doc minus the end of the
-//! run before (starting at 0), and its length minus one. Filters are never cut.
+//! **Postings** are a string of VLQ numbers: base64 digits (`A-Z a-z 0-9 + /`) of five
+//! bits each, least significant first, the sixth bit (value 32) saying another digit
+//! follows, as in source maps. Posts are listed in address order. Each starts with a number
+//! `2 × Y + S`: S = 0 for a post in the same thread as the one before, Y counting from the
+//! post after it; S = 1 for one in a later thread, Y counting from the thread's first post,
+//! and then a second number, the threads skipped since the one before (before the first,
+//! thread −1). For a word, `Y = step × 16 + impact`, one a post. `impact` (0–15) is the
+//! post's BM25 weight for the term, quantized:
+//! `tf × (k1 + 1) / (tf + k1 × (1 − b + b × length / L))` with k1 = 1.2, b = 0.75 and L
+//! the fixed [`REFERENCE_LENGTH`] (not the archive's average, which every post would
+//! move), where tf counts the term in the post plus [`TITLE_WEIGHT`] times in its thread's
+//! title, and length is the post's terms plus its title's. The query side multiplies by
+//! the term's idf, `ln(1 + (N − DF + 0.5) / (DF + 0.5))`. A word whose postings would be
+//! longer than [`POSTINGS_MAX`] keeps only its highest-impact posts (newest first among
+//! equals): such a word (in a large archive, one in more than about one post in ten, like
+//! *the*) ranks results but cannot restrict them. For a filter term, runs of consecutive
+//! posts of one thread: `Y` is the step to the run's first post (in the same thread, from
+//! the end of the run before), then a number, the run's length minus one. Filters are
+//! never cut.
 //!
-//! `search/d/K.js`, doc shard K, the posts from its first doc id to the next shard's:
-//! `threadarc_search.d(K,{"first":DOC,"threads":[[TITLE,URL,TOPIC]…],"docs":[[THREAD,NUMBER,AUTHOR,DATE,TEXT,PAGE?]…]})`.
-//! THREAD indexes the shard's own `threads`; URL is the thread page's path from the
-//! archive's root (the post's anchor is `#post-NUMBER`); PAGE, present only for a post
-//! past the first page of a long thread, puts the post on `URL-without-.html/PAGE.html`
-//! (see `Site::thread_page_path`); TOPIC is the topic's title;
-//! AUTHOR and DATE (`YYYY-MM-DD`) may be `null`; TEXT is the post's plain text, cut at a
-//! word after about [`TEXT_MAX_CHARS`] characters, from which the browser makes snippets
-//! and checks quoted phrases.
+//! `search/d/NAME.js`, a doc shard, the posts from its first address to the next shard's:
+//! `threadarc_search.d("NAME",{"first":[THREAD,POST],"threads":[[TITLE,URL,TOPIC,[[NUMBER,AUTHOR,DATE,TEXT,PAGE?]…]]…]})`.
+//! NAME is THREAD, or `THREAD-POST` for a shard that starts inside a thread. The i-th
+//! entry of `threads` is thread THREAD + i, and its posts start at POST for the first
+//! entry, at 0 for the others. URL is the thread page's path from the archive's root (the
+//! post's anchor is `#post-NUMBER`); PAGE, present only for a post past the first page of
+//! a long thread, puts the post on `URL-without-.html/PAGE.html` (see
+//! `Site::thread_page_path`); TOPIC is the topic's title; AUTHOR and DATE (`YYYY-MM-DD`)
+//! may be `null`; TEXT is the post's plain text, cut at a word after about
+//! [`TEXT_MAX_CHARS`] characters, from which the browser makes snippets and checks quoted
+//! phrases. A doc shard may end before any post, so a long thread's posts can span shards.
 
+mod chunk;
 pub mod tokenize;
 mod vlq;
 
@@ -83,6 +104,10 @@ use crate::site::Site;
 pub const TITLE_WEIGHT: f64 = 2.0;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
+/// The length (in terms, the title's included) at which BM25 neither favours nor
+/// penalises a post: about a typical forum post and its thread's title. Fixed, so that a
+/// post's weights do not depend on the rest of the archive.
+pub const REFERENCE_LENGTH: f64 = 100.0;
 /// Quantization levels of a posting's impact.
 const LEVELS: f64 = 16.0;
 
@@ -92,17 +117,20 @@ pub const POSTINGS_MAX: usize = 128 * 1024;
 pub const TEXT_MAX_CHARS: usize = 1000;
 
 /// The sizes that shape the index: what a query loads against how many files there are.
+/// Files are cut where their content says ([`chunk::Cuts`]): these are the sizes they
+/// aim at; none is cut below a quarter of it, and none grows past three times it.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Longest postings string kept for one word, in bytes ([`POSTINGS_MAX`]).
     pub postings_max: usize,
-    /// Postings up to this long sit in their term shard; longer ones get a file.
+    /// Postings up to this long sit in their term shard; longer ones go into a pack.
     pub inline_max: usize,
-    /// A term shard is closed once it is this long, in bytes.
+    /// The size term shards aim at, in bytes.
     pub term_shard: usize,
-    /// A doc shard is closed once it is this long, in bytes.
+    /// The size doc shards aim at, in bytes.
     pub doc_shard: usize,
-    /// A postings pack is closed once it is this long, in bytes.
+    /// The size postings packs aim at, in bytes; postings of half this or more get a pack
+    /// of their own.
     pub pack: usize,
 }
 
@@ -112,7 +140,7 @@ impl Default for Limits {
             postings_max: POSTINGS_MAX,
             inline_max: 512,
             term_shard: 16 * 1024,
-            doc_shard: 32 * 1024,
+            doc_shard: 24 * 1024,
             pack: 32 * 1024,
         }
     }
@@ -191,7 +219,7 @@ fn write_index_inner(
         |files: &[(String, String)]| files.par_iter().try_for_each(|(path, text)| counted(path, text.as_bytes()));
     let order = thread_order(site);
     let mut terms = Terms::new();
-    let mut docs = DocShards { target: limits.doc_shard, ..DocShards::default() };
+    let mut docs = DocShards::new(limits.doc_shard);
     // One batch is tokenised (in parallel) while the one before is merged and the doc
     // shards the one before that closed are written.
     let mut pending: Option<(&[usize], Vec<ThreadTerms>)> = None;
@@ -227,15 +255,15 @@ fn write_index_inner(
     let (shard_terms, term_count) = terms.write(&limits, &counted)?;
     let topics: Vec<(&str, &str)> = site.topics.iter().map(|t| (t.slug.as_str(), t.title.as_str())).collect();
     let meta = json!({
-        "format": 1,
-        "docs": docs.next_doc,
+        "format": 2,
+        "docs": docs.docs,
         "terms": shard_terms,
-        "docShards": vlq::deltas(&docs.firsts),
+        "docShards": vlq::firsts(&docs.firsts),
         "topics": topics,
     });
     counted("search/meta.js", format!("threadarc_search.m({meta});\n").as_bytes())?;
     Ok(IndexStats {
-        docs: docs.next_doc as usize,
+        docs: docs.docs as usize,
         terms: term_count,
         files: files.into_inner(),
         bytes: bytes_written.into_inner(),
@@ -263,7 +291,7 @@ fn batches<'o>(site: &Site, order: &'o [usize]) -> impl Iterator<Item = &'o [usi
     })
 }
 
-/// Threads in doc-id order: by first post's date, undated first, then by dump.
+/// Threads in address order: by first post's date, undated first, then by dump and place.
 fn thread_order(site: &Site) -> Vec<usize> {
     let mut order: Vec<usize> = (0..site.threads.len()).collect();
     order.sort_by_key(|&i| {
@@ -299,7 +327,7 @@ struct PostTerms {
     len: u32,
     /// The author's filter term.
     author: Option<(u8, String)>,
-    /// The doc shard entry's JSON after its thread index: `NUMBER,AUTHOR,DATE,TEXT]`.
+    /// The post's entry in its doc shard, JSON: `[NUMBER,AUTHOR,DATE,TEXT,PAGE?]`.
     entry: String,
 }
 
@@ -366,12 +394,7 @@ fn read_thread(site: &Site, t: usize, bodies: Option<&Bodies>) -> ThreadTerms {
                 serde_json::to_string(&(post.number, &post.author, date, text))
             }
             .unwrap_or_default();
-            PostTerms {
-                terms,
-                len,
-                author: post.author.as_deref().map(|a| parted(author_term(a))),
-                entry: entry.strip_prefix('[').unwrap_or(&entry).to_owned(),
-            }
+            PostTerms { terms, len, author: post.author.as_deref().map(|a| parted(author_term(a))), entry }
         })
         .collect();
     ThreadTerms { title, title_len, topic: parted(topic_term(&site.topics[entry.topic].slug)), posts }
@@ -458,12 +481,17 @@ type TitlePostings = Vec<(u32, u8)>;
 
 /// The postings of every term, gathered a batch of threads at a time: the terms are
 /// split into [`PARTS`] parts by hash, and the parts are filled in parallel.
+///
+/// Posts are gathered by doc id, their ordinal in address order, which is compact while
+/// gathering but means nothing to another build: the files hold addresses instead.
 struct Terms {
     parts: Vec<Part>,
-    /// Per thread ordinal: its first doc id and post count.
+    /// Per thread ordinal (its THREAD in addresses): its first doc id and post count.
     threads: Vec<(u32, u32)>,
     /// Per doc: its length in terms, its title's included.
     lengths: Vec<u32>,
+    /// Per doc: its thread's ordinal.
+    doc_threads: Vec<u32>,
 }
 
 /// The postings of the terms of one part.
@@ -520,10 +548,15 @@ impl Part {
 
 impl Terms {
     fn new() -> Terms {
-        Terms { parts: (0..PARTS).map(|_| Part::default()).collect(), threads: Vec::new(), lengths: Vec::new() }
+        Terms {
+            parts: (0..PARTS).map(|_| Part::default()).collect(),
+            threads: Vec::new(),
+            lengths: Vec::new(),
+            doc_threads: Vec::new(),
+        }
     }
 
-    /// Adds a batch of threads, the next in doc-id order.
+    /// Adds a batch of threads, the next in address order.
     fn add_threads(&mut self, threads: &[ThreadTerms]) {
         let placed: Vec<(u32, u32)> = threads
             .iter()
@@ -532,6 +565,7 @@ impl Terms {
                 let first = self.lengths.len() as u32;
                 self.threads.push((first, thread.posts.len() as u32));
                 self.lengths.extend(thread.posts.iter().map(|post| post.len + thread.title_len));
+                self.doc_threads.extend(thread.posts.iter().map(|_| ordinal));
                 (ordinal, first)
             })
             .collect();
@@ -541,9 +575,7 @@ impl Terms {
     /// Writes the term shards and postings files; returns the shards' first terms and the
     /// number of terms.
     fn write(self, limits: &Limits, sink: &Sink) -> io::Result<(Vec<String>, usize)> {
-        let Terms { parts, threads, lengths } = self;
-        let docs = lengths.len().max(1) as f64;
-        let average = (lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / docs).max(1.0);
+        let Terms { parts, threads, lengths, doc_threads } = self;
         // Terms in order, each with its postings, which encoding consumes: the postings
         // gathered are freed as their encoding is made, not held beside all of it.
         let mut terms: Vec<(Box<str>, BodyPostings, TitlePostings)> = Vec::new();
@@ -557,7 +589,12 @@ impl Terms {
         }
         terms.par_sort_by(|a, b| utf16_order(&a.0, &b.0));
         let count = terms.len();
-        let context = Context { threads: &threads, lengths: &lengths, average, postings_max: limits.postings_max };
+        let context = Context {
+            threads: &threads,
+            lengths: &lengths,
+            doc_threads: &doc_threads,
+            postings_max: limits.postings_max,
+        };
         // Encoded a slice of terms at a time, and written as packs and shards close: only
         // a slice's postings strings are held, not the whole index's.
         let mut files = IndexFiles::new(limits);
@@ -596,28 +633,45 @@ fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
-/// Where a term's postings are: in its entry, or the `index`-th string of pack `pack`.
+/// Where a term's postings are: in its entry, or the `index`-th string of the `pack`-th
+/// pack made.
 enum Place {
     Inline(String),
     Packed { pack: usize, index: usize },
 }
 
+/// A pack being filled: its name, its members and about its size.
+struct OpenPack {
+    name: String,
+    members: Vec<String>,
+    bytes: usize,
+}
+
+/// A term shard being filled: its name, its entries, and about its size.
+struct OpenShard {
+    name: String,
+    entries: Vec<(Box<str>, u32, Place)>,
+    bytes: usize,
+}
+
 /// The term shards and postings packs, made term by term in order.
 ///
-/// A postings string longer than [`Limits::inline_max`] goes into a pack: packs hold the
-/// postings of neighbouring terms up to about [`Limits::pack`] bytes, and postings of half
-/// that or more get a pack of their own. A term's entry names its pack's size, so it joins
-/// its shard only once the pack is closed; entries wait in order until then. A shard is
-/// closed once it is [`Limits::term_shard`] bytes long.
+/// Shards are cut before a term where [`chunk::Cuts`] says, by the entry's size as far as
+/// it is known when the term comes (its pack's size is not yet). A postings string longer
+/// than [`Limits::inline_max`] goes into a pack: packs hold the postings of neighbouring
+/// terms of one shard, cut likewise and at the shard's end, and postings of half
+/// [`Limits::pack`] or more get a pack of their own. As a pack never serves two shards,
+/// its size and members' places, which its entries name, change only with its shard.
 struct IndexFiles<'l> {
     limits: &'l Limits,
-    /// The open pack: its number, its members and about its size.
-    open: Option<(usize, Vec<String>, usize)>,
-    /// The size of every closed pack, by number.
-    pack_bytes: Vec<usize>,
-    /// Entries not yet in a shard: term, document frequency, postings.
-    waiting: std::collections::VecDeque<(Box<str>, u32, Place)>,
-    shard: String,
+    shard_cuts: chunk::Cuts,
+    pack_cuts: chunk::Cuts,
+    shard: Option<OpenShard>,
+    open: Option<OpenPack>,
+    /// Every closed pack's name and size, in order.
+    packs: Vec<(String, usize)>,
+    pack_names: chunk::Names,
+    shard_names: chunk::Names,
     /// The first term of every shard.
     firsts: Vec<String>,
     /// Files closed and not yet written: path and text.
@@ -628,10 +682,13 @@ impl<'l> IndexFiles<'l> {
     fn new(limits: &'l Limits) -> IndexFiles<'l> {
         IndexFiles {
             limits,
+            shard_cuts: chunk::Cuts::new(limits.term_shard),
+            pack_cuts: chunk::Cuts::new(limits.pack),
+            shard: None,
             open: None,
-            pack_bytes: Vec::new(),
-            waiting: Default::default(),
-            shard: String::new(),
+            packs: Vec::new(),
+            pack_names: chunk::Names::default(),
+            shard_names: chunk::Names::default(),
             firsts: Vec::new(),
             closed: Vec::new(),
         }
@@ -639,79 +696,84 @@ impl<'l> IndexFiles<'l> {
 
     fn add(&mut self, name: Box<str>, df: u32, postings: String) -> io::Result<()> {
         let limits = self.limits;
-        if postings.len() <= limits.inline_max {
-            self.waiting.push_back((name, df, Place::Inline(postings)));
-            return self.place_waiting();
+        let inline = postings.len() <= limits.inline_max;
+        // The entry's size but for its DF's and its pack's numbers, which change more often.
+        let size = name.len() + if inline { postings.len() + 10 } else { 30 };
+        let hash = chunk::hash(&name);
+        if let Some(shard) = &self.shard
+            && self.shard_cuts.before(shard.bytes, size, hash)
+        {
+            self.close_shard()?;
         }
-        // JSON quotes and a comma per member.
-        let size = postings.len() + 3;
-        if self.open.is_some() && size >= limits.pack / 2 {
-            self.close_pack()?;
+        if self.shard.is_none() {
+            self.firsts.push(name.to_string());
+            self.shard = Some(OpenShard { name: self.shard_names.name(&name), entries: Vec::new(), bytes: 0 });
         }
-        let (pack, members, bytes) = self.open.get_or_insert_with(|| (self.pack_bytes.len(), Vec::new(), 24));
-        let (pack, index) = (*pack, members.len());
-        members.push(postings);
-        *bytes += size;
-        let full = *bytes >= limits.pack;
-        self.waiting.push_back((name, df, Place::Packed { pack, index }));
-        if size >= limits.pack / 2 || full {
-            self.close_pack()?;
-        }
-        self.place_waiting()
+        let place = if inline {
+            Place::Inline(postings)
+        } else {
+            // JSON quotes and a comma per member.
+            let size = postings.len() + 3;
+            let alone = size >= limits.pack / 2;
+            if let Some(open) = &self.open
+                && (alone || self.pack_cuts.before(open.bytes, size, hash))
+            {
+                self.close_pack()?;
+            }
+            let open = match &mut self.open {
+                Some(open) => open,
+                None => self.open.insert(OpenPack { name: self.pack_names.name(&name), members: Vec::new(), bytes: 0 }),
+            };
+            let index = open.members.len();
+            open.members.push(postings);
+            open.bytes += size;
+            let place = Place::Packed { pack: self.packs.len(), index };
+            if alone {
+                self.close_pack()?;
+            }
+            place
+        };
+        let shard = self.shard.as_mut().expect("a shard is open");
+        shard.bytes += size;
+        shard.entries.push((name, df, place));
+        Ok(())
     }
 
     fn close_pack(&mut self) -> io::Result<()> {
-        let Some((k, members, _)) = self.open.take() else { return Ok(()) };
+        let Some(OpenPack { name, members, .. }) = self.open.take() else { return Ok(()) };
         let text = serde_json::to_string(&members).map_err(io::Error::other)?;
-        let file = format!("threadarc_search.p({k},{text});\n");
-        debug_assert_eq!(k, self.pack_bytes.len());
-        self.pack_bytes.push(file.len());
-        self.closed.push((format!("search/p/{k}.js"), file));
+        let file = format!("threadarc_search.p(\"{name}\",{text});\n");
+        self.packs.push((name.clone(), file.len()));
+        self.closed.push((format!("search/p/{name}.js"), file));
         Ok(())
     }
 
-    /// Puts the waiting entries whose postings are placed for good into shards, in order.
-    fn place_waiting(&mut self) -> io::Result<()> {
-        while let Some((_, _, place)) = self.waiting.front() {
-            if let Place::Packed { pack, .. } = place
-                && *pack >= self.pack_bytes.len()
-            {
-                break;
+    /// Closes the open shard and its last pack.
+    fn close_shard(&mut self) -> io::Result<()> {
+        self.close_pack()?;
+        let Some(OpenShard { name, entries, .. }) = self.shard.take() else { return Ok(()) };
+        let mut text = format!("threadarc_search.t(\"{name}\",[");
+        for (i, (term, df, place)) in entries.into_iter().enumerate() {
+            if i > 0 {
+                text.push(',');
             }
-            let (name, df, place) = self.waiting.pop_front().expect("the front is there");
-            if self.shard.is_empty() {
-                self.firsts.push(name.to_string());
-                self.shard = format!("threadarc_search.t({},[", self.firsts.len() - 1);
-            } else {
-                self.shard.push(',');
-            }
-            let term = serde_json::to_string(&*name).map_err(io::Error::other)?;
+            let term = serde_json::to_string(&*term).map_err(io::Error::other)?;
             match place {
-                Place::Inline(postings) => self.shard.push_str(&format!("[{term},{df},\"{postings}\"]")),
+                Place::Inline(postings) => text.push_str(&format!("[{term},{df},\"{postings}\"]")),
                 Place::Packed { pack, index } => {
-                    self.shard.push_str(&format!("[{term},{df},{pack},{index},{}]", self.pack_bytes[pack]));
+                    let (pack, bytes) = &self.packs[pack];
+                    text.push_str(&format!("[{term},{df},\"{pack}\",{index},{bytes}]"));
                 }
             }
-            if self.shard.len() >= self.limits.term_shard {
-                self.close_shard();
-            }
         }
+        text.push_str("]);\n");
+        self.closed.push((format!("search/t/{name}.js"), text));
         Ok(())
-    }
-
-    fn close_shard(&mut self) {
-        if !self.shard.is_empty() {
-            self.shard.push_str("]);\n");
-            let k = self.firsts.len() - 1;
-            self.closed.push((format!("search/t/{k}.js"), std::mem::take(&mut self.shard)));
-        }
     }
 
     /// Closes what is open; returns the first term of every shard.
     fn finish(&mut self) -> io::Result<Vec<String>> {
-        self.close_pack()?;
-        self.place_waiting()?;
-        self.close_shard();
+        self.close_shard()?;
         Ok(std::mem::take(&mut self.firsts))
     }
 
@@ -726,7 +788,7 @@ impl<'l> IndexFiles<'l> {
 struct Context<'a> {
     threads: &'a [(u32, u32)],
     lengths: &'a [u32],
-    average: f64,
+    doc_threads: &'a [u32],
     postings_max: usize,
 }
 
@@ -751,10 +813,11 @@ impl Context<'_> {
         });
         let df = postings.len() as u32;
         if name.starts_with('!') {
-            return (df, vlq::runs(postings.iter().map(|p| p.0)));
+            return (df, vlq::runs(postings.iter().map(|p| self.address(p.0))));
         }
+        // Docs ascend as addresses do, so ordering by doc orders by address.
         let mut scored: Vec<(u32, u8)> = postings.iter().map(|&(d, b, t)| (d, self.impact(d, b, t))).collect();
-        let mut encoded = vlq::postings(&scored);
+        let mut encoded = self.postings(&scored);
         if encoded.len() > self.postings_max {
             // Keep the best: highest impact, newest first among equals.
             scored.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
@@ -764,10 +827,21 @@ impl Context<'_> {
                 keep = keep.max(1);
                 let mut kept = scored[..keep].to_vec();
                 kept.sort_unstable_by_key(|p| p.0);
-                encoded = vlq::postings(&kept);
+                encoded = self.postings(&kept);
             }
         }
         (df, encoded)
+    }
+
+    /// A doc's address.
+    fn address(&self, doc: u32) -> vlq::Address {
+        let thread = self.doc_threads[doc as usize];
+        (thread, doc - self.threads[thread as usize].0)
+    }
+
+    fn postings(&self, scored: &[(u32, u8)]) -> String {
+        let addressed: Vec<(vlq::Address, u8)> = scored.iter().map(|&(d, i)| (self.address(d), i)).collect();
+        vlq::postings(&addressed)
     }
 
     /// A post's quantized BM25 weight for a term it holds `body` times, and its title
@@ -775,75 +849,90 @@ impl Context<'_> {
     fn impact(&self, doc: u32, body: u8, title: u8) -> u8 {
         let tf = f64::from(body) + TITLE_WEIGHT * f64::from(title);
         let length = f64::from(self.lengths[doc as usize]);
-        let weight = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * length / self.average));
+        let weight = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * length / REFERENCE_LENGTH));
         ((weight / (K1 + 1.0) * LEVELS).ceil() - 1.0).clamp(0.0, LEVELS - 1.0) as u8
     }
 }
 
-/// The doc shards, written as threads are read.
-#[derive(Default)]
+/// The doc shards, written as threads are read, in address order. A shard may end before
+/// any post ([`chunk::Cuts`], by the hash of the post's thread's key and its index), so
+/// that a thread's new posts change the shard its end is in and not the shards after it.
 struct DocShards {
-    /// Bytes at which a shard is closed.
-    target: usize,
-    next_doc: u32,
-    /// The first doc id of every shard written or open.
-    firsts: Vec<u32>,
-    /// The open shard: its threads' JSON and its docs' JSON.
-    threads: Vec<String>,
-    docs: String,
+    cuts: chunk::Cuts,
+    /// The posts pushed.
+    docs: u32,
+    /// The next thread's ordinal.
+    next_thread: u32,
+    /// The first address of every shard written or open.
+    firsts: Vec<vlq::Address>,
+    /// The open shard's threads: each one's entry before its posts (`[TITLE,URL,TOPIC,[`)
+    /// and its posts' entries; and about their size.
+    threads: Vec<(String, String)>,
     bytes: usize,
 }
 
 impl DocShards {
-    /// Adds a thread's posts; shards that fill up go into `closed` as (path, text).
+    fn new(target: usize) -> DocShards {
+        DocShards {
+            cuts: chunk::Cuts::new(target),
+            docs: 0,
+            next_thread: 0,
+            firsts: Vec::new(),
+            threads: Vec::new(),
+            bytes: 0,
+        }
+    }
+
+    /// Adds the next thread's posts; shards that end go into `closed` as (path, text).
     fn push_thread(&mut self, site: &Site, t: usize, thread: &ThreadTerms, closed: &mut Vec<(String, String)>) {
         let entry = &site.threads[t];
-        let thread_json =
-            json!([entry.thread.title, site.thread_path(entry), site.topics[entry.topic].title]).to_string();
-        let mut local: Option<usize> = None;
-        for post in &thread.posts {
-            if self.docs.is_empty() {
-                self.firsts.push(self.next_doc);
-                local = None;
-            } else {
-                self.docs.push(',');
+        let ordinal = self.next_thread;
+        self.next_thread += 1;
+        let head = json!([entry.thread.title, site.thread_path(entry), site.topics[entry.topic].title]).to_string();
+        let head = format!("{},[", head.strip_suffix(']').unwrap_or(&head));
+        if thread.posts.is_empty() {
+            // Its place in an open shard's list, which numbers threads from the first.
+            if !self.threads.is_empty() {
+                self.bytes += head.len() + 3;
+                self.threads.push((head, String::new()));
             }
-            let index = match local {
-                Some(i) => i,
-                None => {
-                    self.bytes += thread_json.len() + 1;
-                    self.threads.push(thread_json.clone());
-                    self.threads.len() - 1
-                }
-            };
-            local = Some(index);
-            let before = self.docs.len();
-            self.docs.push('[');
-            self.docs.push_str(&index.to_string());
-            self.docs.push(',');
-            self.docs.push_str(&post.entry);
-            self.bytes += self.docs.len() - before + 1;
-            self.next_doc += 1;
-            if self.bytes >= self.target {
+            return;
+        }
+        let key = chunk::thread_hash(&entry.key);
+        for (p, post) in thread.posts.iter().enumerate() {
+            let p = p as u32;
+            let head_bytes = head.len() + 3;
+            let size = post.entry.len() + 1 + if p == 0 { head_bytes } else { 0 };
+            if self.cuts.before(self.bytes, size, chunk::post_hash(key, p)) {
                 self.flush(closed);
             }
+            if self.threads.is_empty() {
+                self.firsts.push((ordinal, p));
+            }
+            if p == 0 || self.threads.is_empty() {
+                self.threads.push((head.clone(), String::new()));
+                self.bytes += head_bytes;
+            }
+            let posts = &mut self.threads.last_mut().expect("the thread was pushed").1;
+            if !posts.is_empty() {
+                posts.push(',');
+            }
+            posts.push_str(&post.entry);
+            self.bytes += post.entry.len() + 1;
+            self.docs += 1;
         }
     }
 
     fn flush(&mut self, closed: &mut Vec<(String, String)>) {
-        if self.docs.is_empty() {
+        if self.threads.is_empty() {
             return;
         }
-        let k = self.firsts.len() - 1;
-        let text = format!(
-            "threadarc_search.d({k},{{\"first\":{},\"threads\":[{}],\"docs\":[{}]}});\n",
-            self.firsts[k],
-            self.threads.join(","),
-            self.docs
-        );
-        closed.push((format!("search/d/{k}.js"), text));
-        self.threads.clear();
-        self.docs.clear();
+        let (t, p) = *self.firsts.last().expect("an open shard has a first address");
+        let name = if p == 0 { t.to_string() } else { format!("{t}-{p}") };
+        let threads: Vec<String> = self.threads.drain(..).map(|(head, posts)| format!("{head}{posts}]]")).collect();
+        let text =
+            format!("threadarc_search.d(\"{name}\",{{\"first\":[{t},{p}],\"threads\":[{}]}});\n", threads.join(","));
+        closed.push((format!("search/d/{name}.js"), text));
         self.bytes = 0;
     }
 
@@ -914,7 +1003,8 @@ mod tests {
     fn files(site: &Site, limits: Limits) -> BTreeMap<String, String> {
         let files = std::sync::Mutex::new(BTreeMap::new());
         write_index_with(site, limits, &|path, bytes| {
-            files.lock().unwrap().insert(path.to_owned(), String::from_utf8(bytes.to_vec()).unwrap());
+            let old = files.lock().unwrap().insert(path.to_owned(), String::from_utf8(bytes.to_vec()).unwrap());
+            assert!(old.is_none(), "{path} written twice");
             Ok(())
         })
         .unwrap();
@@ -928,20 +1018,28 @@ mod tests {
         serde_json::from_str(&format!("[{inner}]")).unwrap()
     }
 
+    /// Every term shard's entries, by file.
+    fn entries(files: &BTreeMap<String, String>) -> impl Iterator<Item = (&String, Vec<serde_json::Value>)> {
+        files.iter().filter(|(n, _)| n.starts_with("search/t/")).map(|(name, text)| {
+            let a = args(text);
+            assert_eq!(name, &format!("search/t/{}.js", a[0].as_str().unwrap()));
+            (name, a[1].as_array().unwrap().clone())
+        })
+    }
+
     /// A term's document frequency and postings as numbers.
     fn postings(files: &BTreeMap<String, String>, term: &str) -> Option<(u64, Vec<u64>)> {
-        for (name, text) in files.iter().filter(|(n, _)| n.starts_with("search/t/")) {
-            let a = args(text);
-            assert_eq!(name, &format!("search/t/{}.js", a[0]));
-            for entry in a[1].as_array().unwrap() {
+        for (_, list) in entries(files) {
+            for entry in list {
                 if entry[0] == term {
-                    let list = match &entry[2] {
-                        serde_json::Value::String(s) => s.clone(),
-                        n => {
-                            let file = &files[&format!("search/p/{n}.js")];
-                            assert_eq!(file.len() as u64, entry[4].as_u64().unwrap(), "the pack's size");
-                            args(file)[1][entry[3].as_u64().unwrap() as usize].as_str().unwrap().to_owned()
-                        }
+                    let list = if entry.as_array().unwrap().len() == 3 {
+                        entry[2].as_str().unwrap().to_owned()
+                    } else {
+                        let pack = entry[2].as_str().unwrap();
+                        let file = &files[&format!("search/p/{pack}.js")];
+                        assert_eq!(args(file)[0], pack);
+                        assert_eq!(file.len() as u64, entry[4].as_u64().unwrap(), "the pack's size");
+                        args(file)[1][entry[3].as_u64().unwrap() as usize].as_str().unwrap().to_owned()
                     };
                     return Some((entry[1].as_u64().unwrap(), vlq::decode(&list).unwrap()));
                 }
@@ -950,35 +1048,113 @@ mod tests {
         None
     }
 
-    /// A word's postings as (doc, impact).
-    fn word(files: &BTreeMap<String, String>, term: &str) -> Vec<(u64, u64)> {
+    /// Reads a step (the format's `2 × Y + S`, and the threads skipped): the address it
+    /// leads to from `at` (thread, the next post in it) and Y.
+    fn step(values: &mut impl Iterator<Item = u64>, at: &mut (i64, u64)) -> Option<u64> {
+        let x = values.next()?;
+        if x % 2 == 1 {
+            at.0 += 1 + values.next().unwrap() as i64;
+            at.1 = 0;
+        }
+        Some(x / 2)
+    }
+
+    /// A word's postings as ((thread, post), impact).
+    fn word(files: &BTreeMap<String, String>, term: &str) -> Vec<((u64, u64), u64)> {
         let (_, values) = postings(files, term).unwrap_or_else(|| panic!("no term {term}"));
-        let mut prev: i64 = -1;
+        let mut values = values.into_iter();
+        let mut at = (-1, 0);
+        let mut out = Vec::new();
+        while let Some(y) = step(&mut values, &mut at) {
+            let post = at.1 + y / 16;
+            out.push(((at.0 as u64, post), y % 16));
+            at.1 = post + 1;
+        }
+        out
+    }
+
+    /// A filter's posts, from its runs.
+    fn filter(files: &BTreeMap<String, String>, term: &str) -> Vec<(u64, u64)> {
+        let (df, values) = postings(files, term).unwrap_or_else(|| panic!("no term {term}"));
+        let mut values = values.into_iter();
+        let mut at = (-1, 0);
+        let mut out = Vec::new();
+        while let Some(y) = step(&mut values, &mut at) {
+            let len = values.next().unwrap() + 1;
+            out.extend((at.1 + y..at.1 + y + len).map(|p| (at.0 as u64, p)));
+            at.1 += y + len;
+        }
+        assert_eq!(out.len() as u64, df);
+        out
+    }
+
+    /// The doc shards' first addresses from the meta, with the files' names.
+    fn doc_shards(files: &BTreeMap<String, String>) -> Vec<((u64, u64), String)> {
+        let meta = args(&files["search/meta.js"]);
+        let values = vlq::decode(meta[0]["docShards"].as_str().unwrap()).unwrap();
+        let mut thread = 0;
         values
-            .iter()
-            .map(|v| {
-                let doc = prev + 1 + (v / 16) as i64;
-                prev = doc;
-                (doc as u64, v % 16)
+            .chunks(2)
+            .map(|pair| {
+                thread += pair[0];
+                let name = if pair[1] == 0 { thread.to_string() } else { format!("{thread}-{}", pair[1]) };
+                ((thread, pair[1]), format!("search/d/{name}.js"))
             })
             .collect()
     }
 
+    /// Every post's doc shard entry by address, checking that each is in the shard the
+    /// meta names for it, and the thread's entry.
+    fn posts(files: &BTreeMap<String, String>) -> Vec<((u64, u64), serde_json::Value, serde_json::Value)> {
+        let shards = doc_shards(files);
+        assert_eq!(shards.len(), files.keys().filter(|k| k.starts_with("search/d/")).count());
+        let mut out: Vec<((u64, u64), serde_json::Value, serde_json::Value)> = Vec::new();
+        for (i, ((t0, p0), name)) in shards.iter().enumerate() {
+            let a = args(&files[name]);
+            assert_eq!(format!("search/d/{}.js", a[0].as_str().unwrap()), *name);
+            assert_eq!(a[1]["first"], json!([t0, p0]));
+            for (k, thread) in a[1]["threads"].as_array().unwrap().iter().enumerate() {
+                let start = if k == 0 { *p0 } else { 0 };
+                for (j, post) in thread[3].as_array().unwrap().iter().enumerate() {
+                    let at = (t0 + k as u64, start + j as u64);
+                    if let Some(&(last, _, _)) = out.last().as_ref() {
+                        assert!(*last < at, "{last:?} then {at:?}");
+                    }
+                    if let Some(&(next, _)) = shards.get(i + 1).as_ref() {
+                        assert!(at < *next, "{at:?} is in the next shard's range");
+                    }
+                    out.push((at, post.clone(), thread.clone()));
+                }
+            }
+        }
+        out
+    }
+
     #[test]
-    fn posts_are_numbered_oldest_thread_first() {
+    fn posts_are_addressed_oldest_thread_first() {
         let files = files(&site(), Limits::default());
         let meta = args(&files["search/meta.js"]);
+        assert_eq!(meta[0]["format"], 2);
         assert_eq!(meta[0]["docs"], 6);
         assert_eq!(meta[0]["topics"], json!([["bikes", "Bikes"], ["garden", "Garden"]]));
-        let shard = args(&files["search/d/0.js"]);
-        let docs = shard[1]["docs"].as_array().unwrap();
-        let threads = shard[1]["threads"].as_array().unwrap();
-        let titles: Vec<&str> =
-            docs.iter().map(|d| threads[d[0].as_u64().unwrap() as usize][0].as_str().unwrap()).collect();
-        assert_eq!(titles, ["Roses", "Roses", "Chains", "Tomato blight", "Tomato blight", "Tomato blight"]);
-        assert_eq!(docs[3], json!([2, 1, "Ann Lee", "2022-06-01", "My tomato leaves have spots."]));
-        assert_eq!(docs[5][2], serde_json::Value::Null);
-        assert_eq!(threads[2], json!(["Tomato blight", "garden/tomato-blight.html", "Garden"]));
+        assert_eq!(doc_shards(&files), [((0, 0), "search/d/0.js".to_owned())]);
+        let posts = posts(&files);
+        let found: Vec<((u64, u64), &str)> = posts.iter().map(|(at, _, t)| (*at, t[0].as_str().unwrap())).collect();
+        assert_eq!(
+            found,
+            [
+                ((0, 0), "Roses"),
+                ((0, 1), "Roses"),
+                ((1, 0), "Chains"),
+                ((2, 0), "Tomato blight"),
+                ((2, 1), "Tomato blight"),
+                ((2, 2), "Tomato blight")
+            ]
+        );
+        assert_eq!(posts[3].1, json!([1, "Ann Lee", "2022-06-01", "My tomato leaves have spots."]));
+        assert_eq!(posts[5].1[1], serde_json::Value::Null);
+        let thread = posts[3].2.as_array().unwrap();
+        assert_eq!(thread[..3], [json!("Tomato blight"), json!("garden/tomato-blight.html"), json!("Garden")]);
     }
 
     #[test]
@@ -986,17 +1162,19 @@ mod tests {
         let files = files(&site(), Limits::default());
         // "tomato": in two bodies and one title, so in every post of that thread.
         let tomato = word(&files, "tomato");
-        assert_eq!(tomato.iter().map(|p| p.0).collect::<Vec<_>>(), [0, 3, 4, 5]);
+        assert_eq!(tomato.iter().map(|p| p.0).collect::<Vec<_>>(), [(0, 0), (2, 0), (2, 1), (2, 2)]);
+        assert_eq!(postings(&files, "tomato").unwrap().0, 4);
         // A post with the word in its body and its title outweighs one with it in the title only.
         assert!(tomato[1].1 > tomato[2].1, "{tomato:?}");
-        assert_eq!(word(&files, "cafe").iter().map(|p| p.0).collect::<Vec<_>>(), [5]);
+        assert_eq!(word(&files, "cafe").iter().map(|p| p.0).collect::<Vec<_>>(), [(2, 2)]);
         // Markup in a post is text: its words are found, no tag is a term.
         assert!(postings(&files, "script").is_some());
         assert!(postings(&files, "<script>").is_none());
-        // Filters: runs of docs.
-        assert_eq!(postings(&files, "!t:garden").unwrap(), (5, vec![0, 1, 1, 2]));
-        assert_eq!(postings(&files, "!t:bikes").unwrap(), (1, vec![2, 0]));
-        assert_eq!(postings(&files, "!a:ann lee").unwrap(), (2, vec![1, 0, 1, 0]));
+        // Filters: runs of posts, one thread each.
+        assert_eq!(postings(&files, "!t:garden").unwrap(), (5, vec![1, 0, 1, 1, 1, 2]));
+        assert_eq!(filter(&files, "!t:garden"), [(0, 0), (0, 1), (2, 0), (2, 1), (2, 2)]);
+        assert_eq!(filter(&files, "!t:bikes"), [(1, 0)]);
+        assert_eq!(filter(&files, "!a:ann lee"), [(0, 1), (2, 0)]);
         assert!(postings(&files, &author_term("  ANN   Lée ")).is_some());
     }
 
@@ -1017,40 +1195,51 @@ mod tests {
     }
 
     #[test]
+    fn weights_do_not_depend_on_other_posts() {
+        let one = |extra: &[(&str, &str)]| {
+            let mut posts = vec![("", "a rare word in a post of ordinary length")];
+            posts.extend_from_slice(extra);
+            let site = Site::new(Config::default(), vec![thread("t/a.txt", "t", "x", "2020-01-01T00:00:00Z", &posts)]);
+            word(&files(&site, Limits::default()), "rare")[0]
+        };
+        let long = "word ".repeat(500);
+        assert_eq!(one(&[]), one(&[("", &long), ("", &long)]));
+    }
+
+    #[test]
     fn small_limits_split_shards_and_cut_common_words() {
         let many: Vec<(&str, &str)> =
             (0..300).map(|i| ("", if i % 3 == 0 { "common common rare" } else { "common filler" })).collect();
-        let site = Site::new(Config::default(), vec![thread("t/a.txt", "t", "Many", "2020-01-01T00:00:00Z", &many)]);
+        let config = Config { posts_per_page: 100, ..Config::default() };
+        let site = Site::new(config, vec![thread("t/a.txt", "t", "Many", "2020-01-01T00:00:00Z", &many)]);
         let limits = Limits { postings_max: 64, inline_max: 8, term_shard: 64, doc_shard: 512, pack: 128 };
         let files = files(&site, limits);
         let meta = args(&files["search/meta.js"]);
         let firsts: Vec<&str> = meta[0]["terms"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
         assert!(firsts.len() > 1 && firsts.windows(2).all(|w| w[0] < w[1]), "{firsts:?}");
-        assert!(files.keys().filter(|k| k.starts_with("search/d/")).count() > 1);
+        // Term shards are named after their first terms.
+        for first in &firsts {
+            assert!(files.contains_key(&format!("search/t/{}.js", chunk::name_of(first))), "{first}");
+        }
+        assert_eq!(files.keys().filter(|k| k.starts_with("search/t/")).count(), firsts.len());
         assert!(files.keys().any(|k| k.starts_with("search/p/")));
         // "common" is in every post: its postings are cut to the best, which hold it twice.
         let (df, _) = postings(&files, "common").unwrap();
         let kept = word(&files, "common");
         assert_eq!(df, 300);
         assert!(kept.len() < 300 && !kept.is_empty());
-        assert!(kept.iter().all(|&(doc, _)| doc % 3 == 0), "{kept:?}");
+        assert!(kept.iter().all(|&((thread, post), _)| thread == 0 && post % 3 == 0), "{kept:?}");
         // Filters are never cut.
-        assert_eq!(postings(&files, "!t:t").unwrap(), (300, vec![0, 299]));
-        // Every doc is in the shard the meta names for it.
-        let firsts: Vec<u64> = {
-            let mut sum = 0;
-            vlq::decode(meta[0]["docShards"].as_str().unwrap())
-                .unwrap()
-                .iter()
-                .map(|d| {
-                    sum += d;
-                    sum
-                })
-                .collect()
-        };
-        for (k, first) in firsts.iter().enumerate() {
-            assert_eq!(args(&files[&format!("search/d/{k}.js")])[1]["first"], *first);
-        }
+        assert_eq!(postings(&files, "!t:t").unwrap(), (300, vec![1, 0, 299]));
+        // The thread's posts span doc shards, each in the one the meta names for it.
+        let shards = doc_shards(&files);
+        assert!(shards.len() > 1 && shards.iter().any(|((_, p), _)| *p > 0), "{shards:?}");
+        let posts = posts(&files);
+        assert_eq!(posts.iter().map(|p| p.0).collect::<Vec<_>>(), (0..300).map(|p| (0, p)).collect::<Vec<_>>());
+        // Posts past the first page say which page they are on.
+        assert_eq!(posts[99].1.as_array().unwrap().len(), 4);
+        assert_eq!(posts[100].1[4], 2);
+        assert_eq!(posts[299].1[4], 3);
     }
 
     #[test]
@@ -1076,6 +1265,144 @@ mod tests {
         let meta = args(&files["search/meta.js"]);
         let firsts: Vec<Vec<u16>> =
             meta[0]["terms"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().encode_utf16().collect()).collect();
-        assert!(firsts.windows(2).all(|w| w[0] < w[1]), "{firsts:?}");
+        assert!(firsts.len() > 5 && firsts.windows(2).all(|w| w[0] < w[1]), "{firsts:?}");
+    }
+
+    /// An archive of `threads` threads of made-up words, the same every time.
+    fn forum(threads: usize) -> Vec<Thread> {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let syllables = ["ka", "ro", "mi", "te", "su", "na", "lo", "pe", "vi", "da", "qu", "zo"];
+        let mut word = move || {
+            // Zipf-like: small numbers far more often.
+            let n = next(4000) * next(4000) / 4000;
+            let mut w = String::new();
+            let mut k = n + 1;
+            while k > 0 {
+                w.push_str(syllables[(k % 12) as usize]);
+                k /= 12;
+            }
+            w
+        };
+        let authors = ["ann", "bob", "cy", "dee", "eve", "fay", "gus"];
+        (0..threads)
+            .map(|t| {
+                let title: Vec<String> = (0..4).map(|_| word()).collect();
+                let bodies: Vec<(String, String)> = (0..2 + t % 13)
+                    .map(|p| {
+                        let words: Vec<String> = (0..10 + (t * 7 + p * 3) % 50).map(|_| word()).collect();
+                        (authors[(t + p) % 7].to_owned(), words.join(" "))
+                    })
+                    .collect();
+                let posts: Vec<(&str, &str)> = bodies.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+                let date = format!("2020-{:02}-{:02}T{:02}:00:00Z", 1 + t / 200, 1 + t / 8 % 25, t % 8);
+                thread(&format!("t{}/{t}.txt", t % 3), &format!("t{}", t % 3), &title.join(" "), &date, &posts)
+            })
+            .collect()
+    }
+
+    /// Index files that differ between two builds: changed, new or gone.
+    fn differing(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> Vec<String> {
+        let names: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+        names.into_iter().filter(|n| a.get(*n) != b.get(*n)).cloned().collect()
+    }
+
+    /// The terms of a post as the index holds them: its words, its thread's title's, its
+    /// topic and author.
+    fn terms_of(thread: &Thread, body: &str, author: &str) -> std::collections::BTreeSet<String> {
+        let mut terms = std::collections::BTreeSet::new();
+        tokenize::for_each_term(body, |t| {
+            terms.insert(t.to_owned());
+        });
+        tokenize::for_each_term(&thread.title, |t| {
+            terms.insert(t.to_owned());
+        });
+        terms.insert(topic_term(&thread.topic));
+        terms.insert(author_term(author));
+        terms
+    }
+
+    /// Which of the term shards and packs that differ between `before` and `after` are
+    /// not explained by `terms`: a term shard must hold one of them (in either build), a
+    /// pack must serve such a shard (packs never serve two).
+    fn unexplained(
+        before: &BTreeMap<String, String>,
+        after: &BTreeMap<String, String>,
+        terms: &std::collections::BTreeSet<String>,
+    ) -> Vec<String> {
+        let mut explained = std::collections::BTreeSet::new();
+        for files in [before, after] {
+            for (name, list) in entries(files) {
+                if list.iter().any(|e| terms.contains(e[0].as_str().unwrap())) {
+                    explained.insert(name.clone());
+                    for e in list.iter().filter(|e| e.as_array().unwrap().len() == 5) {
+                        explained.insert(format!("search/p/{}.js", e[2].as_str().unwrap()));
+                    }
+                }
+            }
+        }
+        differing(before, after)
+            .into_iter()
+            .filter(|n| (n.starts_with("search/t/") || n.starts_with("search/p/")) && !explained.contains(n))
+            .collect()
+    }
+
+    #[test]
+    fn a_reply_changes_only_the_files_that_show_it() {
+        let limits = Limits { inline_max: 48, term_shard: 1024, doc_shard: 2048, pack: 1024, ..Limits::default() };
+        let mut threads = forum(300);
+        let before = files(&Site::new(Config::default(), threads.clone()), limits);
+        let total = before.len();
+        assert!(total > 150, "{total} files");
+        // A reply to a thread in the middle of the order.
+        let body = "a reply about kamiro and a brandnewword";
+        let target = threads.iter().position(|t| t.path == "t1/151.txt").unwrap();
+        let mut reply = threads[target].posts[0].clone();
+        reply.number = threads[target].posts.len() as u32 + 1;
+        reply.author = Some("zed".into());
+        reply.body = body.into();
+        threads[target].posts.push(reply);
+        let terms = terms_of(&threads[target], body, "zed");
+        let after = files(&Site::new(Config::default(), threads.clone()), limits);
+        let changed = differing(&before, &after);
+        // The meta, the thread's doc shard, the term shards and packs of the reply's terms.
+        assert!(changed.contains(&"search/meta.js".to_owned()));
+        let docs: Vec<&String> = changed.iter().filter(|n| n.starts_with("search/d/")).collect();
+        assert!(!docs.is_empty() && docs.len() <= 3, "{docs:?}");
+        // Now and then a cut moves and the shards after it change until the cuts fall
+        // where they did: a neighbour or two, with its packs.
+        let odd = unexplained(&before, &after, &terms);
+        assert!(odd.len() <= 5, "{odd:?} of {changed:?}");
+        let shards_of_terms = terms.len() * 2;
+        assert!(changed.len() <= 1 + 3 + shards_of_terms + 5, "{} files changed: {changed:?}", changed.len());
+        assert!(changed.len() * 5 < total, "{} of {total} files changed", changed.len());
+        // Every other thread's posts kept their addresses.
+        let old: Vec<_> = posts(&before).into_iter().map(|p| p.0).collect();
+        let new: Vec<_> = posts(&after).into_iter().map(|p| p.0).collect();
+        assert_eq!(new.len(), old.len() + 1);
+        assert!(old.iter().all(|a| new.contains(a)));
+
+        // A new newest thread.
+        let before = after;
+        let mut newest = forum(1).remove(0);
+        newest.path = "t0/newest.txt".into();
+        newest.posts.truncate(1);
+        newest.posts[0].date = Some("2030-01-01T00:00:00Z".parse().unwrap());
+        let body = newest.posts[0].body.clone();
+        let author = newest.posts[0].author.clone().unwrap();
+        let terms = terms_of(&newest, &body, &author);
+        threads.push(newest);
+        let after = files(&Site::new(Config::default(), threads), limits);
+        let changed = differing(&before, &after);
+        let docs: Vec<&String> = changed.iter().filter(|n| n.starts_with("search/d/")).collect();
+        assert!(!docs.is_empty() && docs.len() <= 2, "{docs:?}");
+        let odd = unexplained(&before, &after, &terms);
+        assert!(odd.len() <= 5, "{odd:?} of {changed:?}");
+        assert!(changed.len() * 5 < total, "{} of {total} files changed", changed.len());
     }
 }

@@ -91,23 +91,63 @@ test('snippets mark the query where it stands', async () => {
   assert.deepEqual(marked, ['let', 'go', 'music']);
 });
 
+/** Numbers as the index writes them: VLQ in base64 digits. */
+const vlqDigits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const vlq = (values) => values.map((v) => {
+  let out = '';
+  do { let d = v & 31; v >>>= 5; if (v) d |= 32; out += vlqDigits[d]; } while (v);
+  return out;
+}).join('');
+
 test('a word too common to be kept whole ranks results but does not restrict them', async () => {
   // Hand-made index: 10 posts; "the" is in all of them but only posts 2 and 7 were kept.
-  const vlqDigits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  const vlq = (values) => values.map((v) => {
-    let out = '';
-    do { let d = v & 31; v >>>= 5; if (v) d |= 32; out += vlqDigits[d]; } while (v);
-    return out;
-  }).join('');
-  const word = (docs) => { let prev = -1; return vlq(docs.map((d) => { const v = (d - prev - 1) * 16 + 7; prev = d; return v; })); };
-  const { engine: e } = engine(null, (S) => {
-    S.m({ format: 1, docs: 10, terms: [''], docShards: vlq([0]), topics: [] });
-    S.t(0, [['the', 10, word([2, 7])], ['zebra', 3, word([1, 2, 5])]]);
-    S.d(0, { first: 0, threads: [['T', 't/t.html', 'T']],
-      docs: Array.from({ length: 10 }, (_, i) => [0, i + 1, null, null, 'the zebra ' + i]) });
+  // Postings of format 2, all in thread 0: a step to the first post from a new thread
+  // (2 × Y + 1, then no thread skipped), then steps within it (2 × Y).
+  const word = (posts) => {
+    let next = 0;
+    return vlq(posts.flatMap((p, i) => {
+      const y = (p - next) * 16 + 7;
+      next = p + 1;
+      return i === 0 ? [y * 2 + 1, 0] : [y * 2];
+    }));
+  };
+  const { engine: e, loaded } = engine(null, (S) => {
+    S.m({ format: 2, docs: 10, terms: [''], docShards: vlq([0, 0]), topics: [] });
+    S.t(S.nameOf(''), [['the', 10, word([2, 7])], ['zebra', 3, word([1, 2, 5])]]);
+    S.d('0', { first: [0, 0], threads: [['T', 't/t.html', 'T',
+      Array.from({ length: 10 }, (_, i) => [i + 1, null, null, 'the zebra ' + i])]] });
   });
   // Post 3 (doc 2) holds both; posts 2 and 6 only "zebra" as far as the index knows.
   assert.deepEqual(await ranked(e, 'the zebra '), ['T#3', 'T#6', 'T#2']);
   // Alone, the kept posts of "the" are the results, newest first among equals.
   assert.deepEqual(await ranked(e, 'the '), ['T#8', 'T#3']);
+  // The term shard is found by the name of its first term, the doc shard by its first thread.
+  assert.ok(loaded.includes('search/t/811c9dc5.js') && loaded.includes('search/d/0.js'), loaded.join(' '));
+});
+
+test('term shards are named by FNV-1a of their first term, as the index writer names them', () => {
+  const { api } = engine(null);
+  // The same values as src/search/chunk.rs's test and Python's reference FNV-1a.
+  assert.equal(api.nameOf(''), '811c9dc5');
+  assert.equal(api.nameOf('a'), 'e40c292c');
+  assert.equal(api.nameOf('foobar'), 'bf9cf968');
+  assert.equal(api.nameOf('café東京𠀀'), 'dccb4cd3');
+});
+
+test('results from threads that span doc shards, and from later pages of a thread', async () => {
+  // Thread 0 has posts 0-2 in shard "0" and 3-4 in shard "0-3"; thread 1 starts in "0-3".
+  const { engine: e, loaded } = engine(null, (S) => {
+    S.m({ format: 2, docs: 7, terms: ['a'], docShards: vlq([0, 0, 0, 3]), topics: [] });
+    // "zebra" in (0,1), (0,4) and (1,1): steps 2×(1×16+7)+1, 0; 2×(2×16+7); 2×(1×16+7)+1, 0.
+    S.t(S.nameOf('a'), [['zebra', 3, vlq([47, 0, 78, 47, 0])]]);
+    const post = (n, page) => page ? [n, 'x', null, 'a zebra ' + n, page] : [n, 'x', null, 'a zebra ' + n];
+    S.d('0', { first: [0, 0], threads: [['Long', 'l/long.html', 'T', [post(1), post(2), post(3)]]] });
+    S.d('0-3', { first: [0, 3], threads: [['Long', 'l/long.html', 'T', [post(4), post(5, 2)]],
+      ['Short', 's/short.html', 'T', [post(1), post(2)]]] });
+  });
+  const res = await e.search('zebra ');
+  const hits = (await res.more()).hits;
+  assert.deepEqual(Array.from(hits, (h) => `${h.url}#${h.number}`),
+    ['s/short.html#2', 'l/long/2.html#5', 'l/long.html#2']);
+  assert.ok(loaded.includes('search/d/0-3.js') && loaded.includes('search/d/0.js'), loaded.join(' '));
 });

@@ -1,0 +1,142 @@
+//! Where the index's files end and what they are called: decided by their content, so that
+//! a change to one thread or one term changes the file it falls into (and now and then a
+//! neighbour), not every file after it.
+//!
+//! Files are cut as content-defined chunking cuts a stream of bytes: a file ends before an
+//! item (a term's entry, a post) when a hash of the item's key says so, with a chance in
+//! proportion to the item's size, so that files average about a target size whatever the
+//! items' sizes. Below a quarter of the target no file ends; below the target the chance is
+//! a quarter of what it is above it, which keeps sizes near the target (FastCDC's
+//! normalised chunking); and a file that would pass three times the target ends anyway.
+//! The hashes are fixed here (FNV-1a and a SplitMix64 finaliser), never a library's
+//! default hasher, so a cut never moves with a new toolchain.
+
+use rustc_hash::FxHashSet;
+
+/// How a kind of file is cut, from its target size in bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Cuts {
+    min: usize,
+    target: usize,
+    max: usize,
+}
+
+impl Cuts {
+    pub fn new(target: usize) -> Cuts {
+        let target = target.max(1);
+        Cuts { min: target / 4, target, max: target * 3 }
+    }
+
+    /// Whether a file that holds `bytes` so far ends before an item of `size` bytes whose
+    /// key hashes to `hash` ([`hash`], [`post_hash`]).
+    pub fn before(&self, bytes: usize, size: usize, hash: u64) -> bool {
+        if bytes == 0 {
+            return false;
+        }
+        if bytes + size > self.max {
+            return true;
+        }
+        if bytes < self.min {
+            return false;
+        }
+        let per_byte = if bytes < self.target { 0.5 } else { 2.0 } / self.target as f64;
+        unit(hash) < size as f64 * per_byte
+    }
+}
+
+/// A hash in [0, 1).
+fn unit(hash: u64) -> f64 {
+    (hash >> 11) as f64 / (1u64 << 53) as f64
+}
+
+fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
+/// SplitMix64's finaliser: FNV's low bits are poorly mixed for short keys.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The hash that decides cuts before a term.
+pub fn hash(key: &str) -> u64 {
+    mix(fnv1a64(key.as_bytes()))
+}
+
+/// The hash that decides cuts before post `post` of the thread whose key hashes to
+/// `thread` (`fnv1a64` of its key, [`thread_hash`]).
+pub fn post_hash(thread: u64, post: u32) -> u64 {
+    mix(thread ^ u64::from(post).wrapping_add(1).wrapping_mul(0x9e37_79b9_7f4a_7c15))
+}
+
+/// What [`post_hash`] takes of a thread's key.
+pub fn thread_hash(key: &str) -> u64 {
+    fnv1a64(key.as_bytes())
+}
+
+/// FNV-1a (32 bits) of a text's UTF-8, as eight hex digits: what a file named after its
+/// first term is called. `static/search.js` computes the same.
+pub fn name_of(text: &str) -> String {
+    let h = text.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+    format!("{h:08x}")
+}
+
+/// Names files after their first terms, in order: a name already taken by an earlier file
+/// gets `-2`, `-3`… (the first free), as `static/search.js` does for term shards.
+#[derive(Default)]
+pub struct Names(FxHashSet<String>);
+
+impl Names {
+    pub fn name(&mut self, first: &str) -> String {
+        let base = name_of(first);
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.0.contains(&name) {
+            name = format!("{base}-{n}");
+            n += 1;
+        }
+        self.0.insert(name.clone());
+        name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_fnv1a_of_utf8() {
+        // FNV-1a 32 test vectors.
+        assert_eq!(name_of(""), "811c9dc5");
+        assert_eq!(name_of("a"), "e40c292c");
+        assert_eq!(name_of("foobar"), "bf9cf968");
+        assert_eq!(name_of("café東京𠀀"), "dccb4cd3");
+        let mut names = Names::default();
+        assert_eq!(names.name("a"), "e40c292c");
+        assert_eq!(names.name("a"), "e40c292c-2");
+        assert_eq!(names.name("a"), "e40c292c-3");
+    }
+
+    #[test]
+    fn cuts_keep_sizes_near_the_target() {
+        let cuts = Cuts::new(1000);
+        let (mut files, mut bytes, mut biggest) = (1, 0, 0);
+        for i in 0..100_000u32 {
+            let size = 10 + (i % 7) as usize * 5;
+            if cuts.before(bytes, size, hash(&i.to_string())) {
+                files += 1;
+                biggest = biggest.max(bytes);
+                bytes = 0;
+            }
+            bytes += size;
+        }
+        let average = 100_000 * 25 / files;
+        assert!((800..1600).contains(&average), "{average}");
+        assert!(biggest <= 3000, "{biggest}");
+        assert!(!cuts.before(0, 10_000, 0), "an empty file takes anything");
+        assert!(cuts.before(2999, 10, u64::MAX), "a full file ends");
+        assert!(!cuts.before(249, 10, 0), "a small one does not");
+    }
+}
