@@ -410,8 +410,9 @@ fn write_site(site: &Site, out: &Output) -> io::Result<()> {
     write_static(out)?;
     write_front_page(site, out)?;
     write_topic_pages(site, out)?;
-    write_threads(site, out)?;
-    write_author_pages(site, out)?;
+    let fingerprints = thread_fingerprints(site, out.plan);
+    write_threads(site, out, &fingerprints)?;
+    write_author_pages(site, out, &fingerprints)?;
     write_tag_and_month_pages(site, out)?;
     write_manifest(site, out)?;
     write_feeds(site, out)?;
@@ -607,12 +608,50 @@ fn thread_fingerprint(site: &Site, entry: &Entry, build: Hash, dump: Hash) -> Ha
     hasher.finish()
 }
 
+/// Each thread's [`thread_fingerprint`], by its index in the site; none when the binary
+/// cannot be identified (then nothing is reused).
+fn thread_fingerprints(site: &Site, plan: &Plan) -> Vec<Option<Hash>> {
+    site.threads
+        .par_iter()
+        .map(|entry| {
+            let dump = plan.dumps.get(entry.thread.path.as_str()).copied().unwrap_or_default();
+            plan.build.map(|build| thread_fingerprint(site, entry, build, dump))
+        })
+        .collect()
+}
+
+/// What an author's pages show: the author, and each of their posts, which is all in its
+/// thread's fingerprint. The key cannot be a thread's, which is a dump's path.
+fn author_fingerprint(site: &Site, author: usize, threads: &[Option<Hash>], build: Hash) -> Option<(String, Hash)> {
+    let a = &site.authors[author];
+    let mut hasher = cache::Hasher::new();
+    hasher.hash(build).str(&a.name).str(&a.slug);
+    for &(t, p) in &a.posts {
+        hasher.hash(threads[t]?).str(&p.to_string());
+    }
+    Some((format!("\0author:{}", a.slug), hasher.finish()))
+}
+
+/// Links every one of a group's `files` from the old archive when the group's fingerprint
+/// is the one it had last time, and records it for the next build; false if they must be
+/// written (the caller then calls [`Output::thread_done`] once they are). `pages` is how
+/// many of the files are pages.
+fn reused(out: &Output, key: &str, fingerprint: Option<Hash>, files: &[String], pages: usize) -> io::Result<bool> {
+    let Some(fingerprint) = fingerprint else { return Ok(false) };
+    if out.previous_thread(key, fingerprint) == Some(files) && reuse_all(out, files)? {
+        files[..pages].iter().for_each(|p| out.counted_page(p));
+        out.thread_done(key, fingerprint, files.to_vec());
+        return Ok(true);
+    }
+    Ok(false)
+}
+
 /// Every thread's pages, its records as JSON (`TOPIC/THREAD.json`) and, with a
 /// `base_url`, its Atom feed (`TOPIC/THREAD.xml`).
-fn write_threads(site: &Site, out: &Output) -> io::Result<()> {
+fn write_threads(site: &Site, out: &Output, fingerprints: &[Option<Hash>]) -> io::Result<()> {
     let feeds = publish::Feeds::new(site);
     out.plan.progress.stage("writing threads", site.threads.len());
-    site.threads.par_iter().try_for_each(|entry| {
+    site.threads.par_iter().zip(fingerprints).try_for_each(|(entry, &fingerprint)| {
         out.plan.progress.inc(1);
         let renderer = pages::ThreadRenderer::new(site, entry);
         let base = format!("{}/{}", site.topics[entry.topic].slug, entry.slug);
@@ -622,14 +661,7 @@ fn write_threads(site: &Site, out: &Output) -> io::Result<()> {
         if feeds.is_some() {
             files.push(format!("{base}.xml"));
         }
-        let dump = out.plan.dumps.get(entry.thread.path.as_str()).copied().unwrap_or_default();
-        let fingerprint = out.plan.build.map(|build| thread_fingerprint(site, entry, build, dump));
-        if let Some(fingerprint) = fingerprint
-            && out.previous_thread(&entry.key, fingerprint) == Some(files.as_slice())
-            && reuse_all(out, &files)?
-        {
-            pages.iter().for_each(|p| out.counted_page(p));
-            out.thread_done(&entry.key, fingerprint, files);
+        if reused(out, &entry.key, fingerprint, &files, pages.len())? {
             return Ok(());
         }
         for (page, path) in renderer.pages().into_iter().zip(&pages) {
@@ -673,14 +705,26 @@ fn new_file(path: &Path) -> io::Result<fs::File> {
     }
 }
 
-fn write_author_pages(site: &Site, out: &Output) -> io::Result<()> {
+/// The authors' pages; like a thread's, an author's pages are linked from the last
+/// archive without rendering when none of their posts' threads changed.
+fn write_author_pages(site: &Site, out: &Output, threads: &[Option<Hash>]) -> io::Result<()> {
     out.page("authors/index.html", &pages::authors_page(site))?;
     out.plan.progress.stage("writing authors", site.authors.len());
     (0..site.authors.len()).into_par_iter().try_for_each(|a| {
         out.plan.progress.inc(1);
         let base = format!("authors/{}", site.authors[a].slug);
-        for (n, page) in pages::author_pages(site, a).enumerate() {
-            out.page(&paged_path(&base, n + 1), &page)?;
+        let files: Vec<String> = (1..=pages::author_page_count(site, a)).map(|n| paged_path(&base, n)).collect();
+        let fingerprint = out.plan.build.and_then(|build| author_fingerprint(site, a, threads, build));
+        if let Some((key, fingerprint)) = &fingerprint
+            && reused(out, key, Some(*fingerprint), &files, files.len())?
+        {
+            return Ok(());
+        }
+        for (page, path) in pages::author_pages(site, a).zip(&files) {
+            out.page(path, &page)?;
+        }
+        if let Some((key, fingerprint)) = fingerprint {
+            out.thread_done(&key, fingerprint, files);
         }
         Ok(())
     })

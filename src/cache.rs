@@ -25,7 +25,9 @@
 //! - **A thread unchanged**: a thread's pages, records and feed depend on its dump, its
 //!   place (slug, topic, neighbours) and the slugs of its authors and tags; a hash of all
 //!   of that ([`crate::build`]'s `thread_fingerprint`) equal to last time's means its files
-//!   are linked without rendering.
+//!   are linked without rendering. An author's pages are kept the same way: their
+//!   fingerprint is that of the threads their posts are in (`T` lines keyed
+//!   `"\u0000author:SLUG"`, which no dump's path can be).
 //! - **A file unchanged**: everything else is rendered, and linked when its hash equals
 //!   the old file's.
 //!

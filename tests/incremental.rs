@@ -96,9 +96,14 @@ fn a_changed_thread_rewrites_only_what_shows_it() {
     for expected in ["topic-1/thread-4.html", "topic-1/thread-4.json", "topic-1/thread-4.xml", "topic-1/index.html"] {
         assert!(changed.iter().any(|c| c.as_str() == expected), "{expected} not in {changed:?}");
     }
-    for kept in
-        ["topic-1/thread-1.html", "topic-0/thread-0.html", "forum/d-1.json", "static/style.css", "tags/tag2.html"]
-    {
+    for kept in [
+        "topic-1/thread-1.html",
+        "topic-0/thread-0.html",
+        "forum/d-1.json",
+        "static/style.css",
+        "tags/tag2.html",
+        "authors/user0.html",
+    ] {
         assert!(!changed.iter().any(|c| c.as_str() == kept), "{kept} was rewritten: {changed:?}");
     }
     assert_same_as_cold(dir.path());
@@ -130,6 +135,13 @@ fn incremental_builds_equal_cold_builds() {
             let text = fs::read_to_string(&p).unwrap().replace("tag1", "renamed-tag");
             fs::write(p, text).unwrap();
         }),
+        // A post edited: its author's page shows the new words, the other authors' pages
+        // are reused.
+        Box::new(|| {
+            let p = d.join("threads/forum/d-3.txt");
+            let text = fs::read_to_string(&p).unwrap().replace("**post** 2 of discourse", "an edited reply in");
+            fs::write(p, text).unwrap();
+        }),
         // The configuration.
         Box::new(|| write(&d.join("archive.toml"), "title = \"Renamed archive\"\nposts_per_page = 4\n")),
     ];
@@ -138,6 +150,8 @@ fn incremental_builds_equal_cold_builds() {
         build(d, "public");
         assert_same_as_cold(d);
     }
+    let user2 = fs::read_to_string(d.join("public/authors/user2.html")).unwrap();
+    assert!(user2.contains("an edited reply in"), "{user2}");
 }
 
 #[test]

@@ -561,11 +561,16 @@ pub fn authors_page(site: &Site) -> ListPage<'_> {
 }
 
 /// Every page of an author's posts, newest first.
+/// How many pages an author's posts take.
+pub fn author_page_count(site: &Site, author: usize) -> usize {
+    site.authors[author].posts.len().div_ceil(site.config.threads_per_page).max(1)
+}
+
 pub fn author_pages(site: &Site, author: usize) -> impl Iterator<Item = AuthorPage<'_>> {
     let a = &site.authors[author];
     let per_page = site.config.threads_per_page;
     let chunks: Vec<&[(usize, usize)]> = a.posts.chunks(per_page).collect();
-    let numbers: Vec<usize> = (1..=chunks.len().max(1)).collect();
+    let numbers: Vec<usize> = (1..=author_page_count(site, author)).collect();
     let mut threads: Vec<usize> = a.posts.iter().map(|&(t, _)| t).collect();
     threads.sort_unstable();
     threads.dedup();
@@ -697,7 +702,11 @@ mod tests {
     fn long_lists_link_a_window_of_pages() {
         let numbers: Vec<usize> = (1..=100).collect();
         let shown = |current| -> Vec<Option<usize>> {
-            Pagination::new(current, &numbers, |n| format!("p{n}")).pages.iter().map(|p| p.as_ref().map(|p| p.0)).collect()
+            Pagination::new(current, &numbers, |n| format!("p{n}"))
+                .pages
+                .iter()
+                .map(|p| p.as_ref().map(|p| p.0))
+                .collect()
         };
         assert_eq!(shown(50), [Some(1), None, Some(48), Some(49), Some(50), Some(51), Some(52), None, Some(100)]);
         assert_eq!(shown(1), [Some(1), Some(2), Some(3), None, Some(100)]);
