@@ -33,7 +33,7 @@ use crate::cache::{self, CACHE_FILE, Cache, FileRecord, Hash};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, Dump, Loaded};
-use crate::parse::Format;
+use crate::parse::{Detection, Format};
 use crate::render::{pages, publish};
 use crate::search;
 use crate::site::{Entry, Site, paged_path};
@@ -164,19 +164,31 @@ pub fn discover(input: &Path, default_topic: &str) -> Result<(Vec<Found>, Vec<Di
 
 /// Reads and parses every dump, in parallel.
 pub fn load_all(found: &[Found], format: Option<Format>) -> Vec<Loaded> {
-    load_all_hashed(found, format, &Progress::hidden()).into_iter().map(|(loaded, _)| loaded).collect()
+    load_all_hashed(found, format, &FxHashMap::default(), &Progress::hidden())
+        .into_iter()
+        .map(|(loaded, _)| loaded)
+        .collect()
 }
 
 /// [`load_all`], with a hash of each dump's bytes (of the error, for one that cannot be
 /// read).
-fn load_all_hashed(found: &[Found], format: Option<Format>, progress: &Progress) -> Vec<(Loaded, Hash)> {
+/// Every dump read, with the hash of its bytes; `known` holds what detection found in
+/// dumps of the last build, by their hashes.
+fn load_all_hashed(
+    found: &[Found],
+    format: Option<Format>,
+    known: &FxHashMap<Hash, Detection>,
+    progress: &Progress,
+) -> Vec<(Loaded, Hash)> {
     progress.stage("reading dumps", found.len());
     found
         .par_iter()
         .inspect(|_| progress.inc(1))
         .map(|f| match read_dump(&f.path) {
             Ok(bytes) => {
-                (load::load(&Dump { path: &f.relative, topic: &f.topic, bytes: &bytes, format }), cache::hash(&bytes))
+                let hash = cache::hash(&bytes);
+                let dump = Dump { path: &f.relative, topic: &f.topic, bytes: &bytes, format };
+                (load::load_detected(&dump, known.get(&hash)), hash)
             }
             Err(e) => {
                 let message = format!("cannot read: {e}");
@@ -273,14 +285,25 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
         });
     }
 
-    let loaded = load_all_hashed(&found, options.format, progress);
+    // Detection is a function of a dump's bytes and the binary: what the last build of
+    // this binary found in the same bytes is what it would find again.
+    let no_detections = FxHashMap::default();
+    let known = match &previous {
+        Some(cache) if build == Some(cache.build) => &cache.detections,
+        _ => &no_detections,
+    };
+    let loaded = load_all_hashed(&found, options.format, known, progress);
     stages.done("load");
     let hashes: Vec<Hash> = loaded.iter().map(|(_, h)| *h).collect();
     let mut load_diagnostics = Vec::new();
     let mut threads = Vec::new();
-    for (l, _) in loaded {
+    let mut detections = FxHashMap::default();
+    for (l, hash) in loaded {
         load_diagnostics.extend(l.diagnostics);
         threads.extend(l.threads);
+        if let Some(detection) = l.detection {
+            detections.insert(hash, detection);
+        }
     }
     // Name the dumps' own paths as the user sees them.
     let by_relative: FxHashMap<&str, &Found> = found.iter().map(|f| (f.relative.as_str(), f)).collect();
@@ -319,7 +342,7 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
         search_seconds = started.elapsed().as_secs_f64();
         stages.done("search");
         let counts = [found.len(), site.threads.len(), site.post_count(), out.page_count()];
-        out.finish(&staging, build, inputs_hash(&found, &hashes), counts, load_diagnostics)
+        out.finish(&staging, build, inputs_hash(&found, &hashes), counts, load_diagnostics, detections)
             .map(|(pages, written)| (pages, written, search))
     })();
     let (pages, written, search) = written.map_err(|e| {
@@ -541,6 +564,7 @@ impl<'a> Output<'a> {
         inputs: Hash,
         counts: [usize; 4],
         diagnostics: Vec<Diagnostic>,
+        detections: FxHashMap<Hash, Detection>,
     ) -> io::Result<(usize, usize)> {
         let pages = self.page_count();
         let written = self.written.load(Ordering::Relaxed);
@@ -553,6 +577,7 @@ impl<'a> Output<'a> {
             diagnostics,
             files,
             threads: self.threads.into_inner().expect("no writer panicked"),
+            detections,
             written_at: None,
         };
         cache.write(root)?;

@@ -31,6 +31,9 @@
 //! - **A file unchanged**: everything else is rendered, and linked when its hash equals
 //!   the old file's.
 //!
+//! Detection is skipped too for a dump whose bytes the last build of the same binary read:
+//! the format it found (and why) is recorded by the dump's hash.
+//!
 //! # Format
 //!
 //! UTF-8 lines, fields split by tabs; strings are JSON (so they hold no tab or newline):
@@ -42,6 +45,7 @@
 //! counts  FILES THREADS POSTS PAGES
 //! D       DIAGNOSTIC-AS-JSON
 //! F       HASH SIZE "PATH"
+//! R       HASH FORMAT SCORE FALLBACK "REASON"
 //! T       HASH "THREAD KEY" "PATH" "PATH"…
 //! ```
 //!
@@ -57,6 +61,7 @@ use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::diagnostic::Diagnostic;
+use crate::parse::{Detection, Format};
 
 /// The cache's file name inside the output folder.
 pub const CACHE_FILE: &str = ".threadarc-cache";
@@ -136,6 +141,8 @@ pub struct Cache {
     pub files: FxHashMap<String, FileRecord>,
     /// Per thread key: the fingerprint of what its files depend on, and the files.
     pub threads: FxHashMap<String, (Hash, Vec<String>)>,
+    /// Per dump, by the hash of its bytes: the format detection found in it.
+    pub detections: FxHashMap<Hash, Detection>,
     /// When the cache file was written (not part of it): no file of its archive is newer.
     pub written_at: Option<i128>,
 }
@@ -180,6 +187,14 @@ impl Cache {
                     let record = FileRecord { hash: hex(fields.next()?)?, size: fields.next()?.parse().ok()? };
                     cache.files.insert(string(fields.next()?)?, record);
                 }
+                "R" => {
+                    let hash = hex(fields.next()?)?;
+                    let format = Format::from_name(fields.next()?)?;
+                    let score = fields.next()?.parse().ok()?;
+                    let fallback = fields.next()? == "1";
+                    let reason = string(fields.next()?)?;
+                    cache.detections.insert(hash, Detection { format, score, reason, fallback });
+                }
                 "T" => {
                     let fingerprint = hex(fields.next()?)?;
                     let key = string(fields.next()?)?;
@@ -209,6 +224,12 @@ impl Cache {
         files.sort_unstable_by_key(|(path, _)| *path);
         for (path, r) in files {
             let _ = writeln!(out, "F\t{:x}\t{}\t{}", r.hash, r.size, json(path));
+        }
+        let mut detections: Vec<(&Hash, &Detection)> = self.detections.iter().collect();
+        detections.sort_unstable_by_key(|(hash, _)| **hash);
+        for (hash, d) in detections {
+            let fallback = if d.fallback { 1 } else { 0 };
+            let _ = writeln!(out, "R\t{hash:x}\t{}\t{}\t{fallback}\t{}", d.format.name(), d.score, json(&d.reason));
         }
         let mut threads: Vec<(&String, &(Hash, Vec<String>))> = self.threads.iter().collect();
         threads.sort_unstable_by_key(|(key, _)| *key);
@@ -284,6 +305,10 @@ mod tests {
         cache.files.insert("index.html".into(), FileRecord { hash: 8, size: 0 });
         cache.threads.insert("t/a.txt#2".into(), (9, vec!["t/a.html".into(), "t/a.json".into()]));
         cache.threads.insert("t/b.txt".into(), (10, vec![]));
+        let reason = "2 `USER | DATE` headers\tand \"quotes\"".to_owned();
+        cache.detections.insert(11, Detection { format: Format::DiscourseRaw, score: 95, reason, fallback: false });
+        let fallback = Detection { format: Format::Plain, score: 0, reason: String::new(), fallback: true };
+        cache.detections.insert(12, fallback);
         let text = cache.to_text();
         assert_eq!(Cache::parse(&text), Some(cache.clone()));
         assert_eq!(text, Cache::parse(&text).unwrap().to_text(), "the same cache, the same text");

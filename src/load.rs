@@ -29,6 +29,12 @@ pub struct Dump<'a> {
 }
 
 pub fn load(dump: &Dump) -> Loaded {
+    load_detected(dump, None)
+}
+
+/// [`load`], given what detection found in these same bytes before (the build cache
+/// remembers it), so that it need not run again.
+pub fn load_detected(dump: &Dump, detected: Option<&Detection>) -> Loaded {
     let mut diagnostics = Vec::new();
     let (text, bad_utf8) = text::normalize(dump.bytes);
     let at_line = |e: ParseError, offset: usize| Diagnostic {
@@ -51,7 +57,7 @@ pub fn load(dump: &Dump) -> Loaded {
             reason: if dump.format.is_some() { "set on the command line" } else { "set in front matter" }.into(),
             fallback: false,
         },
-        None => parse::detect(split.body),
+        None => detected.cloned().unwrap_or_else(|| parse::detect(split.body)),
     };
     // Mail is read from its bytes, each message in the charset it names: bytes that are not
     // UTF-8 are expected there.

@@ -142,6 +142,12 @@ fn incremental_builds_equal_cold_builds() {
             let text = fs::read_to_string(&p).unwrap().replace("**post** 2 of discourse", "an edited reply in");
             fs::write(p, text).unwrap();
         }),
+        // A dump rewritten in another format is detected again.
+        Box::new(|| {
+            let raw =
+                "user9 | 2022-02-02 10:00:00 UTC | #1\n\nNow a **Discourse** export\n\n-------------------------\n\n";
+            write(&d.join("threads/topic-0/thread-6.txt"), raw);
+        }),
         // The configuration.
         Box::new(|| write(&d.join("archive.toml"), "title = \"Renamed archive\"\nposts_per_page = 4\n")),
     ];
@@ -151,6 +157,7 @@ fn incremental_builds_equal_cold_builds() {
         assert_same_as_cold(d);
     }
     let user2 = fs::read_to_string(d.join("public/authors/user2.html")).unwrap();
+    assert!(fs::read_to_string(d.join("public/authors/user9.html")).unwrap().contains("Now a Discourse export"));
     assert!(user2.contains("an edited reply in"), "{user2}");
 }
 
