@@ -697,7 +697,11 @@ mod tests {
     fn long_lists_link_a_window_of_pages() {
         let numbers: Vec<usize> = (1..=100).collect();
         let shown = |current| -> Vec<Option<usize>> {
-            Pagination::new(current, &numbers, |n| format!("p{n}")).pages.iter().map(|p| p.as_ref().map(|p| p.0)).collect()
+            Pagination::new(current, &numbers, |n| format!("p{n}"))
+                .pages
+                .iter()
+                .map(|p| p.as_ref().map(|p| p.0))
+                .collect()
         };
         assert_eq!(shown(50), [Some(1), None, Some(48), Some(49), Some(50), Some(51), Some(52), None, Some(100)]);
         assert_eq!(shown(1), [Some(1), Some(2), Some(3), None, Some(100)]);
