@@ -94,7 +94,6 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use serde_json::json;
 
 use crate::render::markup;
@@ -312,79 +311,206 @@ pub fn author_term(name: &str) -> String {
     format!("!a:{}", words.join(" "))
 }
 
-/// One thread, tokenised. Every term comes with its part ([`part_of`]), and lists of
-/// terms are sorted by part, so that each part of the index finds its own quickly.
+/// One thread, tokenised: its distinct terms (its title's and posts' words, its topic's and
+/// its authors' filters), numbered so that each part's ([`part_of`]) are a run, and which
+/// of them each post holds how often. Each part of the index finds its own terms of the
+/// thread in their run, and looks each up once for the whole thread.
 struct ThreadTerms {
-    /// Terms of the title with their counts, and the title's length in terms.
-    title: Vec<(u8, String, u32)>,
+    words: Words,
+    /// Per part, the number of its first term; then the number of terms.
+    starts: [u32; PARTS + 1],
+    /// Terms of the title (by number, ascending) with their counts, and the title's length
+    /// in terms.
+    title: Vec<(u32, u32)>,
     title_len: u32,
-    topic: (u8, String),
+    /// The topic's filter term.
+    topic: u32,
     posts: Vec<PostTerms>,
 }
 
 struct PostTerms {
-    terms: Vec<(u8, String, u32)>,
+    /// The post's terms (by number, ascending) with their counts.
+    terms: Vec<(u32, u32)>,
     len: u32,
     /// The author's filter term.
-    author: Option<(u8, String)>,
+    author: Option<u32>,
     /// The post's entry in its doc shard, JSON: `[NUMBER,AUTHOR,DATE,TEXT,PAGE?]`.
     entry: String,
+}
+
+/// Terms, one after another, each with its hash ([`term_hash`]).
+#[derive(Default)]
+struct Words {
+    text: String,
+    /// Per term: where its text ends (it starts where the one before ends).
+    ends: Vec<u32>,
+    hashes: Vec<u64>,
+}
+
+impl Words {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    /// Whether term `i` is `term`.
+    fn is(&self, i: u32, term: &str) -> bool {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        self.text.as_bytes().get(start..self.ends[i] as usize) == Some(term.as_bytes())
+    }
+
+    fn push(&mut self, term: &str, hash: u64) {
+        self.text.push_str(term);
+        self.ends.push(self.text.len() as u32);
+        self.hashes.push(hash);
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+        self.hashes.clear();
+    }
 }
 
 /// How many parts the terms are gathered in, each by its own thread.
 const PARTS: usize = 16;
 
-/// The part a term is gathered in: from the top bits of its hash.
-fn part_of(term: &str) -> u8 {
-    use std::hash::BuildHasher;
-    (rustc_hash::FxBuildHasher.hash_one(term) >> 60) as u8 % PARTS as u8
+/// The hash a term is found by while the index is built (never written anywhere).
+fn term_hash(term: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(term.as_bytes())
 }
 
-/// With its part.
-fn parted(term: String) -> (u8, String) {
-    (part_of(&term), term)
+/// The part a term is gathered in: from bits of its hash that hash tables do not use.
+fn part_of(hash: u64) -> usize {
+    (hash >> 40) as usize % PARTS
 }
 
-/// The entries of a list sorted by part that are in part `part`.
-fn in_part<T>(list: &[(u8, T, u32)], part: u8) -> &[(u8, T, u32)] {
-    let start = list.partition_point(|e| e.0 < part);
-    let end = list.partition_point(|e| e.0 <= part);
+/// The entries of a list sorted by term number whose terms are numbered `from..to`.
+fn in_range(list: &[(u32, u32)], from: u32, to: u32) -> &[(u32, u32)] {
+    let start = list.partition_point(|e| e.0 < from);
+    let end = start + list[start..].partition_point(|e| e.0 < to);
     &list[start..end]
 }
 
-/// The terms of a text with their counts and parts, sorted by part, and how many there are
-/// in all.
-fn counted(text: &str) -> (Vec<(u8, String, u32)>, u32) {
-    let mut counts: FxHashMap<String, u32> = FxHashMap::default();
-    let mut len = 0;
-    tokenize::for_each_term(text, |term| {
-        len += 1;
-        match counts.get_mut(term) {
-            Some(n) => *n += 1,
-            None => {
-                counts.insert(term.to_owned(), 1);
-            }
+/// What tokenising a thread needs besides the thread, kept from one thread to the next.
+#[derive(Default)]
+struct Reader {
+    /// The thread's distinct terms so far, in order of first appearance.
+    words: Words,
+    table: hashbrown::HashTable<u32>,
+    /// Per term: how often the text being counted holds it.
+    counts: Vec<u32>,
+    /// The terms of the text being counted, in order of first appearance.
+    seen: Vec<u32>,
+}
+
+impl Reader {
+    /// A term's number in the thread.
+    fn id(&mut self, term: &str) -> u32 {
+        let hash = term_hash(term);
+        let Reader { words, table, counts, .. } = self;
+        if let Some(&id) = table.find(hash, |&id| words.is(id, term)) {
+            return id;
         }
-    });
-    let mut terms: Vec<(u8, String, u32)> = counts.into_iter().map(|(t, n)| (part_of(&t), t, n)).collect();
-    terms.sort_unstable_by_key(|e| e.0);
-    (terms, len)
+        let id = words.len() as u32;
+        words.push(term, hash);
+        counts.push(0);
+        table.insert_unique(hash, id, |&id| words.hashes[id as usize]);
+        id
+    }
+
+    /// The terms of a text with their counts, and how many there are in all.
+    fn count(&mut self, text: &str) -> (Vec<(u32, u32)>, u32) {
+        let mut len = 0;
+        tokenize::for_each_term(text, |term| {
+            len += 1;
+            let id = self.id(term);
+            let n = &mut self.counts[id as usize];
+            if *n == 0 {
+                self.seen.push(id);
+            }
+            *n += 1;
+        });
+        let counts = &mut self.counts;
+        let terms = self.seen.drain(..).map(|id| (id, std::mem::take(&mut counts[id as usize]))).collect();
+        (terms, len)
+    }
+
+    /// Numbers the thread's terms by part (in order of first appearance within a part),
+    /// renumbers the lists given, and hands over the terms.
+    fn finish<'l>(
+        &mut self,
+        lists: impl Iterator<Item = &'l mut Vec<(u32, u32)>>,
+    ) -> (Words, [u32; PARTS + 1], Vec<u32>) {
+        let words = &self.words;
+        let mut starts = [0u32; PARTS + 1];
+        for &hash in &words.hashes {
+            starts[part_of(hash) + 1] += 1;
+        }
+        for p in 0..PARTS {
+            starts[p + 1] += starts[p];
+        }
+        let mut next = starts;
+        let renumbered: Vec<u32> = words
+            .hashes
+            .iter()
+            .map(|&hash| {
+                let slot = &mut next[part_of(hash)];
+                *slot += 1;
+                *slot - 1
+            })
+            .collect();
+        let mut order = vec![0u32; words.len()];
+        for (old, &new) in renumbered.iter().enumerate() {
+            order[new as usize] = old as u32;
+        }
+        let mut out = Words { text: String::with_capacity(words.text.len()), ..Words::default() };
+        out.ends.reserve_exact(words.len());
+        out.hashes.reserve_exact(words.len());
+        for &old in &order {
+            out.push(words.get(old as usize), words.hashes[old as usize]);
+        }
+        for list in lists {
+            for e in list.iter_mut() {
+                e.0 = renumbered[e.0 as usize];
+            }
+            list.sort_unstable_by_key(|e| e.0);
+        }
+        self.words.clear();
+        self.table.clear();
+        self.counts.clear();
+        (out, starts, renumbered)
+    }
+}
+
+thread_local! {
+    static READER: std::cell::RefCell<Reader> = std::cell::RefCell::default();
 }
 
 fn read_thread(site: &Site, t: usize, bodies: Option<&Bodies>) -> ThreadTerms {
+    READER.with_borrow_mut(|reader| read_thread_with(reader, site, t, bodies))
+}
+
+fn read_thread_with(reader: &mut Reader, site: &Site, t: usize, bodies: Option<&Bodies>) -> ThreadTerms {
     let taken = bodies.map(|b| b.thread(t));
     let entry = &site.threads[t];
     let thread = &entry.thread;
-    let (title, title_len) = counted(&thread.title);
+    let (mut title, title_len) = reader.count(&thread.title);
+    let topic = reader.id(&topic_term(&site.topics[entry.topic].slug));
     let markdown = thread.format.is_markdown();
-    let posts = thread
+    let mut posts: Vec<PostTerms> = thread
         .posts
         .iter()
         .enumerate()
         .map(|(i, post)| {
             let body = taken.as_ref().map_or(post.body.as_str(), |b| b[i].as_str());
             let text = markup::plain_text(body, markdown);
-            let (terms, len) = counted(&text);
+            let (terms, len) = reader.count(&text);
             let date = post.date.map(|d| d.strftime("%Y-%m-%d").to_string());
             let text = cut_text(&text, TEXT_MAX_CHARS);
             let page = site.post_page(post.number);
@@ -394,14 +520,22 @@ fn read_thread(site: &Site, t: usize, bodies: Option<&Bodies>) -> ThreadTerms {
                 serde_json::to_string(&(post.number, &post.author, date, text))
             }
             .unwrap_or_default();
-            PostTerms { terms, len, author: post.author.as_deref().map(|a| parted(author_term(a))), entry }
+            PostTerms { terms, len, author: post.author.as_deref().map(|a| reader.id(&author_term(a))), entry }
         })
         .collect();
-    ThreadTerms { title, title_len, topic: parted(topic_term(&site.topics[entry.topic].slug)), posts }
+    let (words, starts, renumbered) =
+        reader.finish(std::iter::once(&mut title).chain(posts.iter_mut().map(|p| &mut p.terms)));
+    for post in &mut posts {
+        post.author = post.author.map(|a| renumbered[a as usize]);
+    }
+    ThreadTerms { words, starts, title, title_len, topic: renumbered[topic as usize], posts }
 }
 
 /// White space collapsed, cut at a word after about `max` characters.
 fn cut_text(text: &str, max: usize) -> String {
+    if text.is_ascii() {
+        return cut_ascii_text(text, max);
+    }
     let mut out = String::new();
     let mut chars = 0;
     for word in text.split_whitespace() {
@@ -419,10 +553,41 @@ fn cut_text(text: &str, max: usize) -> String {
     out
 }
 
+/// [`cut_text`] for ASCII text, a character a byte.
+fn cut_ascii_text(text: &str, max: usize) -> String {
+    let bytes = text.as_bytes();
+    let space = |i: usize| (bytes[i] as char).is_whitespace();
+    let mut out = String::with_capacity(text.len().min(max + 64));
+    let mut i = 0;
+    loop {
+        while i < bytes.len() && space(i) {
+            i += 1;
+        }
+        if i == bytes.len() {
+            break;
+        }
+        if out.len() >= max {
+            out.push('…');
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        let start = i;
+        while i < bytes.len() && !space(i) {
+            i += 1;
+        }
+        out.push_str(&text[start..i]);
+    }
+    out
+}
+
 /// A term's posts and how often it is in each, gathered in doc-id order: per post, its
-/// doc id less the one before (LEB128), then its count (capped at 255) as a byte. About
-/// three bytes a posting, where a `u32` and a `u8` in two vectors took five and more: at a
-/// million posts this is most of what the index builder holds.
+/// doc id less the one before, times two, plus one if its count is not 1 (LEB128), then
+/// that count (capped at 255) as a byte. About two bytes a posting, most counts being 1,
+/// where a `u32` and a `u8` in two vectors took five and more: at a million posts this is
+/// most of what the index builder holds, so its buffer grows by a quarter at a time, not
+/// doubling.
 #[derive(Default)]
 struct BodyPostings {
     bytes: Vec<u8>,
@@ -432,14 +597,20 @@ struct BodyPostings {
 
 impl BodyPostings {
     fn push(&mut self, doc: u32, count: u8) {
-        // The first doc id is its difference from 0.
-        let mut delta = doc - self.last;
-        while delta >= 0x80 {
-            self.bytes.push((delta as u8 & 0x7f) | 0x80);
-            delta >>= 7;
+        // A posting takes at most five bytes of LEB128 (33 bits) and one of count.
+        if self.bytes.capacity() - self.bytes.len() < 6 {
+            self.bytes.reserve_exact((self.bytes.capacity() / 4).max(8));
         }
-        self.bytes.push(delta as u8);
-        self.bytes.push(count);
+        // The first doc id is its difference from 0.
+        let mut value = (u64::from(doc - self.last) << 1) | u64::from(count != 1);
+        while value >= 0x80 {
+            self.bytes.push((value as u8 & 0x7f) | 0x80);
+            value >>= 7;
+        }
+        self.bytes.push(value as u8);
+        if count != 1 {
+            self.bytes.push(count);
+        }
         self.last = doc;
     }
 
@@ -458,20 +629,24 @@ impl BodyPostings {
             if at >= self.bytes.len() {
                 return None;
             }
-            let mut delta = 0u32;
+            let mut value = 0u64;
             let mut shift = 0;
             loop {
                 let b = self.bytes[at];
                 at += 1;
-                delta |= u32::from(b & 0x7f) << shift;
+                value |= u64::from(b & 0x7f) << shift;
                 shift += 7;
                 if b < 0x80 {
                     break;
                 }
             }
-            doc += delta;
-            let count = self.bytes[at];
-            at += 1;
+            doc += (value >> 1) as u32;
+            let count = if value & 1 == 1 {
+                at += 1;
+                self.bytes[at - 1]
+            } else {
+                1
+            };
             Some((doc, count))
         })
     }
@@ -497,8 +672,9 @@ struct Terms {
 /// The postings of the terms of one part.
 #[derive(Default)]
 struct Part {
-    /// Every term and its id, an index into the vectors below.
-    ids: FxHashMap<Box<str>, u32>,
+    /// Every term, numbered in order of first appearance: an index into the vectors below.
+    words: Words,
+    table: hashbrown::HashTable<u32>,
     /// Per term: posts holding it and how often.
     body: Vec<BodyPostings>,
     /// Per term: threads (by ordinal) whose title holds it, and how often. Topic filters
@@ -507,39 +683,46 @@ struct Part {
 }
 
 impl Part {
-    fn id(&mut self, term: &str) -> usize {
-        if let Some(&id) = self.ids.get(term) {
-            return id as usize;
+    fn id(&mut self, term: &str, hash: u64) -> u32 {
+        let Part { words, table, body, titles } = self;
+        if let Some(&id) = table.find(hash, |&id| words.is(id, term)) {
+            return id;
         }
-        let id = self.body.len();
-        self.ids.insert(term.into(), id as u32);
-        self.body.push(Default::default());
-        self.titles.push(Vec::new());
+        let id = words.len() as u32;
+        words.push(term, hash);
+        body.push(Default::default());
+        titles.push(Vec::new());
+        table.insert_unique(hash, id, |&id| words.hashes[id as usize]);
         id
     }
 
     /// Adds this part's terms of threads that have the ordinals and first doc ids `placed`.
-    fn add(&mut self, part: u8, threads: &[ThreadTerms], placed: &[(u32, u32)]) {
+    fn add(&mut self, part: usize, threads: &[ThreadTerms], placed: &[(u32, u32)]) {
+        // The thread's terms of this part, by their number less the part's first.
+        let mut ids: Vec<u32> = Vec::new();
         for (thread, &(ordinal, first)) in threads.iter().zip(placed) {
-            for (_, term, n) in in_part(&thread.title, part) {
-                let id = self.id(term);
-                self.titles[id].push((ordinal, (*n).min(255) as u8));
+            let (from, to) = (thread.starts[part], thread.starts[part + 1]);
+            if from == to {
+                continue;
             }
-            if thread.topic.0 == part {
-                let id = self.id(&thread.topic.1);
-                self.titles[id].push((ordinal, 0));
+            ids.clear();
+            ids.extend((from..to).map(|i| self.id(thread.words.get(i as usize), thread.words.hashes[i as usize])));
+            let id = |term: u32| ids[(term - from) as usize] as usize;
+            for &(term, n) in in_range(&thread.title, from, to) {
+                self.titles[id(term)].push((ordinal, n.min(255) as u8));
+            }
+            if (from..to).contains(&thread.topic) {
+                self.titles[id(thread.topic)].push((ordinal, 0));
             }
             for (i, post) in thread.posts.iter().enumerate() {
                 let doc = first + i as u32;
-                for (_, term, n) in in_part(&post.terms, part) {
-                    let id = self.id(term);
-                    self.body[id].push(doc, (*n).min(255) as u8);
+                for &(term, n) in in_range(&post.terms, from, to) {
+                    self.body[id(term)].push(doc, n.min(255) as u8);
                 }
-                if let Some((p, author)) = &post.author
-                    && *p == part
+                if let Some(author) = post.author
+                    && (from..to).contains(&author)
                 {
-                    let id = self.id(author);
-                    self.body[id].push(doc, 1);
+                    self.body[id(author)].push(doc, 1);
                 }
             }
         }
@@ -569,25 +752,28 @@ impl Terms {
                 (ordinal, first)
             })
             .collect();
-        self.parts.par_iter_mut().enumerate().for_each(|(p, part)| part.add(p as u8, threads, &placed));
+        self.parts.par_iter_mut().enumerate().for_each(|(p, part)| part.add(p, threads, &placed));
     }
 
     /// Writes the term shards and postings files; returns the shards' first terms and the
     /// number of terms.
     fn write(self, limits: &Limits, sink: &Sink) -> io::Result<(Vec<String>, usize)> {
         let Terms { parts, threads, lengths, doc_threads } = self;
-        // Terms in order, each with its postings, which encoding consumes: the postings
-        // gathered are freed as their encoding is made, not held beside all of it.
-        let mut terms: Vec<(Box<str>, BodyPostings, TitlePostings)> = Vec::new();
-        for Part { ids, body, titles } in parts {
-            let mut body: Vec<Option<BodyPostings>> = body.into_iter().map(Some).collect();
-            let mut titles: Vec<Option<TitlePostings>> = titles.into_iter().map(Some).collect();
-            terms.extend(ids.into_iter().map(|(name, id)| {
-                let id = id as usize;
-                (name, body[id].take().unwrap_or_default(), titles[id].take().unwrap_or_default())
-            }));
+        let mut words = Vec::with_capacity(PARTS);
+        let mut bodies = Vec::with_capacity(PARTS);
+        let mut titles = Vec::with_capacity(PARTS);
+        for Part { words: w, body, titles: t, .. } in parts {
+            words.push(w);
+            bodies.push(body);
+            titles.push(t);
         }
-        terms.par_sort_by(|a, b| utf16_order(&a.0, &b.0));
+        // Terms in order, each by its part and number there.
+        let mut terms: Vec<(&str, u32, u32)> = words
+            .iter()
+            .enumerate()
+            .flat_map(|(p, w)| (0..w.len()).map(move |i| (w.get(i), p as u32, i as u32)))
+            .collect();
+        terms.par_sort_unstable_by(|a, b| utf16_order(a.0, b.0));
         let count = terms.len();
         let context = Context {
             threads: &threads,
@@ -596,20 +782,20 @@ impl Terms {
             postings_max: limits.postings_max,
         };
         // Encoded a slice of terms at a time, and written as packs and shards close: only
-        // a slice's postings strings are held, not the whole index's.
+        // a slice's postings strings are held, not the whole index's, and the postings
+        // gathered are freed as their encoding is made.
         let mut files = IndexFiles::new(limits);
-        let mut terms = terms.into_iter();
-        loop {
-            let slice: Vec<(Box<str>, BodyPostings, TitlePostings)> = terms.by_ref().take(ENCODE_TERMS).collect();
-            if slice.is_empty() {
-                break;
-            }
-            let encoded: Vec<(Box<str>, (u32, String))> = slice
-                .into_par_iter()
-                .map(|(name, body, titles)| {
-                    let encoded = context.encode(&name, &body, &titles);
-                    (name, encoded)
+        for slice in terms.chunks(ENCODE_TERMS) {
+            let slice: Vec<(&str, BodyPostings, TitlePostings)> = slice
+                .iter()
+                .map(|&(name, p, i)| {
+                    let (p, i) = (p as usize, i as usize);
+                    (name, std::mem::take(&mut bodies[p][i]), std::mem::take(&mut titles[p][i]))
                 })
+                .collect();
+            let encoded: Vec<(&str, (u32, String))> = slice
+                .into_par_iter()
+                .map(|(name, body, titles)| (name, context.encode(name, &body, &titles)))
                 .collect();
             for (name, (df, postings)) in encoded {
                 files.add(name, df, postings)?;
@@ -626,11 +812,22 @@ impl Terms {
 const ENCODE_TERMS: usize = 16 * 1024;
 
 /// Orders terms as JavaScript compares strings, by UTF-16 code units.
+///
+/// UTF-8's bytes order as code points do, and so as UTF-16 does, but where a character
+/// above U+FFFF (UTF-8 from `F0`, UTF-16 a pair from `D800`) meets one from U+E000 to
+/// U+FFFF (UTF-8 `EE` or `EF`): the first byte that differs decides, as the characters
+/// before it are the same.
 fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
-    if a.is_ascii() && b.is_ascii() {
-        return a.cmp(b);
+    use std::cmp::Ordering;
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    match x.iter().zip(y).position(|(p, q)| p != q) {
+        None => x.len().cmp(&y.len()),
+        Some(i) => match (x[i], y[i]) {
+            (0xf0.., 0xee..=0xef) => Ordering::Less,
+            (0xee..=0xef, 0xf0..) => Ordering::Greater,
+            (p, q) => p.cmp(&q),
+        },
     }
-    a.encode_utf16().cmp(b.encode_utf16())
 }
 
 /// Where a term's postings are: in its entry, or the `index`-th string of the `pack`-th
@@ -648,9 +845,9 @@ struct OpenPack {
 }
 
 /// A term shard being filled: its name, its entries, and about its size.
-struct OpenShard {
+struct OpenShard<'t> {
     name: String,
-    entries: Vec<(Box<str>, u32, Place)>,
+    entries: Vec<(&'t str, u32, Place)>,
     bytes: usize,
 }
 
@@ -662,11 +859,11 @@ struct OpenShard {
 /// terms of one shard, cut likewise and at the shard's end, and postings of half
 /// [`Limits::pack`] or more get a pack of their own. As a pack never serves two shards,
 /// its size and members' places, which its entries name, change only with its shard.
-struct IndexFiles<'l> {
+struct IndexFiles<'l, 't> {
     limits: &'l Limits,
     shard_cuts: chunk::Cuts,
     pack_cuts: chunk::Cuts,
-    shard: Option<OpenShard>,
+    shard: Option<OpenShard<'t>>,
     open: Option<OpenPack>,
     /// Every closed pack's name and size, in order.
     packs: Vec<(String, usize)>,
@@ -678,8 +875,8 @@ struct IndexFiles<'l> {
     closed: Vec<(String, String)>,
 }
 
-impl<'l> IndexFiles<'l> {
-    fn new(limits: &'l Limits) -> IndexFiles<'l> {
+impl<'l, 't> IndexFiles<'l, 't> {
+    fn new(limits: &'l Limits) -> IndexFiles<'l, 't> {
         IndexFiles {
             limits,
             shard_cuts: chunk::Cuts::new(limits.term_shard),
@@ -694,12 +891,12 @@ impl<'l> IndexFiles<'l> {
         }
     }
 
-    fn add(&mut self, name: Box<str>, df: u32, postings: String) -> io::Result<()> {
+    fn add(&mut self, name: &'t str, df: u32, postings: String) -> io::Result<()> {
         let limits = self.limits;
         let inline = postings.len() <= limits.inline_max;
         // The entry's size but for its DF's and its pack's numbers, which change more often.
         let size = name.len() + if inline { postings.len() + 10 } else { 30 };
-        let hash = chunk::hash(&name);
+        let hash = chunk::hash(name);
         if let Some(shard) = &self.shard
             && self.shard_cuts.before(shard.bytes, size, hash)
         {
@@ -707,7 +904,7 @@ impl<'l> IndexFiles<'l> {
         }
         if self.shard.is_none() {
             self.firsts.push(name.to_string());
-            self.shard = Some(OpenShard { name: self.shard_names.name(&name), entries: Vec::new(), bytes: 0 });
+            self.shard = Some(OpenShard { name: self.shard_names.name(name), entries: Vec::new(), bytes: 0 });
         }
         let place = if inline {
             Place::Inline(postings)
@@ -722,7 +919,7 @@ impl<'l> IndexFiles<'l> {
             }
             let open = match &mut self.open {
                 Some(open) => open,
-                None => self.open.insert(OpenPack { name: self.pack_names.name(&name), members: Vec::new(), bytes: 0 }),
+                None => self.open.insert(OpenPack { name: self.pack_names.name(name), members: Vec::new(), bytes: 0 }),
             };
             let index = open.members.len();
             open.members.push(postings);
@@ -757,7 +954,7 @@ impl<'l> IndexFiles<'l> {
             if i > 0 {
                 text.push(',');
             }
-            let term = serde_json::to_string(&*term).map_err(io::Error::other)?;
+            let term = serde_json::to_string(term).map_err(io::Error::other)?;
             match place {
                 Place::Inline(postings) => text.push_str(&format!("[{term},{df},\"{postings}\"]")),
                 Place::Packed { pack, index } => {
@@ -795,22 +992,24 @@ struct Context<'a> {
 impl Context<'_> {
     /// The term's document frequency and its postings string.
     fn encode(&self, name: &str, body: &BodyPostings, titles: &[(u32, u8)]) -> (u32, String) {
-        // Posts with the term in body or title: (doc, count in body, count in title).
-        let mut postings: Vec<(u32, u8, u8)> = body.iter().map(|(d, n)| (d, n, 0)).collect();
+        // Posts with the term in body or title, in doc order: (doc, count in body, count in
+        // title). Both lists ascend, and a title's threads' posts do too.
+        let mut postings: Vec<(u32, u8, u8)> = Vec::new();
+        let mut body = body.iter().peekable();
         for &(thread, n) in titles {
             let (first, count) = self.threads[thread as usize];
-            postings.extend((first..first + count).map(|d| (d, 0, n)));
-        }
-        postings.sort_unstable_by_key(|p| p.0);
-        postings.dedup_by(|b, a| {
-            if a.0 == b.0 {
-                a.1 = a.1.max(b.1);
-                a.2 = a.2.max(b.2);
-                true
-            } else {
-                false
+            while let Some(&(doc, b)) = body.peek()
+                && doc < first
+            {
+                postings.push((doc, b, 0));
+                body.next();
             }
-        });
+            for doc in first..first + count {
+                let b = body.next_if(|&(d, _)| d == doc).map_or(0, |(_, b)| b);
+                postings.push((doc, b, n));
+            }
+        }
+        postings.extend(body.map(|(doc, b)| (doc, b, 0)));
         let df = postings.len() as u32;
         if name.starts_with('!') {
             return (df, vlq::runs(postings.iter().map(|p| self.address(p.0))));
@@ -840,8 +1039,7 @@ impl Context<'_> {
     }
 
     fn postings(&self, scored: &[(u32, u8)]) -> String {
-        let addressed: Vec<(vlq::Address, u8)> = scored.iter().map(|&(d, i)| (self.address(d), i)).collect();
-        vlq::postings(&addressed)
+        vlq::postings(scored.iter().map(|&(d, i)| (self.address(d), i)))
     }
 
     /// A post's quantized BM25 weight for a term it holds `body` times, and its title
@@ -1242,9 +1440,63 @@ mod tests {
         assert_eq!(posts[299].1[4], 3);
     }
 
+    /// Small texts of the characters that matter to terms' order and to cutting text.
+    fn odd_texts(count: usize, alphabet: &[&str]) -> Vec<String> {
+        let mut seed: u64 = 0x5eed;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        (0..count)
+            .map(|_| {
+                let len = next() % 9;
+                (0..len).map(|_| alphabet[next() % alphabet.len()]).collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn term_order_is_utf16_order() {
+        let texts =
+            odd_texts(400, &["a", "b", "z", "é", "ÿ", "가", "\u{e000}", "ﬀ", "\u{ffff}", "𠀀", "😀", "\u{10ffff}"]);
+        for a in &texts {
+            for b in &texts {
+                assert_eq!(utf16_order(a, b), a.encode_utf16().cmp(b.encode_utf16()), "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_text_is_cut_as_any_text() {
+        // The rule for any text, as `cut_text` applies it to text that is not ASCII.
+        fn cut(text: &str, max: usize) -> String {
+            let mut out = String::new();
+            let mut chars = 0;
+            for word in text.split_whitespace() {
+                if chars >= max {
+                    out.push('…');
+                    break;
+                }
+                if !out.is_empty() {
+                    out.push(' ');
+                    chars += 1;
+                }
+                out.push_str(word);
+                chars += word.chars().count();
+            }
+            out
+        }
+        let alphabet = ["a", "bc", "defgh", " ", "  ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x00", "-", "."];
+        for text in odd_texts(20_000, &alphabet) {
+            for max in [0, 1, 2, 3, 5, 8] {
+                assert_eq!(cut_text(&text, max), cut(&text, max), "{text:?} {max}");
+            }
+        }
+    }
+
     #[test]
     fn gathered_postings_read_back() {
-        let postings = [(0, 1), (1, 255), (127, 3), (128, 0), (100_000, 7), (u32::MAX, 9)];
+        let postings = [(0, 1), (1, 255), (63, 1), (64, 1), (127, 3), (128, 0), (100_000, 7), (u32::MAX, 1)];
         assert_eq!(BodyPostings::of(&postings).iter().collect::<Vec<_>>(), postings);
         assert_eq!(BodyPostings::of(&[(5, 1)]).iter().collect::<Vec<_>>(), [(5, 1)]);
         assert_eq!(BodyPostings::default().iter().count(), 0);

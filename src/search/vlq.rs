@@ -55,10 +55,10 @@ fn push_step(out: &mut String, prev: Option<(u32, u32)>, at: Address, within: im
 /// A word's postings, addresses ascending: per post, [`push_step`] with
 /// `y = step × 16 + impact`, a step in the same thread counting from the post after the
 /// previous hit.
-pub fn postings(postings: &[(Address, u8)]) -> String {
+pub fn postings(postings: impl ExactSizeIterator<Item = (Address, u8)>) -> String {
     let mut out = String::with_capacity(postings.len() * 2);
     let mut prev: Option<(u32, u32)> = None;
-    for &(at, impact) in postings {
+    for (at, impact) in postings {
         push_step(&mut out, prev, at, |step| u64::from(step) * 16 + u64::from(impact & 15));
         prev = Some((at.0, at.1 + 1));
     }
@@ -127,7 +127,7 @@ mod tests {
         // Thread 0 post 0 (new thread, none skipped), post 1 (step 0), post 5 (step 3);
         // thread 3 post 2 (two threads skipped); thread 4 post 0.
         let values = [3 * 2 + 1, 0, 15 * 2, 3 * 16 * 2, (2 * 16 + 7) * 2 + 1, 2, 3, 0];
-        assert_eq!(decode(&postings(&hits)).unwrap(), values);
+        assert_eq!(decode(&postings(hits.into_iter())).unwrap(), values);
         // Runs: thread 0 posts 2–4 and 6, thread 2 posts 0–1.
         let runs_of = [(0, 2), (0, 3), (0, 4), (0, 6), (2, 0), (2, 1)];
         assert_eq!(decode(&runs(runs_of.into_iter())).unwrap(), [2 * 2 + 1, 0, 2, 2, 0, 1, 1, 1]);
