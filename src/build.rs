@@ -171,9 +171,7 @@ pub fn load_all(found: &[Found], format: Option<Format>) -> Vec<Loaded> {
 }
 
 /// [`load_all`], with a hash of each dump's bytes (of the error, for one that cannot be
-/// read).
-/// Every dump read, with the hash of its bytes; `known` holds what detection found in
-/// dumps of the last build, by their hashes.
+/// read); `known` holds what detection found in dumps of the last build, by their hashes.
 fn load_all_hashed(
     found: &[Found],
     format: Option<Format>,
