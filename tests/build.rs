@@ -194,6 +194,25 @@ fn topic_pages_are_paginated() {
 }
 
 #[test]
+fn long_lists_link_a_window_of_their_pages_and_count_them_all() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..10 {
+        write(&dir.path().join(format!("threads/t/thread-{i}.txt")), &format!("Thread {i}\n\npost\n"));
+    }
+    write(&dir.path().join("archive.toml"), "threads_per_page = 1\n");
+    assert!(threadarc(dir.path(), &["build"]).status.success());
+    let page5 = fs::read_to_string(dir.path().join("public/t/page-5.html")).unwrap();
+    assert!(page5.contains("page 5 of 10"), "{page5}");
+    for shown in ["index.html", "page-3.html", "page-4.html", "page-6.html", "page-7.html", "page-10.html"] {
+        assert!(page5.contains(&format!(r#"href="{shown}""#)), "{shown} not linked");
+    }
+    for left_out in ["page-2.html", "page-8.html", "page-9.html"] {
+        assert!(!page5.contains(&format!(r#"href="{left_out}""#)), "{left_out} linked");
+    }
+    assert_eq!(page5.matches(r#"<span class="gap">…</span>"#).count(), 2);
+}
+
+#[test]
 fn parse_json_has_the_record_fields() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = threadarc(

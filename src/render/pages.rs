@@ -99,6 +99,8 @@ pub struct ThreadRow {
 /// Links between the pages of a list; URLs are relative to the current page.
 pub struct Pagination {
     pub current: usize,
+    /// How many pages the list has.
+    pub total: usize,
     /// The pages linked, by number and URL, in order: the first and the last, and those
     /// within [`Pagination::WINDOW`] of the current one; `None` stands for the pages left
     /// out between two of them.
@@ -127,6 +129,7 @@ impl Pagination {
         }
         Pagination {
             current,
+            total: numbers.len(),
             pages,
             prev: at.checked_sub(1).map(|i| url(numbers[i])),
             next: numbers.get(at + 1).map(|&n| url(n)),
@@ -714,6 +717,7 @@ mod tests {
         assert_eq!(shown(99), [Some(1), None, Some(97), Some(98), Some(99), Some(100)]);
         let p = Pagination::new(50, &numbers, |n| format!("p{n}"));
         assert_eq!((p.prev.as_deref(), p.next.as_deref()), (Some("p49"), Some("p51")));
+        assert_eq!(p.total, 100, "the window is not the list");
     }
 
     use crate::config::Config;
