@@ -650,7 +650,7 @@ fn author_fingerprint(site: &Site, author: usize, threads: &[Option<Hash>], buil
     let mut hasher = cache::Hasher::new();
     hasher.hash(build).str(&a.name).str(&a.slug);
     for &(t, p) in &a.posts {
-        hasher.hash(threads[t]?).str(&p.to_string());
+        hasher.hash(threads[t]?).number(p as u64);
     }
     Some((format!("\0author:{}", a.slug), hasher.finish()))
 }

@@ -228,7 +228,7 @@ impl Cache {
         let mut detections: Vec<(&Hash, &Detection)> = self.detections.iter().collect();
         detections.sort_unstable_by_key(|(hash, _)| **hash);
         for (hash, d) in detections {
-            let fallback = if d.fallback { 1 } else { 0 };
+            let fallback = u8::from(d.fallback);
             let _ = writeln!(out, "R\t{hash:x}\t{}\t{}\t{fallback}\t{}", d.format.name(), d.score, json(&d.reason));
         }
         let mut threads: Vec<(&String, &(Hash, Vec<String>))> = self.threads.iter().collect();
