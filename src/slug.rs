@@ -52,12 +52,7 @@ pub fn is_reserved(slug: &str) -> bool {
 
 /// A short, stable hash for telling apart things whose slugs collide (FNV-1a, 64 bits).
 pub fn short_hash(text: &str) -> String {
-    let mut hash: u64 = 0xcbf29ce484222325;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x100000001b3);
-    }
-    format!("{:06x}", hash & 0xff_ffff)
+    format!("{:06x}", crate::search::chunk::fnv1a64(text.as_bytes()) & 0xff_ffff)
 }
 
 #[cfg(test)]
@@ -100,6 +95,8 @@ mod tests {
     fn hashes_are_stable_and_distinct() {
         assert_eq!(short_hash("a/b.txt"), short_hash("a/b.txt"));
         assert_ne!(short_hash("a/b.txt"), short_hash("a/c.txt"));
+        // FNV-1a 64 of "a" is 0xaf63dc4c8601ec8c: slugs already published keep their hash.
+        assert_eq!(short_hash("a"), "01ec8c");
         assert_eq!(short_hash("").len(), 6);
     }
 }

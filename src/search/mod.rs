@@ -84,7 +84,7 @@
 //! [`TEXT_MAX_CHARS`] characters, from which the browser makes snippets and checks quoted
 //! phrases. A doc shard may end before any post, so a long thread's posts can span shards.
 
-mod chunk;
+pub(crate) mod chunk;
 pub mod tokenize;
 mod vlq;
 
