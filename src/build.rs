@@ -324,6 +324,7 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
         build,
         dumps: &dump_hashes,
         previous: previous.as_ref().map(|c| (options.output.as_path(), c)),
+        search_store: sibling(&options.output, "search")?,
         progress,
     };
     let mut search_seconds = 0.0;
@@ -423,6 +424,8 @@ struct Plan<'a> {
     dumps: &'a FxHashMap<&'a str, Hash>,
     /// The archive being replaced, and its cache.
     previous: Option<(&'a Path, &'a Cache)>,
+    /// Where the search index keeps its threads between builds ([`search::store`]).
+    search_store: PathBuf,
     progress: &'a Progress,
 }
 
@@ -589,9 +592,34 @@ fn write_static(out: &Output) -> io::Result<()> {
     out.file("static/search.js", SEARCH_JS.as_bytes())
 }
 
-/// Writes the search index under `search/`.
+/// Writes the search index under `search/`, and beside the archive the store of its
+/// threads that the next build reads instead of tokenising those that did not change.
 fn write_search_index(site: &Site, bodies: search::Bodies, out: &Output) -> io::Result<search::IndexStats> {
-    search::write_index(site, Some(bodies), &|relative, bytes| out.file(relative, bytes), &|| out.plan.progress.inc(1))
+    let sink = |relative: &str, bytes: &[u8]| out.file(relative, bytes);
+    let progress = || out.plan.progress.inc(1);
+    let Some(build) = out.plan.build else {
+        return search::write_index(site, Some(bodies), None, &sink, &progress);
+    };
+    let path = &out.plan.search_store;
+    let previous = search::store::Store::open(path, build);
+    let fingerprints: Vec<Hash> = site
+        .threads
+        .par_iter()
+        .map(|entry| {
+            let dump = out.plan.dumps.get(entry.thread.path.as_str()).copied().unwrap_or_default();
+            let mut hasher = cache::Hasher::new();
+            hasher.str("search").hash(build).hash(dump).str(&entry.key).str(&site.topics[entry.topic].slug);
+            hasher.finish()
+        })
+        .collect();
+    let mut new = path.clone().into_os_string();
+    new.push("-new");
+    let new = PathBuf::from(new);
+    let next = search::store::Writer::create(&new, build)?;
+    let keep = search::Keep { previous: previous.as_ref(), fingerprints: &fingerprints, next };
+    let stats = search::write_index(site, Some(bodies), Some(keep), &sink, &progress)?;
+    fs::rename(&new, path)?;
+    Ok(stats)
 }
 
 fn write_front_page(site: &Site, out: &Output) -> io::Result<()> {

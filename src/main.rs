@@ -252,12 +252,15 @@ fn run_build(options: &BuildOptions, verbosity: Verbosity) -> ExitCode {
                 anstream::eprintln!("{}", term::build_summary(&report, &options.output));
                 if verbosity > Verbosity::Normal && report.search.files > 0 {
                     anstream::eprintln!(
-                        "search index: {} terms of {} posts in {} files, {:.1} MB, in {:.2} s",
+                        "search index: {} terms of {} posts in {} files, {:.1} MB, in {:.2} s \
+                         ({} of {} threads kept from the last build)",
                         report.search.terms,
                         report.search.docs,
                         report.search.files,
                         report.search.bytes as f64 / 1e6,
-                        report.search_seconds
+                        report.search_seconds,
+                        report.search.stored,
+                        report.threads
                     );
                 }
                 if verbosity > Verbosity::Normal {

@@ -473,12 +473,16 @@ fn check_hostile_archive(dir: &Path, group: usize) -> usize {
     for (name, html) in &pages {
         inspector.check(name, html);
     }
-    // Every file written lies inside the output folder.
+    // Every file written lies inside the output folder, but the build's lock and the
+    // search index's store beside it.
     let outside: BTreeSet<String> =
         fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(
         outside,
-        ["threads", "public", ".public.threadarc-lock"].iter().map(|s| s.to_string()).collect::<BTreeSet<_>>()
+        ["threads", "public", ".public.threadarc-lock", ".public.threadarc-search"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<BTreeSet<_>>()
     );
     pages.len()
 }

@@ -57,6 +57,8 @@ fn build(dir: &Path, output: &str) -> String {
 fn assert_same_as_cold(dir: &Path) {
     let cold = dir.join("cold");
     let _ = fs::remove_dir_all(&cold);
+    // Nothing of an earlier cold build is kept, not even the search index's store.
+    let _ = fs::remove_file(dir.join(".cold.threadarc-search"));
     build(dir, "cold");
     let built = snapshot(&dir.join("public"));
     let fresh = snapshot(&cold);
@@ -238,4 +240,86 @@ fn a_reply_rewrites_only_the_search_files_that_show_it() {
     let kept = before.keys().filter(|k| after.get(*k) == before.get(*k)).count();
     assert!(kept * 4 >= before.len() * 3, "{kept} of {} kept", before.len());
     assert_same_as_cold(dir.path());
+}
+
+fn build_verbose(dir: &Path) -> String {
+    let out = threadarc(dir, &["build", "--verbose", "--output", "public"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// How many threads the search index read from the last build's store, and of how many.
+fn kept_threads(stderr: &str) -> (usize, usize) {
+    let line = stderr.lines().find(|l| l.starts_with("search index:")).expect("a search index line");
+    let kept = line.rsplit_once('(').unwrap().1;
+    let numbers: Vec<usize> = kept.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+    (numbers[0], numbers[1])
+}
+
+#[test]
+fn a_rebuild_tokenises_only_the_threads_that_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    forum(dir.path());
+    let d = dir.path();
+    assert_eq!(kept_threads(&build_verbose(d)), (0, 400), "a first build has no store to read");
+    let store = d.join(".public.threadarc-search");
+    assert!(store.is_file(), "the store is beside the archive");
+    assert!(!snapshot(&d.join("public")).keys().any(|k| k.contains("threadarc-search")), "and not in it");
+
+    // A reply, an edit bringing in a word no other post has, and a thread gone with
+    // its words: the index equals a cold build's, and holds none of the gone words.
+    let reply = d.join("threads/topic-2/thread-202.txt");
+    fs::write(&reply, format!("{}A new reply at the end\n", fs::read_to_string(&reply).unwrap())).unwrap();
+    let edited = d.join("threads/topic-1/thread-101.txt");
+    fs::write(&edited, format!("{}Quuxwibble is a new word.\n", fs::read_to_string(&edited).unwrap())).unwrap();
+    assert_eq!(kept_threads(&build_verbose(d)), (398, 400));
+    assert_same_as_cold(d);
+    fs::remove_file(&edited).unwrap();
+    assert_eq!(kept_threads(&build_verbose(d)), (399, 399));
+    assert_same_as_cold(d);
+    let index: String =
+        snapshot(&d.join("public/search")).into_values().map(|bytes| String::from_utf8(bytes).unwrap()).collect();
+    assert!(!index.contains("quuxwibble"), "a word no thread holds any more is left out");
+
+    // Another topic's name changes the topic filter of its threads, so they are tokenised
+    // again; the rest are not.
+    let (from, to) = (d.join("threads/topic-3"), d.join("threads/topic-renamed"));
+    fs::rename(&from, &to).unwrap();
+    let (kept, all) = kept_threads(&build_verbose(d));
+    assert_eq!((kept, all), (299, 399));
+    assert_same_as_cold(d);
+}
+
+#[test]
+fn a_damaged_store_is_not_used() {
+    let dir = tempfile::tempdir().unwrap();
+    forum(dir.path());
+    let d = dir.path();
+    build_verbose(d);
+    let store = d.join(".public.threadarc-search");
+    let reply = d.join("threads/topic-0/thread-000.txt");
+    let mut reply_text = fs::read_to_string(&reply).unwrap();
+    let mut rebuild = |bytes: &[u8]| {
+        fs::write(&store, bytes).unwrap();
+        // A change, so that the rebuild makes an index.
+        reply_text.push_str("One more reply\n");
+        fs::write(&reply, &reply_text).unwrap();
+        let kept = kept_threads(&build_verbose(d));
+        assert_same_as_cold(d);
+        kept
+    };
+    let good = fs::read(&store).unwrap();
+    // A byte changed inside a thread's record: that thread is tokenised again.
+    let mut flipped = good.clone();
+    let at = flipped.len() / 3;
+    flipped[at] ^= 0x55;
+    let (kept, all) = rebuild(&flipped);
+    assert!(kept < all - 1 && kept >= all - 3, "{kept} of {all}");
+    // Cut short, or not a store at all: nothing is read from it.
+    let good = fs::read(&store).unwrap();
+    assert_eq!(rebuild(&good[..good.len() - 10]).0, 0);
+    assert_eq!(rebuild(b"threadarc-search 1\n").0, 0);
+    assert_eq!(rebuild(b"").0, 0);
+    // And the store the last build wrote is whole again.
+    assert_eq!(rebuild(&fs::read(&store).unwrap()).0, 399);
 }

@@ -85,6 +85,7 @@
 //! phrases. A doc shard may end before any post, so a long thread's posts can span shards.
 
 pub(crate) mod chunk;
+pub mod store;
 pub mod tokenize;
 mod vlq;
 
@@ -96,6 +97,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use rayon::prelude::*;
 use serde_json::json;
 
+use crate::cache::Hash;
 use crate::render::markup;
 use crate::site::Site;
 
@@ -155,6 +157,8 @@ pub struct IndexStats {
     pub terms: usize,
     pub files: usize,
     pub bytes: u64,
+    /// Threads read from the store of the last build rather than tokenised.
+    pub stored: usize,
 }
 
 /// Where index files go: a relative path under the archive's root and the file's bytes.
@@ -183,26 +187,58 @@ impl Bodies {
     }
 }
 
+/// What an index keeps between builds: the threads of the store an earlier build wrote are
+/// read from it rather than tokenised, and every thread goes into a new one ([`store`]).
+pub struct Keep<'a> {
+    /// The store an earlier build wrote, if there is one.
+    pub previous: Option<&'a store::Store>,
+    /// Each thread's fingerprint, by its index in the site: what its terms depend on (the
+    /// thread, its topic's slug, the binary and the configuration).
+    pub fingerprints: &'a [Hash],
+    /// The store this build writes.
+    pub next: store::Writer,
+}
+
 /// Builds the search index of a site and hands every file to `sink`, `search/meta.js` last;
 /// `progress` is told of each thread indexed. The posts' bodies are read from `bodies`
 /// where given ([`Bodies::take`]), else from the site.
 pub fn write_index(
     site: &Site,
     bodies: Option<Bodies>,
+    keep: Option<Keep>,
     sink: &Sink,
     progress: &(dyn Fn() + Sync),
 ) -> io::Result<IndexStats> {
-    write_index_inner(site, bodies.as_ref(), Limits::default(), sink, progress)
+    write_index_inner(site, bodies.as_ref(), keep, Limits::default(), sink, progress)
 }
 
 /// [`write_index`] with other sizes.
 pub fn write_index_with(site: &Site, limits: Limits, sink: &Sink) -> io::Result<IndexStats> {
-    write_index_inner(site, None, limits, sink, &|| {})
+    write_index_inner(site, None, None, limits, sink, &|| {})
+}
+
+/// Thread `t`, from the store if it holds it (then with `true`), else tokenised.
+fn thread_terms(
+    site: &Site,
+    t: usize,
+    bodies: Option<&Bodies>,
+    previous: Option<&store::Store>,
+    fingerprints: Option<&[Hash]>,
+) -> (ThreadTerms, bool) {
+    if let (Some(store), Some(fingerprints)) = (previous, fingerprints)
+        && let Some(thread) = store.thread(fingerprints[t])
+    {
+        // Its bodies are not needed: free them as tokenising would.
+        drop(bodies.map(|b| b.thread(t)));
+        return (thread, true);
+    }
+    (read_thread(site, t, bodies), false)
 }
 
 fn write_index_inner(
     site: &Site,
     bodies: Option<&Bodies>,
+    keep: Option<Keep>,
     limits: Limits,
     sink: &Sink,
     progress: &(dyn Fn() + Sync),
@@ -216,8 +252,13 @@ fn write_index_inner(
     };
     let write_all =
         |files: &[(String, String)]| files.par_iter().try_for_each(|(path, text)| counted(path, text.as_bytes()));
+    let stored = AtomicUsize::new(0);
     let order = thread_order(site);
-    let mut terms = Terms::new();
+    let (previous, fingerprints, mut next) = match keep {
+        Some(Keep { previous, fingerprints, next }) => (previous, Some(fingerprints), Some(next)),
+        None => (None, None, None),
+    };
+    let mut terms = Terms::new(previous.map(|s| s.parts.as_slice()));
     let mut docs = DocShards::new(limits.doc_shard);
     // One batch is tokenised (in parallel) while the one before is merged and the doc
     // shards the one before that closed are written.
@@ -225,33 +266,51 @@ fn write_index_inner(
     let mut closed: Vec<(String, String)> = Vec::new();
     for batch in batches(site, &order).map(Some).chain([None]) {
         let writing = std::mem::take(&mut closed);
-        let ((next, written), merged) = rayon::join(
+        let ((next_batch, written), merged) = rayon::join(
             || {
                 rayon::join(
-                    || batch.map(|b| (b, b.par_iter().map(|&t| read_thread(site, t, bodies)).collect::<Vec<_>>())),
+                    || {
+                        batch.map(|b| {
+                            let read = |&t: &usize| {
+                                let (thread, from_store) = thread_terms(site, t, bodies, previous, fingerprints);
+                                stored.fetch_add(usize::from(from_store), Ordering::Relaxed);
+                                thread
+                            };
+                            (b, b.par_iter().map(read).collect::<Vec<_>>())
+                        })
+                    },
                     || write_all(&writing),
                 )
             },
-            || {
+            || -> io::Result<_> {
                 let mut closed = Vec::new();
-                if let Some((batch, read)) = pending.take() {
+                if let Some((batch, mut read)) = pending.take() {
                     for (&t, thread) in batch.iter().zip(&read) {
                         docs.push_thread(site, t, thread, &mut closed);
                         progress();
                     }
-                    terms.add_threads(&read);
+                    terms.add_threads(&mut read);
+                    if let (Some(fingerprints), Some(next)) = (fingerprints, next.as_mut()) {
+                        for (&t, thread) in batch.iter().zip(&read) {
+                            next.thread(fingerprints[t], thread)?;
+                        }
+                    }
                 }
-                closed
+                Ok(closed)
             },
         );
         written?;
-        closed = merged;
-        pending = next;
+        closed = merged?;
+        pending = next_batch;
     }
     docs.finish(&mut closed);
     write_all(&closed)?;
     drop(closed);
-    let (shard_terms, term_count) = terms.write(&limits, &counted)?;
+    let (shard_terms, term_count, words) = terms.write(&limits, &counted)?;
+    if let Some(next) = next {
+        next.finish(&words, term_count)?;
+    }
+    drop(words);
     let topics: Vec<(&str, &str)> = site.topics.iter().map(|t| (t.slug.as_str(), t.title.as_str())).collect();
     let meta = json!({
         "format": 2,
@@ -266,6 +325,7 @@ fn write_index_inner(
         terms: term_count,
         files: files.into_inner(),
         bytes: bytes_written.into_inner(),
+        stored: stored.into_inner(),
     })
 }
 
@@ -326,6 +386,11 @@ struct ThreadTerms {
     /// The topic's filter term.
     topic: u32,
     posts: Vec<PostTerms>,
+    /// Per term of the thread: its number in its part ([`Part`]); empty until the index
+    /// has numbered them, unless the thread came from the store (whose `words` are empty).
+    ids: Vec<u32>,
+    /// The thread's record in the store it came from.
+    record: Option<Vec<u8>>,
 }
 
 struct PostTerms {
@@ -528,7 +593,16 @@ fn read_thread_with(reader: &mut Reader, site: &Site, t: usize, bodies: Option<&
     for post in &mut posts {
         post.author = post.author.map(|a| renumbered[a as usize]);
     }
-    ThreadTerms { words, starts, title, title_len, topic: renumbered[topic as usize], posts }
+    ThreadTerms {
+        words,
+        starts,
+        title,
+        title_len,
+        topic: renumbered[topic as usize],
+        posts,
+        ids: Vec::new(),
+        record: None,
+    }
 }
 
 /// White space collapsed, cut at a word after about `max` characters.
@@ -698,17 +772,25 @@ impl Part {
         id
     }
 
-    /// Adds this part's terms of threads that have the ordinals and first doc ids `placed`.
-    fn add(&mut self, part: usize, threads: &[ThreadTerms], placed: &[(u32, u32)]) {
-        // The thread's terms of this part, by their number less the part's first.
-        let mut ids: Vec<u32> = Vec::new();
+    /// Adds this part's terms of threads that have the ordinals and first doc ids `placed`;
+    /// returns the numbers given to the terms of threads not numbered yet, one thread's
+    /// after another's.
+    fn add(&mut self, part: usize, threads: &[ThreadTerms], placed: &[(u32, u32)]) -> Vec<u32> {
+        let mut numbered: Vec<u32> = Vec::new();
         for (thread, &(ordinal, first)) in threads.iter().zip(placed) {
             let (from, to) = (thread.starts[part], thread.starts[part + 1]);
             if from == to {
                 continue;
             }
-            ids.clear();
-            ids.extend((from..to).map(|i| self.id(thread.words.get(i as usize), thread.words.hashes[i as usize])));
+            // The thread's terms of this part, by their number less the part's first.
+            let ids = if thread.ids.is_empty() {
+                let start = numbered.len();
+                numbered
+                    .extend((from..to).map(|i| self.id(thread.words.get(i as usize), thread.words.hashes[i as usize])));
+                &numbered[start..]
+            } else {
+                &thread.ids[from as usize..to as usize]
+            };
             let id = |term: u32| ids[(term - from) as usize] as usize;
             for &(term, n) in in_range(&thread.title, from, to) {
                 self.titles[id(term)].push((ordinal, n.min(255) as u8));
@@ -728,21 +810,38 @@ impl Part {
                 }
             }
         }
+        numbered
+    }
+}
+
+impl Part {
+    /// A part that starts with the terms of a store, numbered as it numbers them.
+    fn starting_with(words: &Words) -> Part {
+        let mut part = Part::default();
+        for i in 0..words.len() {
+            part.id(words.get(i), words.hashes[i]);
+        }
+        part
     }
 }
 
 impl Terms {
-    fn new() -> Terms {
+    /// The index's terms, starting with a store's parts ([`store::Store`]) if given.
+    fn new(stored: Option<&[Words]>) -> Terms {
         Terms {
-            parts: (0..PARTS).map(|_| Part::default()).collect(),
+            parts: match stored {
+                Some(parts) => parts.iter().map(Part::starting_with).collect(),
+                None => (0..PARTS).map(|_| Part::default()).collect(),
+            },
             threads: Vec::new(),
             lengths: Vec::new(),
             doc_threads: Vec::new(),
         }
     }
 
-    /// Adds a batch of threads, the next in address order.
-    fn add_threads(&mut self, threads: &[ThreadTerms]) {
+    /// Adds a batch of threads, the next in address order, and numbers the terms of those
+    /// that were not.
+    fn add_threads(&mut self, threads: &mut [ThreadTerms]) {
         let placed: Vec<(u32, u32)> = threads
             .iter()
             .map(|thread| {
@@ -754,12 +853,24 @@ impl Terms {
                 (ordinal, first)
             })
             .collect();
-        self.parts.par_iter_mut().enumerate().for_each(|(p, part)| part.add(p, threads, &placed));
+        let numbered: Vec<Vec<u32>> =
+            self.parts.par_iter_mut().enumerate().map(|(p, part)| part.add(p, threads, &placed)).collect();
+        // Each part's numbers are its threads' terms in that part, one thread after another.
+        let mut taken = [0usize; PARTS];
+        for thread in threads.iter_mut().filter(|t| t.ids.is_empty()) {
+            thread.ids.reserve_exact(thread.starts[PARTS] as usize);
+            for (p, numbers) in numbered.iter().enumerate() {
+                let n = (thread.starts[p + 1] - thread.starts[p]) as usize;
+                thread.ids.extend_from_slice(&numbers[taken[p]..taken[p] + n]);
+                taken[p] += n;
+            }
+        }
     }
 
-    /// Writes the term shards and postings files; returns the shards' first terms and the
-    /// number of terms.
-    fn write(self, limits: &Limits, sink: &Sink) -> io::Result<(Vec<String>, usize)> {
+    /// Writes the term shards and postings files; returns the shards' first terms, the
+    /// number of terms, and each part's terms, numbered (with any a store had that no
+    /// thread holds now, which the index leaves out).
+    fn write(self, limits: &Limits, sink: &Sink) -> io::Result<(Vec<String>, usize, Vec<Words>)> {
         let Terms { parts, threads, lengths, doc_threads } = self;
         let mut words = Vec::with_capacity(PARTS);
         let mut bodies = Vec::with_capacity(PARTS);
@@ -769,11 +880,16 @@ impl Terms {
             bodies.push(body);
             titles.push(t);
         }
-        // Terms in order, each by its part and number there.
+        // Terms in order, each by its part and number there: those some post holds.
+        let (b, t) = (&bodies, &titles);
         let mut terms: Vec<(&str, u32, u32)> = words
             .iter()
             .enumerate()
-            .flat_map(|(p, w)| (0..w.len()).map(move |i| (w.get(i), p as u32, i as u32)))
+            .flat_map(|(p, w)| {
+                (0..w.len())
+                    .filter(move |&i| !b[p][i].bytes.is_empty() || !t[p][i].is_empty())
+                    .map(move |i| (w.get(i), p as u32, i as u32))
+            })
             .collect();
         terms.par_sort_unstable_by(|a, b| utf16_order(a.0, b.0));
         let count = terms.len();
@@ -806,7 +922,8 @@ impl Terms {
         }
         let firsts = files.finish()?;
         files.write(sink)?;
-        Ok((firsts, count))
+        drop((files, terms));
+        Ok((firsts, count, words))
     }
 }
 
