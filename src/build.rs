@@ -330,16 +330,35 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
     let mut search_seconds = 0.0;
     let written = (|| {
         let out = Output::new(&staging, &plan)?;
-        write_site(&site, &out)?;
-        stages.done("pages");
-        let started = Instant::now();
-        progress.stage("search index", site.threads.len());
-        // The pages are written: the index is the last to read the posts' bodies, and
-        // frees them as it goes.
-        let bodies = search::Bodies::take(&mut site);
-        let search = write_search_index(&site, bodies, &out)?;
-        search_seconds = started.elapsed().as_secs_f64();
-        stages.done("search");
+        let store = SearchStore::new(&site, &plan);
+        let search = if store.as_ref().is_some_and(|s| s.holds_nearly_all()) {
+            // The index needs the bodies of only the few threads not in the store: it is
+            // made while the pages are written.
+            let started = Instant::now();
+            let (pages, search) = rayon::join(
+                || write_site(&site, &out),
+                || {
+                    let search = write_search_index(&site, None, store, &out, false);
+                    search_seconds = started.elapsed().as_secs_f64();
+                    search
+                },
+            );
+            pages?;
+            stages.done("pages and search");
+            search?
+        } else {
+            write_site(&site, &out)?;
+            stages.done("pages");
+            let started = Instant::now();
+            progress.stage("search index", site.threads.len());
+            // The pages are written: the index is the last to read the posts' bodies, and
+            // frees them as it goes, which bounds a cold build's memory.
+            let bodies = search::Bodies::take(&mut site);
+            let search = write_search_index(&site, Some(bodies), store, &out, true)?;
+            search_seconds = started.elapsed().as_secs_f64();
+            stages.done("search");
+            search
+        };
         let counts = [found.len(), site.threads.len(), site.post_count(), out.page_count()];
         out.finish(&staging, build, inputs_hash(&found, &hashes), counts, load_diagnostics, detections)
             .map(|(pages, written)| (pages, written, search))
@@ -592,32 +611,67 @@ fn write_static(out: &Output) -> io::Result<()> {
     out.file("static/search.js", SEARCH_JS.as_bytes())
 }
 
+/// The search index's store of threads ([`search::store`]): the last build's, if there is
+/// one, and what the threads' terms depend on.
+struct SearchStore {
+    build: Hash,
+    previous: Option<search::store::Store>,
+    /// Each thread's fingerprint, by its index in the site.
+    fingerprints: Vec<Hash>,
+}
+
+impl SearchStore {
+    /// None when the binary cannot be identified: then nothing is kept.
+    fn new(site: &Site, plan: &Plan) -> Option<SearchStore> {
+        let build = plan.build?;
+        let fingerprints = site
+            .threads
+            .par_iter()
+            .map(|entry| {
+                let dump = plan.dumps.get(entry.thread.path.as_str()).copied().unwrap_or_default();
+                let mut hasher = cache::Hasher::new();
+                hasher.str("search").hash(build).hash(dump).str(&entry.key).str(&site.topics[entry.topic].slug);
+                hasher.finish()
+            })
+            .collect();
+        let previous = search::store::Store::open(&plan.search_store, build);
+        Some(SearchStore { build, previous, fingerprints })
+    }
+
+    /// Whether the last build's store holds all but a few of the threads.
+    fn holds_nearly_all(&self) -> bool {
+        let Some(previous) = &self.previous else { return false };
+        let held = self.fingerprints.iter().filter(|&&f| previous.holds(f)).count();
+        held * 10 >= self.fingerprints.len() * 9
+    }
+}
+
 /// Writes the search index under `search/`, and beside the archive the store of its
 /// threads that the next build reads instead of tokenising those that did not change.
-fn write_search_index(site: &Site, bodies: search::Bodies, out: &Output) -> io::Result<search::IndexStats> {
+/// Posts' bodies are read from `bodies` if given, else from the site.
+fn write_search_index(
+    site: &Site,
+    bodies: Option<search::Bodies>,
+    store: Option<SearchStore>,
+    out: &Output,
+    progress: bool,
+) -> io::Result<search::IndexStats> {
     let sink = |relative: &str, bytes: &[u8]| out.file(relative, bytes);
-    let progress = || out.plan.progress.inc(1);
-    let Some(build) = out.plan.build else {
-        return search::write_index(site, Some(bodies), None, &sink, &progress);
+    let progress = || {
+        if progress {
+            out.plan.progress.inc(1);
+        }
+    };
+    let Some(store) = store else {
+        return search::write_index(site, bodies, None, &sink, &progress);
     };
     let path = &out.plan.search_store;
-    let previous = search::store::Store::open(path, build);
-    let fingerprints: Vec<Hash> = site
-        .threads
-        .par_iter()
-        .map(|entry| {
-            let dump = out.plan.dumps.get(entry.thread.path.as_str()).copied().unwrap_or_default();
-            let mut hasher = cache::Hasher::new();
-            hasher.str("search").hash(build).hash(dump).str(&entry.key).str(&site.topics[entry.topic].slug);
-            hasher.finish()
-        })
-        .collect();
     let mut new = path.clone().into_os_string();
     new.push("-new");
     let new = PathBuf::from(new);
-    let next = search::store::Writer::create(&new, build)?;
-    let keep = search::Keep { previous: previous.as_ref(), fingerprints: &fingerprints, next };
-    let stats = search::write_index(site, Some(bodies), Some(keep), &sink, &progress)?;
+    let next = search::store::Writer::create(&new, store.build)?;
+    let keep = search::Keep { previous: store.previous.as_ref(), fingerprints: &store.fingerprints, next };
+    let stats = search::write_index(site, bodies, Some(keep), &sink, &progress)?;
     fs::rename(&new, path)?;
     Ok(stats)
 }
@@ -936,11 +990,7 @@ fn replace(staging: &Path, output: &Path, force: bool) -> Result<(), BuildError>
         use rustix::fs::{CWD, RenameFlags, renameat_with};
         if renameat_with(CWD, staging, CWD, output, RenameFlags::EXCHANGE).is_ok() {
             // The staging folder now holds the previous archive.
-            return if force {
-                remove_tree(staging).map_err(|e| io_error(staging, e))
-            } else {
-                remove_ours(staging)
-            };
+            return if force { remove_tree(staging).map_err(|e| io_error(staging, e)) } else { remove_ours(staging) };
         }
     }
     let old = sibling(output, "old")?;

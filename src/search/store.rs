@@ -100,6 +100,11 @@ impl Store {
         Some(Store { file, parts, threads })
     }
 
+    /// Whether the store has a thread with `fingerprint` (which may still not read back).
+    pub fn holds(&self, fingerprint: Hash) -> bool {
+        self.threads.contains_key(&fingerprint)
+    }
+
     /// The thread with `fingerprint`, if the store holds it whole; its record comes along,
     /// for the next store.
     pub(super) fn thread(&self, fingerprint: Hash) -> Option<ThreadTerms> {
