@@ -25,6 +25,7 @@
 pub mod build;
 pub mod cache;
 pub mod check;
+pub mod codec;
 pub mod config;
 pub mod dates;
 pub mod diagnostic;
