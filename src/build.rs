@@ -317,7 +317,16 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
     stages.done("site");
     check_output(&options.output, options.force)?;
     let staging = sibling(&options.output, "staging")?;
+    let kept = sibling(&options.output, "previous")?;
+    // A staging folder is left only by a build that was killed: it is not trusted.
     remove_ours(&staging)?;
+    // The archive before the one in place, kept by the last build, becomes the staging
+    // folder, so that only what changed since it is written or linked again.
+    if kept.join(MARKER).is_file() {
+        fs::rename(&kept, &staging).map_err(|e| io_error(&kept, e))?;
+    } else {
+        remove_ours(&kept)?;
+    }
     let dump_hashes: FxHashMap<&str, Hash> =
         found.iter().zip(&hashes).map(|(f, &h)| (f.relative.as_str(), h)).collect();
     let plan = Plan {
@@ -367,7 +376,7 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
         let _ = remove_tree(&staging);
         BuildError::new(format!("cannot write the archive: {e}"))
     })?;
-    replace(&staging, &options.output, options.force)?;
+    replace(&staging, &kept, &options.output, options.force)?;
     stages.done("replace");
 
     Ok(Report {
@@ -480,12 +489,24 @@ struct Output<'a> {
     threads: Mutex<FxHashMap<String, (Hash, Vec<String>)>>,
     /// Folders made so far.
     folders: Mutex<FxHashSet<PathBuf>>,
+    /// Whether the folder started empty; else it holds an older archive ([`Output::new`]).
+    fresh: bool,
     /// Files written new (not linked).
     written: AtomicUsize,
 }
 
 impl<'a> Output<'a> {
+    /// An output into `root`, which is either empty or the archive before the one in
+    /// place: then every file that is still wanted is kept or replaced, the rest removed
+    /// ([`Output::finish`]), and a file kept there is the old archive's own (a file of the
+    /// same bytes written at another time is replaced by a link to the old one's).
     fn new(root: &Path, plan: &'a Plan<'a>) -> io::Result<Output<'a>> {
+        let fresh = !root.exists();
+        if !fresh {
+            // Nothing trusts it: it is written anew.
+            fs::remove_file(root.join(CACHE_FILE))
+                .or_else(|e| if e.kind() == io::ErrorKind::NotFound { Ok(()) } else { Err(e) })?;
+        }
         fs::create_dir_all(root)?;
         let out = Output {
             root: root.to_owned(),
@@ -494,6 +515,7 @@ impl<'a> Output<'a> {
             files: Default::default(),
             threads: Default::default(),
             folders: Default::default(),
+            fresh,
             written: AtomicUsize::new(0),
         };
         out.file(MARKER, b"This folder is an archive written by threadarc; `threadarc build` replaces it whole.\n")?;
@@ -515,11 +537,18 @@ impl<'a> Output<'a> {
     /// Links the old archive's file at `relative` into the new one if it is still as
     /// recorded and `wanted` accepts its record; returns whether it did.
     fn link(&self, relative: &str, path: &Path, wanted: impl Fn(&FileRecord) -> bool) -> bool {
+        use std::os::unix::fs::MetadataExt;
         let Some((old_root, cache)) = self.plan.previous else { return false };
         let Some(record) = cache.files.get(relative).filter(|r| wanted(r)) else { return false };
         let old = old_root.join(relative);
-        if !fs::symlink_metadata(&old).is_ok_and(|m| cache.unchanged(record, &m)) || fs::hard_link(&old, path).is_err()
-        {
+        let Ok(metadata) = fs::symlink_metadata(&old) else { return false };
+        if !cache.unchanged(record, &metadata) {
+            return false;
+        }
+        // The folder may hold that very file already (kept from the archive before).
+        let here = fs::symlink_metadata(path).ok();
+        let same = here.as_ref().is_some_and(|m| m.ino() == metadata.ino() && m.dev() == metadata.dev());
+        if !same && (here.is_some() && fs::remove_file(path).is_err() || fs::hard_link(&old, path).is_err()) {
             return false;
         }
         self.files.lock().expect("no writer panicked").insert(relative.to_owned(), *record);
@@ -534,7 +563,7 @@ impl<'a> Output<'a> {
         if self.link(relative, &path, |r| r.hash == hash && r.size == bytes.len() as u64) {
             return Ok(());
         }
-        new_file(&path)?.write_all(bytes)?;
+        new_file(&path, self.fresh)?.write_all(bytes)?;
         let record = FileRecord { hash, size: bytes.len() as u64 };
         self.files.lock().expect("no writer panicked").insert(relative.to_owned(), record);
         self.written.fetch_add(1, Ordering::Relaxed);
@@ -589,6 +618,9 @@ impl<'a> Output<'a> {
         let pages = self.page_count();
         let written = self.written.load(Ordering::Relaxed);
         let files = self.files.into_inner().expect("no writer panicked");
+        if !self.fresh {
+            remove_others(root, &files)?;
+        }
         let cache = Cache {
             // A binary that cannot be identified gets a build hash no later build shares.
             build: build.unwrap_or_else(|| cache::hash(format!("{:?}", std::time::SystemTime::now()).as_bytes())),
@@ -799,8 +831,15 @@ fn reuse_all(out: &Output, files: &[String]) -> io::Result<bool> {
 
 /// A new file at `path`, never an old one opened again: a file there may be a hard link
 /// to the old archive's, which must not change while it is the one in place.
-fn new_file(path: &Path) -> io::Result<fs::File> {
+fn new_file(path: &Path, fresh: bool) -> io::Result<fs::File> {
     let create = || fs::OpenOptions::new().write(true).create_new(true).open(path);
+    if !fresh {
+        // Most files in an older archive are links to the one in place.
+        match fs::remove_file(path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
     match create() {
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
             fs::remove_file(path)?;
@@ -902,6 +941,29 @@ fn io_error(path: &Path, e: io::Error) -> BuildError {
     BuildError::new(format!("{}: {e}", path.display()))
 }
 
+/// Removes from `root` every file that is not in `files`, and the folders left empty.
+fn remove_others(root: &Path, files: &FxHashMap<String, FileRecord>) -> io::Result<()> {
+    let mut folders = Vec::new();
+    for entry in WalkDir::new(root).min_depth(1) {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_dir() {
+            folders.push(entry.into_path());
+            continue;
+        }
+        let relative = entry.path().strip_prefix(root).map_err(io::Error::other)?;
+        if !relative.to_str().is_some_and(|r| files.contains_key(r)) {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    // Deepest first; a folder that still holds something stays.
+    for folder in folders.iter().rev() {
+        if fs::read_dir(folder)?.next().is_none() {
+            fs::remove_dir(folder)?;
+        }
+    }
+    Ok(())
+}
+
 /// Removes a folder and everything in it (a symbolic link in it is removed, not followed),
 /// the entries of each folder in parallel: the archive a build replaces is tens of
 /// thousands of files.
@@ -982,15 +1044,17 @@ fn recover(output: &Path) -> Result<(), BuildError> {
 
 /// Moves the finished archive into place. Where the system can (Linux), the two folders
 /// are swapped in one atomic step, so that at every instant the output is either the whole
-/// old archive or the whole new one; elsewhere the old one is moved aside first.
-/// `force` allows the replaced folder to be one threadarc did not write.
-fn replace(staging: &Path, output: &Path, force: bool) -> Result<(), BuildError> {
+/// old archive or the whole new one; elsewhere the old one is moved aside first. The old
+/// archive, if threadarc wrote it, is kept as `kept` for the next build to start from; it
+/// is mostly links to the files of the new one. `force` allows the replaced folder to be
+/// one threadarc did not write (it is removed).
+fn replace(staging: &Path, kept: &Path, output: &Path, force: bool) -> Result<(), BuildError> {
     #[cfg(target_os = "linux")]
     if output.exists() {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
         if renameat_with(CWD, staging, CWD, output, RenameFlags::EXCHANGE).is_ok() {
             // The staging folder now holds the previous archive.
-            return if force { remove_tree(staging).map_err(|e| io_error(staging, e)) } else { remove_ours(staging) };
+            return keep_or_remove(staging, kept, force);
         }
     }
     let old = sibling(output, "old")?;
@@ -1006,7 +1070,16 @@ fn replace(staging: &Path, output: &Path, force: bool) -> Result<(), BuildError>
         return Err(io_error(output, e));
     }
     if had_old {
-        remove_dir_if_exists(&old).map_err(|e| io_error(&old, e))?;
+        keep_or_remove(&old, kept, force)?;
     }
     Ok(())
+}
+
+/// Keeps a replaced archive as `kept` if threadarc wrote it, else removes it (only with
+/// `force` can it be another's).
+fn keep_or_remove(old: &Path, kept: &Path, force: bool) -> Result<(), BuildError> {
+    if old.join(MARKER).is_file() {
+        return fs::rename(old, kept).map_err(|e| io_error(kept, e));
+    }
+    if force { remove_tree(old).map_err(|e| io_error(old, e)) } else { remove_ours(old) }
 }

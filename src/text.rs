@@ -4,8 +4,8 @@
 /// The text of a dump, and the byte offset of the first invalid UTF-8 sequence if it had one.
 pub fn normalize(raw: &[u8]) -> (String, Option<usize>) {
     let (text, bad_offset) = match std::str::from_utf8(raw) {
-        Ok(text) => (text.to_owned(), None),
-        Err(e) => (String::from_utf8_lossy(raw).into_owned(), Some(e.valid_up_to())),
+        Ok(text) => (std::borrow::Cow::Borrowed(text), None),
+        Err(e) => (String::from_utf8_lossy(raw), Some(e.valid_up_to())),
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     if !has_controls(text, true) {
@@ -52,11 +52,18 @@ pub fn strip_controls(text: &mut String, one_line: bool) {
 /// single bytes, and C1 controls (U+0080–U+009F) are encoded as 0xC2 0x80–0x9F.
 fn has_controls(text: &str, lines: bool) -> bool {
     let bytes = text.as_bytes();
-    bytes.iter().enumerate().any(|(i, &b)| match b {
+    let control = |i: usize| match bytes[i] {
         b'\n' | b'\t' => !lines,
         0..0x20 | 0x7f => true,
         0xc2 => matches!(bytes.get(i + 1), Some(0x80..=0x9f)),
         _ => false,
+    };
+    // A byte that may start one; looked for a block at a time without stopping, which
+    // compilers turn into vector instructions, and only a block that has one is read again.
+    let suspect = |b: u8| (b < 0x20) & (!lines | (b != b'\n') & (b != b'\t')) | (b == 0x7f) | (b == 0xc2);
+    const BLOCK: usize = 64;
+    bytes.chunks(BLOCK).enumerate().any(|(n, block)| {
+        block.iter().fold(false, |any, &b| any | suspect(b)) && (n * BLOCK..n * BLOCK + block.len()).any(control)
     })
 }
 
@@ -77,6 +84,22 @@ mod tests {
         let mut title = "a\nb\u{0}c".to_owned();
         strip_controls(&mut title, true);
         assert_eq!(title, "a bc");
+    }
+
+    #[test]
+    fn the_byte_check_finds_controls_anywhere_in_long_text() {
+        for at in [0, 1, 62, 63, 64, 65, 127, 128, 200] {
+            for c in ['\u{0}', '\u{7}', '\r', '\u{7f}', '\u{85}', '\u{9f}'] {
+                let text = format!("{}{c}{}", "a".repeat(at), "b".repeat(100));
+                assert!(has_controls(&text, true), "{c:?} at {at}");
+            }
+            for c in ['\n', '\t', '\u{a0}', '\u{80}', 'é', '\u{100}'] {
+                let text = format!("{}{c}{}", "a".repeat(at), "b".repeat(100));
+                let control = c.is_control() && c != '\n' && c != '\t';
+                assert_eq!(has_controls(&text, true), control, "{c:?} at {at}");
+            }
+            assert!(has_controls(&format!("{}\n", "a".repeat(at)), false), "a newline at {at} in one line");
+        }
     }
 
     #[test]
