@@ -396,6 +396,8 @@ struct ThreadTerms {
 struct PostTerms {
     /// The post's terms (by number, ascending) with their counts.
     terms: Vec<(u32, u32)>,
+    /// Where each part's terms begin in `terms` ([`part_bounds`]), and where they end.
+    bounds: [u32; PARTS + 1],
     len: u32,
     /// The author's filter term.
     author: Option<u32>,
@@ -453,6 +455,20 @@ fn term_hash(term: &str) -> u64 {
 /// The part a term is gathered in: from bits of its hash that hash tables do not use.
 fn part_of(hash: u64) -> usize {
     (hash >> 40) as usize % PARTS
+}
+
+/// Where each part's terms begin in a list sorted by term number, the terms of part `p`
+/// being numbered from `starts[p]`; and where the list ends.
+fn part_bounds(terms: &[(u32, u32)], starts: &[u32; PARTS + 1]) -> [u32; PARTS + 1] {
+    let mut bounds = [terms.len() as u32; PARTS + 1];
+    let mut i = 0;
+    for p in 0..PARTS {
+        bounds[p] = i as u32;
+        while i < terms.len() && terms[i].0 < starts[p + 1] {
+            i += 1;
+        }
+    }
+    bounds
 }
 
 /// The entries of a list sorted by term number whose terms are numbered `from..to`.
@@ -585,13 +601,15 @@ fn read_thread_with(reader: &mut Reader, site: &Site, t: usize, bodies: Option<&
                 serde_json::to_string(&(post.number, &post.author, date, text))
             }
             .unwrap_or_default();
-            PostTerms { terms, len, author: post.author.as_deref().map(|a| reader.id(&author_term(a))), entry }
+            let author = post.author.as_deref().map(|a| reader.id(&author_term(a)));
+            PostTerms { terms, bounds: [0; PARTS + 1], len, author, entry }
         })
         .collect();
     let (words, starts, renumbered) =
         reader.finish(std::iter::once(&mut title).chain(posts.iter_mut().map(|p| &mut p.terms)));
     for post in &mut posts {
         post.author = post.author.map(|a| renumbered[a as usize]);
+        post.bounds = part_bounds(&post.terms, &starts);
     }
     ThreadTerms {
         words,
@@ -800,7 +818,7 @@ impl Part {
             }
             for (i, post) in thread.posts.iter().enumerate() {
                 let doc = first + i as u32;
-                for &(term, n) in in_range(&post.terms, from, to) {
+                for &(term, n) in &post.terms[post.bounds[part] as usize..post.bounds[part + 1] as usize] {
                     self.body[id(term)].push(doc, n.min(255) as u8);
                 }
                 if let Some(author) = post.author

@@ -163,7 +163,8 @@ fn decode(record: &[u8], parts: &[Words]) -> Option<ThreadTerms> {
             a => Some(u32::try_from(a - 1).ok().filter(|&a| a < n)?),
         };
         let entry = r.string()?;
-        posts.push(PostTerms { terms, len, author, entry });
+        let bounds = super::part_bounds(&terms, &starts);
+        posts.push(PostTerms { terms, bounds, len, author, entry });
     }
     if !r.is_empty() {
         return None;
