@@ -43,7 +43,8 @@ if [ ! -f "$dir/.corpus-$posts" ]; then
   touch "$dir/.corpus-$posts"
 fi
 cd "$dir"
-rm -rf out-* hugo-out-* copy-* .times
+# The outputs, and what builds keep beside them (the search store, the archive before).
+rm -rf out-* .out-* hugo-out-* copy-* .times
 mkdir .times
 dumps_mb=$(du -sb threads | awk '{print $1 / 1e6}')
 dump_count=$(find threads -type f | wc -l)
@@ -121,4 +122,4 @@ row floor "floor (read + cp -r)" "$pages"
 echo
 echo "medians of $runs runs; files rewritten by an unchanged rebuild: $unchanged_rewritten;" \
   "by a one-thread change: $(median <.times/change-files) ($(tr '\n' ' ' <.times/change-list | cut -c1-300))"
-[ "${KEEP:-0}" = 1 ] || rm -rf out-* hugo-out-* copy-*
+[ "${KEEP:-0}" = 1 ] || rm -rf out-* .out-* hugo-out-* copy-*

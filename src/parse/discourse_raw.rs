@@ -71,6 +71,10 @@ pub fn parse_quote_fields(fields: &str) -> Quote {
 
 /// The quote tag opening a line, if the line starts with one, and the byte length of the tag.
 pub fn quote_at(line: &str) -> Option<(Quote, usize)> {
+    // What the expression begins with, looked for first: most lines are text.
+    if !line.trim_start().starts_with("[quote") {
+        return None;
+    }
     let caps = QUOTE_OPEN.captures(line)?;
     let fields = caps.get(1).or(caps.get(2)).map_or("", |m| m.as_str());
     Some((parse_quote_fields(fields), caps.get(0).unwrap().end()))
