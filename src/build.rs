@@ -13,8 +13,15 @@
 //!
 //! Rebuilds are incremental without giving that up: the staging folder is filled with
 //! hard links to the old archive's files wherever the new bytes are the same, and only
-//! changed files are written new ([`crate::cache`] says why this is safe). When nothing
-//! changed at all, nothing is written and nothing is swapped.
+//! changed files are written new ([`crate::cache`] says why this is safe). The archive
+//! swapped out is kept beside the output (`.NAME.threadarc-previous`, mostly links to the
+//! files of the one in place) and is the next build's staging folder: a rebuild then links
+//! and removes only the files that changed since, not every file. When nothing changed at
+//! all, nothing is written and nothing is swapped.
+//!
+//! Beside the output there are also the build's lock and the search index's store of
+//! tokenised threads ([`search::store`]); nothing a build keeps is inside the archive but
+//! its small `.threadarc-cache`.
 
 use std::fs;
 use std::io::{self, Write};

@@ -6,7 +6,8 @@
 //! An archive is replaced whole (see [`crate::build`]): a build writes a staging folder
 //! and swaps it in. To keep unchanged files as they were (same inode, same modification
 //! time, so that rsync and static hosts upload nothing), the staging folder holds a hard
-//! link to the previous archive's file wherever the new bytes equal the old ones. Only the
+//! link to the previous archive's file wherever the new bytes equal the old ones (or
+//! already holds that very file, when it is the archive before, kept by the last build). Only the
 //! cache knows the old bytes without reading them: it records every file's content hash
 //! and size. The cache is written after every file of its archive, so a file of another
 //! size, or modified after the cache was, was changed by someone else and is never linked

@@ -13,10 +13,12 @@
 //!    `static/search.js` loads piece by piece in the reader's browser.
 //! 6. [`build`] writes the pages and the index into a staging folder and swaps it in for
 //!    the old archive; [`cache`] tells it which of the old archive's files it can keep
-//!    (hard links) and which threads it need not render again.
+//!    (hard links) and which threads it need not render again, and the search index's
+//!    store ([`search::store`], a [`codec`] record file) which threads it need not
+//!    tokenise again.
 //!
 //! Parsing and rendering are pure functions over data; file I/O happens only in
-//! [`build`] and [`config`], and in the commands that are not `build`:
+//! [`build`], [`config`] and [`codec`], and in the commands that are not `build`:
 //!
 //! - [`init`] makes a new archive folder, [`check`] reads everything and reports without
 //!   writing, [`serve`] builds, serves on 127.0.0.1 and rebuilds on changes;
