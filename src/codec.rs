@@ -1,6 +1,6 @@
-//! What builds keep between them beside the archive ([`crate::search::store`],
-//! [`crate::parsed`]): files of records found by a key, and the compact binary form the
-//! records are in (numbers as LEB128, byte strings after their length).
+//! What builds keep between them beside the archive ([`crate::search::store`]): files of
+//! records found by a key, and the compact binary form the records are in (numbers as
+//! LEB128, byte strings after their length).
 //!
 //! A record file is: its kind's header and the build's hash; the records; the owner's own
 //! section; the records' keys, each with where its record is, its length and its checksum;

@@ -8,7 +8,7 @@
 //! as nothing in it is for readers, and a new one is written by every build that makes
 //! an index.
 //!
-//! A thread's terms are numbered as the index's parts number them ([`Part`]), so that a
+//! A thread's terms are numbered as the index's parts number them, so that a
 //! stored thread is added to the index without looking up a single term: the store holds
 //! each part's terms, and a build starts its parts from them. Terms no thread holds any
 //! more stay numbered (the index leaves them out) until they are half of the store's,
