@@ -138,7 +138,7 @@ fn day_first(dates: &[&str], zone: &jiff::tz::TimeZone) -> bool {
 
 /// A message header: its date text and the author's part of the line.
 fn header(line: &str) -> Option<(&str, &str)> {
-    let caps = HEADER.captures(line)?;
+    let caps = layout::captures(&HEADER, line)?;
     let (date, author) = (caps.get(1)?.as_str(), caps.get(2)?.as_str());
     // Only a date counts: `[citation needed] bob` is content.
     let any_order = |day_first| dates::absolute(date, &DateContext { day_first, ..DateContext::default() });

@@ -183,14 +183,17 @@ fn crawler_headers(lines: &[&str]) -> Vec<Header> {
         // Both date patterns end the line with a digit (or `am`/`pm`): most lines of a dump
         // are text and are turned down here, without a regex search.
         let may_be_date = line.ends_with(|c: char| c == 'm' || c.is_numeric());
-        let found = may_be_date
+        // And a long date has a comma and a colon, a numbered header a `#`.
+        let long = may_be_date && line.contains(',') && line.contains(':');
+        let numbered = may_be_date && line.contains('#');
+        let found = long
             .then(|| LONG_DATE.captures(line))
             .flatten()
             .map(|c| {
                 (c.get(1).map(|m| m.as_str()), c[2].to_owned(), c.get(3).and_then(|n| n.as_str().parse::<u32>().ok()))
             })
             .or_else(|| {
-                let c = may_be_date.then(|| NUMBERED.captures(line)).flatten()?;
+                let c = numbered.then(|| NUMBERED.captures(line)).flatten()?;
                 let before = c.get(1)?.as_str();
                 let number = c[2].parse().ok();
                 if dates::absolute(before, &DateContext::default()).is_some() {

@@ -111,7 +111,7 @@ fn comment_header(line: &str) -> Option<Header> {
             _ => return None,
         }
     }
-    if let Some(caps) = MARK.captures(who) {
+    if let Some(caps) = layout::captures(&MARK, who) {
         header.status = Some(caps[1].to_owned());
     }
     // A deleted comment keeps its age but not its user (`22 hours ago | prev [–]`), or
@@ -143,7 +143,7 @@ fn comment_header(line: &str) -> Option<Header> {
 
 /// Reads the story header: points, author, age.
 fn story_header(line: &str) -> Option<(i64, String, String)> {
-    let caps = STORY.captures(line)?;
+    let caps = layout::captures(&STORY, line)?;
     let navs = caps.get(4).map_or("", |m| m.as_str());
     let age = caps[3].trim();
     // `| hide | past | favorite | 45 comments`; a bare `5 points by x 2 hours ago` is fine too.

@@ -65,6 +65,12 @@ pub fn parents_by_depth(depths: &[usize]) -> Vec<Option<usize>> {
         .collect()
 }
 
+/// `re`'s captures in `text`, searched for only where it matches: most lines do not, and
+/// a search for captures costs an allocation even then.
+pub fn captures<'h>(re: &regex::Regex, text: &'h str) -> Option<regex::Captures<'h>> {
+    if re.is_match(text) { re.captures(text) } else { None }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -93,7 +93,7 @@ fn headers(lines: &[&str]) -> Vec<Header> {
         // …` is a line of a post.
         let plausible =
             |date: &str, author: &str| date.contains(|c: char| c.is_ascii_digit()) && author.chars().count() <= 60;
-        if let (Some(posted), Some(by)) = (POSTED.captures(lines[i]), BY.captures(lines[i + 1]))
+        if let (Some(posted), Some(by)) = (layout::captures(&POSTED, lines[i]), layout::captures(&BY, lines[i + 1]))
             && plausible(&posted[1], &by[1])
         {
             let subject = (i > floor && !is_blank(lines[i - 1])).then(|| lines[i - 1].trim().to_owned());
@@ -105,7 +105,8 @@ fn headers(lines: &[&str]) -> Vec<Header> {
                 author: by[1].to_owned(),
             });
             i += 2;
-        } else if let (Some(author), Some(subject)) = (AUTHOR.captures(lines[i]), SUBJECT.captures(lines[i + 1]))
+        } else if let (Some(author), Some(subject)) =
+            (layout::captures(&AUTHOR, lines[i]), layout::captures(&SUBJECT, lines[i + 1]))
             && plausible(&author[2], &author[1])
         {
             out.push(Header {
@@ -191,7 +192,7 @@ fn mark_quotes(lines: &[&str], priors: &[Prior], ctx: &DateContext, depth: usize
     let mut first: Option<Source> = None;
     let mut i = 0;
     while i < lines.len() {
-        let attribution = if depth < MAX_DEPTH { ATTRIBUTION.captures(lines[i]) } else { None };
+        let attribution = if depth < MAX_DEPTH { layout::captures(&ATTRIBUTION, lines[i]) } else { None };
         let Some(caps) = attribution else {
             out.push(lines[i].to_owned());
             i += 1;

@@ -33,7 +33,7 @@ static LIKES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(\d+(?:[.,]\d+
 
 /// The like count a line stands for, if the line is only a reaction count.
 pub fn parse_likes(line: &str) -> Option<u32> {
-    let caps = LIKES.captures(line)?;
+    let caps = super::layout::captures(&LIKES, line)?;
     let number: f64 = caps[1].replace(',', ".").parse().ok()?;
     let factor = if caps.get(2).is_some() { 1000.0 } else { 1.0 };
     Some((number * factor).round().min(u32::MAX as f64) as u32)

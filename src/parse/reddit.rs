@@ -159,7 +159,7 @@ struct Header<'a> {
 }
 
 fn header(line: &str) -> Option<Header<'_>> {
-    let caps = HEADER.captures(line)?;
+    let caps = layout::captures(&HEADER, line)?;
     let age = caps.get(4)?.as_str();
     // The age must be one: `7 hours ago`.
     dates::relative(age, &DateContext::default())?;
