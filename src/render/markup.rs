@@ -695,15 +695,19 @@ pub fn excerpt(body: &str, markdown: bool, max: usize) -> String {
     let mut text = plain_text(body, markdown);
     crate::text::strip_controls(&mut text, true);
     let mut out = String::new();
+    let mut chars = 0;
     for word in text.split_whitespace() {
-        if out.chars().count() + word.chars().count() > max {
+        let length = word.chars().count();
+        if chars + length > max {
             out.push('…');
             break;
         }
         if !out.is_empty() {
             out.push(' ');
+            chars += 1;
         }
         out.push_str(word);
+        chars += length;
     }
     out
 }
