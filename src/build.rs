@@ -468,11 +468,11 @@ struct Plan<'a> {
 fn write_site(site: &Site, out: &Output) -> io::Result<()> {
     write_static(out)?;
     write_front_page(site, out)?;
-    write_topic_pages(site, out)?;
     let fingerprints = thread_fingerprints(site, out.plan);
+    write_topic_pages(site, out, &fingerprints)?;
     write_threads(site, out, &fingerprints)?;
     write_author_pages(site, out, &fingerprints)?;
-    write_tag_and_month_pages(site, out)?;
+    write_tag_and_month_pages(site, out, &fingerprints)?;
     write_manifest(site, out)?;
     write_feeds(site, out)?;
     write_crawler_files(site, out)
@@ -720,13 +720,48 @@ fn write_front_page(site: &Site, out: &Output) -> io::Result<()> {
     out.page("404.html", &pages::not_found_page(site))
 }
 
-fn write_topic_pages(site: &Site, out: &Output) -> io::Result<()> {
+fn write_topic_pages(site: &Site, out: &Output, threads: &[Option<Hash>]) -> io::Result<()> {
     (0..site.topics.len()).into_par_iter().try_for_each(|t| {
-        for (n, page) in pages::topic_pages(site, t).enumerate() {
-            out.page(&pages::topic_page_path(site, t, n + 1), &page)?;
+        let topic = &site.topics[t];
+        for page in pages::topic_pages(site, t) {
+            write_listed(out, page, &topic.title, &[topic.threads.len(), topic.post_count], threads)?;
         }
         Ok(())
     })
+}
+
+/// Writes a page of a list of threads, or links it from the last archive when all it
+/// shows is as it was: its place in the list (path, number, the number of pages), the
+/// list's `heading` and `counts`, and its threads' rows, which each thread's fingerprint
+/// covers. Its key can be neither a thread's (a dump's path) nor an author's.
+fn write_listed<P: Template>(
+    out: &Output,
+    page: pages::Listed<'_, impl FnOnce() -> P>,
+    heading: &str,
+    counts: &[usize],
+    threads: &[Option<Hash>],
+) -> io::Result<()> {
+    let fingerprint = out.plan.build.and_then(|build| {
+        let mut hasher = cache::Hasher::new();
+        hasher.hash(build).str(&page.path).str(heading).number(page.number as u64).number(page.pages as u64);
+        for &count in counts {
+            hasher.number(count as u64);
+        }
+        for &t in page.threads {
+            hasher.hash(threads[t]?);
+        }
+        Some(hasher.finish())
+    });
+    let key = format!("\0list:{}", page.path);
+    let files = [page.path];
+    if reused(out, &key, fingerprint, &files, 1)? {
+        return Ok(());
+    }
+    out.page(&files[0], &(page.make)())?;
+    if let Some(fingerprint) = fingerprint {
+        out.thread_done(&key, fingerprint, files.to_vec());
+    }
+    Ok(())
 }
 
 /// What a thread's files show beyond its own dump: its place, its neighbours' titles and
@@ -881,20 +916,14 @@ fn write_author_pages(site: &Site, out: &Output, threads: &[Option<Hash>]) -> io
     })
 }
 
-fn write_tag_and_month_pages(site: &Site, out: &Output) -> io::Result<()> {
+fn write_tag_and_month_pages(site: &Site, out: &Output, threads: &[Option<Hash>]) -> io::Result<()> {
     out.page("tags/index.html", &pages::tags_page(site))?;
     site.tags.par_iter().enumerate().try_for_each(|(t, tag)| {
-        for (n, page) in pages::tag_pages(site, t).enumerate() {
-            out.page(&paged_path(&format!("tags/{}", tag.slug), n + 1), &page)?;
-        }
-        Ok::<_, io::Error>(())
+        pages::tag_pages(site, t).try_for_each(|page| write_listed(out, page, &tag.name, &[], threads))
     })?;
     out.page("months/index.html", &pages::months_page(site))?;
     site.months.par_iter().enumerate().try_for_each(|(m, month)| {
-        for (n, page) in pages::month_pages(site, m).enumerate() {
-            out.page(&paged_path(&format!("months/{}", month.key), n + 1), &page)?;
-        }
-        Ok(())
+        pages::month_pages(site, m).try_for_each(|page| write_listed(out, page, &month.key, &[], threads))
     })
 }
 

@@ -323,3 +323,29 @@ fn a_damaged_store_is_not_used() {
     // And the store the last build wrote is whole again.
     assert_eq!(rebuild(&fs::read(&store).unwrap()).0, 399);
 }
+
+#[test]
+fn list_pages_are_kept_only_while_all_they_show_is_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    corpus(d);
+    // Lists of several pages: a reply to a thread changes its topic's post count, which
+    // every page of the topic shows, though the threads on its later pages are the same.
+    write(&d.join("archive.toml"), "title = \"Lists\"\nthreads_per_page = 2\n");
+    build(d, "public");
+    let before = stamps(&d.join("public"));
+    let path = d.join("threads/forum/d-1.txt");
+    let reply = "user7 | 2021-03-03 12:00:00 UTC | #9\n\nA late reply\n\n-------------------------\n\n";
+    fs::write(&path, format!("{}{reply}", fs::read_to_string(&path).unwrap())).unwrap();
+    build(d, "public");
+    let after = stamps(&d.join("public"));
+    let changed = |k: &str| before.get(k) != after.get(k);
+    assert!(changed("forum/page-3.html"), "the forum's last page shows its new post count");
+    assert!(!changed("topic-0/page-3.html") && !changed("topic-0/index.html"), "another topic's pages are kept");
+    assert_same_as_cold(d);
+    // A new thread in a topic shifts its list; one of a tag's threads renamed changes
+    // the tag's page.
+    write(&d.join("threads/topic-0/zz.txt"), "+++\ntags = [\"tag1\"]\n+++\nA new one\n\nhello\n\nworld\n");
+    build(d, "public");
+    assert_same_as_cold(d);
+}

@@ -14,7 +14,7 @@ fuzz_target!(|bytes: &[u8]| {
     pages::index_page(&site).render().unwrap();
     for t in 0..site.topics.len() {
         for page in pages::topic_pages(&site, t) {
-            page.render().unwrap();
+            (page.make)().render().unwrap();
         }
     }
     for entry in &site.threads {

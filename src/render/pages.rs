@@ -266,35 +266,60 @@ pub fn index_page(site: &Site) -> IndexPage<'_> {
     }
 }
 
+/// A page of a list of threads (a topic's, a tag's, a month's), made only when `make` is
+/// called, so that a build can keep the last one instead.
+pub struct Listed<'a, F> {
+    pub path: String,
+    /// The page's number, from 1, and how many pages the list has.
+    pub number: usize,
+    pub pages: usize,
+    /// The threads it lists, by their index in the site.
+    pub threads: &'a [usize],
+    pub make: F,
+}
+
+/// Page `n` of a list of threads, and how many pages the list has.
+fn list_chunk<'a>(site: &Site, threads: &'a [usize], n: usize) -> (&'a [usize], usize) {
+    let per_page = site.config.threads_per_page;
+    (threads.chunks(per_page).nth(n - 1).unwrap_or_default(), threads.chunks(per_page).len().max(1))
+}
+
 /// Every page of a topic: its threads, most recent activity first, split into pages.
 /// Pages are made one at a time as they are asked for (as are authors', tags' and
 /// months'): each lists every page of its list, so holding them all at once would take
 /// memory in the square of their number.
-pub fn topic_pages(site: &Site, topic: usize) -> impl Iterator<Item = TopicPage<'_>> {
+pub fn topic_pages<'a>(
+    site: &'a Site,
+    topic: usize,
+) -> impl Iterator<Item = Listed<'a, impl FnOnce() -> TopicPage<'a>>> {
     let config = &site.config;
     let t = &site.topics[topic];
-    let chunks: Vec<&[usize]> = t.threads.chunks(config.threads_per_page).collect();
-    let numbers: Vec<usize> = (1..=chunks.len().max(1)).collect();
-    (1..=numbers.len()).map(move |n| {
+    let count = list_chunk(site, &t.threads, 1).1;
+    (1..=count).map(move |n| {
         let path = topic_page_path(site, topic, n);
-        let title = if n > 1 {
-            format!("{} (page {n}) · {}", t.title, config.title)
-        } else {
-            format!("{} · {}", t.title, config.title)
+        let rows = list_chunk(site, &t.threads, n).0;
+        let make = {
+            let path = path.clone();
+            move || {
+                let title = if n > 1 {
+                    format!("{} (page {n}) · {}", t.title, config.title)
+                } else {
+                    format!("{} · {}", t.title, config.title)
+                };
+                let description = t.description.clone().unwrap_or_else(|| format!("Threads about {}", t.title));
+                let numbers: Vec<usize> = (1..=count).collect();
+                TopicPage {
+                    meta: Meta::new(site, &path, title, description).with_feed(site, format!("{}/feed.xml", t.slug)),
+                    topic_title: &t.title,
+                    description: t.description.as_deref(),
+                    thread_count: t.threads.len(),
+                    post_count: t.post_count,
+                    rows: rows.iter().map(|&i| thread_row(site, &site.threads[i], false)).collect(),
+                    pagination: Pagination::new(n, &numbers, topic_page_file),
+                }
+            }
         };
-        let description = t.description.clone().unwrap_or_else(|| format!("Threads about {}", t.title));
-        TopicPage {
-            meta: Meta::new(site, &path, title, description).with_feed(site, format!("{}/feed.xml", t.slug)),
-            topic_title: &t.title,
-            description: t.description.as_deref(),
-            thread_count: t.threads.len(),
-            post_count: t.post_count,
-            rows: chunks
-                .get(n - 1)
-                .map(|c| c.iter().map(|&i| thread_row(site, &site.threads[i], false)).collect())
-                .unwrap_or_default(),
-            pagination: Pagination::new(n, &numbers, topic_page_file),
-        }
+        Listed { path, number: n, pages: count, threads: rows, make }
     })
 }
 
@@ -606,23 +631,27 @@ fn threads_pages<'a>(
     base: String,
     heading: String,
     threads: &'a [usize],
-) -> impl Iterator<Item = ThreadsPage<'a>> {
-    let chunks: Vec<&[usize]> = threads.chunks(site.config.threads_per_page).collect();
-    let numbers: Vec<usize> = (1..=chunks.len().max(1)).collect();
-    (1..=numbers.len()).map(move |n| {
-        let (base, heading) = (base.as_str(), heading.as_str());
-        let path = paged_path(base, n);
-        let meta = Meta::new(site, &path, format!("{heading} · {}", site.config.title), format!("{heading}: threads"));
-        let root = meta.root.clone();
-        ThreadsPage {
-            heading: heading.to_owned(),
-            rows: chunks
-                .get(n - 1)
-                .map(|c| c.iter().map(|&i| thread_row(site, &site.threads[i], true)).collect())
-                .unwrap_or_default(),
-            pagination: Pagination::new(n, &numbers, |k| format!("{root}{}", paged_path(base, k))),
-            meta,
-        }
+) -> impl Iterator<Item = Listed<'a, impl FnOnce() -> ThreadsPage<'a>>> {
+    let count = list_chunk(site, threads, 1).1;
+    (1..=count).map(move |n| {
+        let path = paged_path(&base, n);
+        let rows = list_chunk(site, threads, n).0;
+        let make = {
+            let (base, heading, path) = (base.clone(), heading.clone(), path.clone());
+            move || {
+                let meta =
+                    Meta::new(site, &path, format!("{heading} · {}", site.config.title), format!("{heading}: threads"));
+                let root = meta.root.clone();
+                let numbers: Vec<usize> = (1..=count).collect();
+                ThreadsPage {
+                    rows: rows.iter().map(|&i| thread_row(site, &site.threads[i], true)).collect(),
+                    pagination: Pagination::new(n, &numbers, |k| format!("{root}{}", paged_path(&base, k))),
+                    heading,
+                    meta,
+                }
+            }
+        };
+        Listed { path, number: n, pages: count, threads: rows, make }
     })
 }
 
@@ -631,7 +660,7 @@ pub fn tags_page(site: &Site) -> ListPage<'_> {
     list_page(site, "tags", "Tags", format!("{} tags.", site.tags.len()), items, "thread")
 }
 
-pub fn tag_pages(site: &Site, tag: usize) -> impl Iterator<Item = ThreadsPage<'_>> {
+pub fn tag_pages<'a>(site: &'a Site, tag: usize) -> impl Iterator<Item = Listed<'a, impl FnOnce() -> ThreadsPage<'a>>> {
     let t = &site.tags[tag];
     threads_pages(site, format!("tags/{}", t.slug), format!("Tag: {}", t.name), &t.threads)
 }
@@ -646,7 +675,10 @@ pub fn months_page(site: &Site) -> ListPage<'_> {
     list_page(site, "months", "Months", intro, items, "thread")
 }
 
-pub fn month_pages(site: &Site, month: usize) -> impl Iterator<Item = ThreadsPage<'_>> {
+pub fn month_pages<'a>(
+    site: &'a Site,
+    month: usize,
+) -> impl Iterator<Item = Listed<'a, impl FnOnce() -> ThreadsPage<'a>>> {
     let m = &site.months[month];
     threads_pages(site, format!("months/{}", m.key), format!("Threads started in {}", m.key), &m.threads)
 }
