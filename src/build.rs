@@ -709,7 +709,8 @@ fn write_search_index(
     new.push("-new");
     let new = PathBuf::from(new);
     let next = search::store::Writer::create(&new, store.build)?;
-    let keep = search::Keep { previous: store.previous.as_ref(), fingerprints: &store.fingerprints, next };
+    let SearchStore { mut previous, fingerprints, .. } = store;
+    let keep = search::Keep { previous: previous.as_mut(), fingerprints: &fingerprints, next };
     let stats = search::write_index(site, bodies, Some(keep), &sink, &progress)?;
     fs::rename(&new, path)?;
     Ok(stats)

@@ -190,8 +190,8 @@ impl Bodies {
 /// What an index keeps between builds: the threads of the store an earlier build wrote are
 /// read from it rather than tokenised, and every thread goes into a new one ([`store`]).
 pub struct Keep<'a> {
-    /// The store an earlier build wrote, if there is one.
-    pub previous: Option<&'a store::Store>,
+    /// The store an earlier build wrote, if there is one (the index takes its terms).
+    pub previous: Option<&'a mut store::Store>,
     /// Each thread's fingerprint, by its index in the site: what its terms depend on (the
     /// thread, its topic's slug, the binary and the configuration).
     pub fingerprints: &'a [Hash],
@@ -258,7 +258,14 @@ fn write_index_inner(
         Some(Keep { previous, fingerprints, next }) => (previous, Some(fingerprints), Some(next)),
         None => (None, None, None),
     };
-    let mut terms = Terms::new(previous.map(|s| s.parts.as_slice()));
+    let (previous, stored_terms) = match previous {
+        Some(store) => {
+            let parts = std::mem::take(&mut store.parts);
+            (Some(&*store), Some(parts))
+        }
+        None => (None, None),
+    };
+    let mut terms = Terms::new(stored_terms);
     let mut docs = DocShards::new(limits.doc_shard);
     // One batch is tokenised (in parallel) while the one before is merged and the doc
     // shards the one before that closed are written.
@@ -834,21 +841,22 @@ impl Part {
 
 impl Part {
     /// A part that starts with the terms of a store, numbered as it numbers them.
-    fn starting_with(words: &Words) -> Part {
-        let mut part = Part::default();
-        for i in 0..words.len() {
-            part.id(words.get(i), words.hashes[i]);
+    fn starting_with(words: Words) -> Part {
+        let mut table = hashbrown::HashTable::with_capacity(words.len());
+        for (i, &hash) in words.hashes.iter().enumerate() {
+            table.insert_unique(hash, i as u32, |&id| words.hashes[id as usize]);
         }
-        part
+        let n = words.len();
+        Part { words, table, body: (0..n).map(|_| BodyPostings::default()).collect(), titles: vec![Vec::new(); n] }
     }
 }
 
 impl Terms {
     /// The index's terms, starting with a store's parts ([`store::Store`]) if given.
-    fn new(stored: Option<&[Words]>) -> Terms {
+    fn new(stored: Option<Vec<Words>>) -> Terms {
         Terms {
             parts: match stored {
-                Some(parts) => parts.iter().map(Part::starting_with).collect(),
+                Some(parts) => parts.into_iter().map(Part::starting_with).collect(),
                 None => (0..PARTS).map(|_| Part::default()).collect(),
             },
             threads: Vec::new(),

@@ -29,8 +29,11 @@ const KIND: &[u8] = b"threadarc-search 2\n";
 /// A store written by an earlier build, open for reading threads.
 pub struct Store {
     records: codec::Records,
-    /// Every part's terms, numbered as the stored threads number them.
+    /// Every part's terms, numbered as the stored threads number them, until the index
+    /// takes them.
     pub(super) parts: Vec<Words>,
+    /// How many terms each part has.
+    lengths: [usize; PARTS],
 }
 
 impl Store {
@@ -54,7 +57,11 @@ impl Store {
         if !r.is_empty() || live * 2 < total {
             return None;
         }
-        Some(Store { records, parts })
+        let mut lengths = [0; PARTS];
+        for (length, words) in lengths.iter_mut().zip(&parts) {
+            *length = words.len();
+        }
+        Some(Store { records, parts, lengths })
     }
 
     /// Whether the store has a thread with `fingerprint` (which may still not read back).
@@ -66,7 +73,7 @@ impl Store {
     /// for the next store.
     pub(super) fn thread(&self, fingerprint: Hash) -> Option<ThreadTerms> {
         let record = self.records.get(fingerprint)?;
-        let mut thread = decode(&record, &self.parts)?;
+        let mut thread = decode(&record, &self.lengths)?;
         thread.record = Some(record);
         Some(thread)
     }
@@ -131,8 +138,9 @@ fn encode(thread: &ThreadTerms, out: &mut Vec<u8>) {
     }
 }
 
-/// [`encode`] read back, every number checked against what it numbers.
-fn decode(record: &[u8], parts: &[Words]) -> Option<ThreadTerms> {
+/// [`encode`] read back, every number checked against what it numbers (`lengths`: how
+/// many terms each part has).
+fn decode(record: &[u8], lengths: &[usize; PARTS]) -> Option<ThreadTerms> {
     let mut r = Reader(record);
     let mut starts = [0u32; PARTS + 1];
     for p in 0..PARTS {
@@ -144,7 +152,7 @@ fn decode(record: &[u8], parts: &[Words]) -> Option<ThreadTerms> {
     for p in 0..PARTS {
         for _ in starts[p]..starts[p + 1] {
             let id = r.u32()?;
-            if id as usize >= parts[p].len() {
+            if id as usize >= lengths[p] {
                 return None;
             }
             ids.push(id);
