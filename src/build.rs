@@ -511,8 +511,7 @@ impl<'a> Output<'a> {
         let fresh = !root.exists();
         if !fresh {
             // Nothing trusts it: it is written anew.
-            fs::remove_file(root.join(CACHE_FILE))
-                .or_else(|e| if e.kind() == io::ErrorKind::NotFound { Ok(()) } else { Err(e) })?;
+            remove_file_if_exists(&root.join(CACHE_FILE))?;
         }
         fs::create_dir_all(root)?;
         let out = Output {
@@ -878,10 +877,7 @@ fn new_file(path: &Path, fresh: bool) -> io::Result<fs::File> {
     let create = || fs::OpenOptions::new().write(true).create_new(true).open(path);
     if !fresh {
         // Most files in an older archive are links to the one in place.
-        match fs::remove_file(path) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
+        remove_file_if_exists(path)?;
     }
     match create() {
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
@@ -1014,6 +1010,13 @@ fn remove_tree(path: &Path) -> io::Result<()> {
 
 fn remove_dir_if_exists(path: &Path) -> io::Result<()> {
     match remove_tree(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+fn remove_file_if_exists(path: &Path) -> io::Result<()> {
+    match fs::remove_file(path) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
     }

@@ -837,9 +837,7 @@ impl Part {
         }
         numbered
     }
-}
 
-impl Part {
     /// A part that starts with the terms of a store, numbered as it numbers them.
     fn starting_with(words: Words) -> Part {
         let mut table = hashbrown::HashTable::with_capacity(words.len());
