@@ -162,17 +162,6 @@ pub fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(bytes);
 }
 
-/// Absent as 0, else the string after a 1.
-pub fn put_option(out: &mut Vec<u8>, text: Option<&str>) {
-    match text {
-        None => out.push(0),
-        Some(text) => {
-            out.push(1);
-            put_bytes(out, text.as_bytes());
-        }
-    }
-}
-
 /// Reads what the `put` functions wrote.
 pub struct Reader<'a>(pub &'a [u8]);
 
@@ -210,14 +199,6 @@ impl<'a> Reader<'a> {
         String::from_utf8(self.bytes()?.to_vec()).ok()
     }
 
-    pub fn option(&mut self) -> Option<Option<String>> {
-        match self.take(1)?[0] {
-            0 => Some(None),
-            1 => Some(Some(self.string()?)),
-            _ => None,
-        }
-    }
-
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -234,20 +215,16 @@ mod tests {
             put(&mut out, n);
         }
         put_bytes(&mut out, "héllo".as_bytes());
-        put_option(&mut out, None);
-        put_option(&mut out, Some("x"));
         let mut r = Reader(&out);
         for n in [0, 1, 127, 128, 300, u64::from(u32::MAX), u64::MAX] {
             assert_eq!(r.number(), Some(n));
         }
         assert_eq!(r.string().as_deref(), Some("héllo"));
-        assert_eq!(r.option(), Some(None));
-        assert_eq!(r.option(), Some(Some("x".to_owned())));
         assert!(r.is_empty());
         for cut in 0..out.len() {
             let mut r = Reader(&out[..cut]);
-            let whole = (0..7).all(|_| r.number().is_some()) && r.string().is_some() && r.option().is_some();
-            assert!(!whole || r.option().is_none(), "cut at {cut} read back whole");
+            let whole = (0..7).all(|_| r.number().is_some()) && r.string().is_some();
+            assert!(!whole, "cut at {cut} read back whole");
         }
         assert_eq!(Reader(&[0xff; 11]).number(), None, "a number longer than 64 bits");
         assert_eq!(Reader(&[2, 0xc3]).string(), None, "a string that is not UTF-8 (and cut)");
