@@ -40,10 +40,11 @@ use crate::cache::{self, CACHE_FILE, Cache, FileRecord, Hash};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, Dump, Loaded};
+use crate::model::Thread;
 use crate::parse::{Detection, Format};
 use crate::render::{pages, publish};
 use crate::search;
-use crate::site::{Entry, Site, paged_path};
+use crate::site::{self, Entry, Site, paged_path};
 use crate::term::Progress;
 
 /// The stylesheet, compiled in so that the binary works from any folder.
@@ -59,6 +60,10 @@ pub const MARKER: &str = ".threadarc";
 /// The largest dump threadarc reads; a larger file is refused with a message.
 pub const MAX_DUMP_BYTES: u64 = 256 * 1024 * 1024;
 
+/// Dumps of more bytes than this in all are built as with [`BuildOptions::low_memory`]:
+/// at a million posts, the posts' bodies are most of what a build would hold.
+pub const HOLD_BODIES_BYTES: u64 = 256 * 1024 * 1024;
+
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
     pub input: PathBuf,
@@ -73,6 +78,11 @@ pub struct BuildOptions {
     pub force: bool,
     /// Show a progress bar on stderr when the build takes more than a second.
     pub progress: bool,
+    /// Let go of the posts' bodies once a dump is read and read them again where a page or
+    /// the search index needs them, rather than hold them all through the build; on by
+    /// itself for dumps of more than [`HOLD_BODIES_BYTES`] in all. Only dumps of one thread
+    /// are read again (a file of many would be parsed once per thread).
+    pub low_memory: bool,
 }
 
 #[derive(Debug, Default)]
@@ -90,6 +100,8 @@ pub struct Report {
     pub seconds: f64,
     /// Each stage, in order, for `--verbose`.
     pub stages: Vec<Stage>,
+    /// Dumps whose posts' bodies were let go once read ([`BuildOptions::low_memory`]).
+    pub reread: usize,
 }
 
 impl Report {
@@ -124,6 +136,8 @@ pub struct Found {
     /// Relative to the input folder, with `/` separators.
     pub relative: String,
     pub topic: String,
+    /// The file's size in bytes when it was found.
+    pub size: u64,
 }
 
 /// Every dump under `input`, in a stable order, and warnings for what was skipped. The
@@ -164,14 +178,15 @@ pub fn discover(input: &Path, default_topic: &str) -> Result<(Vec<Found>, Vec<Di
             Some((folder, _)) => folder.to_owned(),
             None => default_topic.to_owned(),
         };
-        found.push(Found { path: entry.path().to_owned(), relative, topic });
+        let size = entry.metadata().map_or(0, |m| m.len());
+        found.push(Found { path: entry.path().to_owned(), relative, topic, size });
     }
     Ok((found, warnings))
 }
 
 /// Reads and parses every dump, in parallel.
 pub fn load_all(found: &[Found], format: Option<Format>) -> Vec<Loaded> {
-    load_all_hashed(found, format, &FxHashMap::default(), &Progress::hidden())
+    load_all_hashed(found, format, &FxHashMap::default(), None, &Progress::hidden())
         .into_iter()
         .map(|(loaded, _)| loaded)
         .collect()
@@ -179,10 +194,13 @@ pub fn load_all(found: &[Found], format: Option<Format>) -> Vec<Loaded> {
 
 /// [`load_all`], with a hash of each dump's bytes (of the error, for one that cannot be
 /// read); `known` holds what detection found in dumps of the last build, by their hashes.
+/// With `release`, the bodies of a dump's thread are let go ([`site::release_bodies`],
+/// with `release` for `show_emails`) where the dump holds one thread.
 fn load_all_hashed(
     found: &[Found],
     format: Option<Format>,
     known: &FxHashMap<Hash, Detection>,
+    release: Option<bool>,
     progress: &Progress,
 ) -> Vec<(Loaded, Hash)> {
     progress.stage("reading dumps", found.len());
@@ -193,7 +211,11 @@ fn load_all_hashed(
             Ok(bytes) => {
                 let hash = cache::hash(&bytes);
                 let dump = Dump { path: &f.relative, topic: &f.topic, bytes: &bytes, format };
-                (load::load_detected(&dump, known.get(&hash)), hash)
+                let mut loaded = load::load_detected(&dump, known.get(&hash));
+                if let (Some(show_emails), [thread]) = (release, loaded.threads.as_mut_slice()) {
+                    site::release_bodies(thread, show_emails);
+                }
+                (loaded, hash)
             }
             Err(e) => {
                 let message = format!("cannot read: {e}");
@@ -297,14 +319,22 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
         Some(cache) if build == Some(cache.build) => &cache.detections,
         _ => &no_detections,
     };
-    let loaded = load_all_hashed(&found, options.format, known, progress);
+    let low_memory = options.low_memory || found.iter().map(|f| f.size).sum::<u64>() > HOLD_BODIES_BYTES;
+    let release = low_memory.then_some(config.show_emails);
+    let loaded = load_all_hashed(&found, options.format, known, release, progress);
     stages.done("load");
     let hashes: Vec<Hash> = loaded.iter().map(|(_, h)| *h).collect();
     let mut load_diagnostics = Vec::new();
     let mut threads = Vec::new();
     let mut detections = FxHashMap::default();
-    for (l, hash) in loaded {
+    let mut reread = Reread { dumps: FxHashMap::default(), format: options.format, show_emails: config.show_emails };
+    for ((l, hash), f) in loaded.into_iter().zip(&found) {
         load_diagnostics.extend(l.diagnostics);
+        if let (Some(detection), [thread]) = (&l.detection, l.threads.as_slice())
+            && thread.released()
+        {
+            reread.dumps.insert(&f.relative, (f, hash, detection.clone()));
+        }
         threads.extend(l.threads);
         if let Some(detection) = l.detection {
             detections.insert(hash, detection);
@@ -341,9 +371,11 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
         dumps: &dump_hashes,
         previous: previous.as_ref().map(|c| (options.output.as_path(), c)),
         search_store: sibling(&options.output, "search")?,
+        reread: &reread,
         progress,
     };
     let mut search_seconds = 0.0;
+    let reread_bodies = |entry: &Entry| plan.reread.bodies(entry);
     let written = (|| {
         let out = Output::new(&staging, &plan)?;
         let store = SearchStore::new(&site, &plan);
@@ -354,7 +386,8 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
             let (pages, search) = rayon::join(
                 || write_site(&site, &out),
                 || {
-                    let search = write_search_index(&site, None, store, &out, false);
+                    let search =
+                        write_search_index(&site, search::Bodies::held(Some(&reread_bodies)), store, &out, false);
                     search_seconds = started.elapsed().as_secs_f64();
                     search
                 },
@@ -369,8 +402,8 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
             progress.stage("search index", site.threads.len());
             // The pages are written: the index is the last to read the posts' bodies, and
             // frees them as it goes, which bounds a cold build's memory.
-            let bodies = search::Bodies::take(&mut site);
-            let search = write_search_index(&site, Some(bodies), store, &out, true)?;
+            let bodies = search::Bodies::take(&mut site, Some(&reread_bodies));
+            let search = write_search_index(&site, bodies, store, &out, true)?;
             search_seconds = started.elapsed().as_secs_f64();
             stages.done("search");
             search
@@ -397,6 +430,7 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
         diagnostics,
         seconds: start.elapsed().as_secs_f64(),
         stages: stages.list,
+        reread: plan.reread.dumps.len(),
     })
 }
 
@@ -461,6 +495,8 @@ struct Plan<'a> {
     previous: Option<(&'a Path, &'a Cache)>,
     /// Where the search index keeps its threads between builds ([`search::store`]).
     search_store: PathBuf,
+    /// Where the bodies the build let go are read again from.
+    reread: &'a Reread<'a>,
     progress: &'a Progress,
 }
 
@@ -686,10 +722,9 @@ impl SearchStore {
 
 /// Writes the search index under `search/`, and beside the archive the store of its
 /// threads that the next build reads instead of tokenising those that did not change.
-/// Posts' bodies are read from `bodies` if given, else from the site.
 fn write_search_index(
     site: &Site,
-    bodies: Option<search::Bodies>,
+    bodies: search::Bodies,
     store: Option<SearchStore>,
     out: &Output,
     progress: bool,
@@ -832,6 +867,7 @@ fn write_threads(site: &Site, out: &Output, fingerprints: &[Option<Hash>]) -> io
     out.plan.progress.stage("writing threads", site.threads.len());
     site.threads.par_iter().zip(fingerprints).try_for_each(|(entry, &fingerprint)| {
         out.plan.progress.inc(1);
+        let full;
         let renderer = pages::ThreadRenderer::new(site, entry);
         let base = format!("{}/{}", site.topics[entry.topic].slug, entry.slug);
         let pages: Vec<String> = renderer.pages().into_iter().map(|p| site.thread_page_path(entry, p)).collect();
@@ -843,6 +879,12 @@ fn write_threads(site: &Site, out: &Output, fingerprints: &[Option<Hash>]) -> io
         if reused(out, &entry.key, fingerprint, &files, pages.len())? {
             return Ok(());
         }
+        let (entry, renderer) = if entry.thread.released() {
+            full = out.plan.reread.entry(entry)?;
+            (&full, pages::ThreadRenderer::new(site, &full))
+        } else {
+            (entry, renderer)
+        };
         for (page, path) in renderer.pages().into_iter().zip(&pages) {
             out.page(path, &renderer.page(page))?;
         }
@@ -855,6 +897,57 @@ fn write_threads(site: &Site, out: &Output, fingerprints: &[Option<Hash>]) -> io
         }
         Ok(())
     })
+}
+
+/// The dumps whose threads' bodies a build let go ([`BuildOptions::low_memory`]), by their
+/// paths under the input folder, to read the bodies again from: each with its hash, which
+/// the file must still have, and what detection found in it.
+struct Reread<'a> {
+    dumps: FxHashMap<&'a str, (&'a Found, Hash, Detection)>,
+    format: Option<Format>,
+    show_emails: bool,
+}
+
+impl Reread<'_> {
+    /// The thread of `entry` as its dump gives it, with every post's body.
+    fn thread(&self, entry: &Entry) -> io::Result<Thread> {
+        let path = &entry.thread.path;
+        let &(found, hash, ref detection) =
+            self.dumps.get(path.as_str()).ok_or_else(|| io::Error::other(format!("{path}: posts not at hand")))?;
+        let changed = || {
+            let path = found.path.display();
+            io::Error::other(format!("{path} changed while the archive was being built; build again"))
+        };
+        let bytes = read_dump(&found.path)?;
+        if cache::hash(&bytes) != hash {
+            return Err(changed());
+        }
+        let dump = Dump { path: &found.relative, topic: &found.topic, bytes: &bytes, format: self.format };
+        let loaded = load::load_detected(&dump, Some(detection));
+        let Ok([mut thread]) = <[Thread; 1]>::try_from(loaded.threads) else { return Err(changed()) };
+        if thread.posts.len() != entry.thread.posts.len() {
+            return Err(changed());
+        }
+        if !self.show_emails {
+            site::hide_emails(&mut thread);
+        }
+        Ok(thread)
+    }
+
+    /// The bodies of `entry`'s posts.
+    fn bodies(&self, entry: &Entry) -> io::Result<Vec<String>> {
+        Ok(self.thread(entry)?.posts.into_iter().map(|p| p.body).collect())
+    }
+
+    /// `entry` with its posts' bodies back.
+    fn entry(&self, entry: &Entry) -> io::Result<Entry> {
+        let mut full = entry.clone();
+        for (post, body) in full.thread.posts.iter_mut().zip(self.bodies(entry)?) {
+            post.body = body;
+        }
+        full.thread.excerpts = Vec::new();
+        Ok(full)
+    }
 }
 
 /// Links every one of `files` from the old archive; false if one cannot be (then none
@@ -1122,4 +1215,34 @@ fn keep_or_remove(old: &Path, kept: &Path, force: bool) -> Result<(), BuildError
         return fs::rename(old, kept).map_err(|e| io_error(kept, e));
     }
     if force { remove_tree(old).map_err(|e| io_error(old, e)) } else { remove_ours(old) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_are_read_again_only_from_the_bytes_that_were_read_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        fs::write(&path, "Title\n\nfirst\n\nsecond\n").unwrap();
+        let found = Found { path: path.clone(), relative: "t/a.txt".into(), topic: "t".into(), size: 0 };
+        let bytes = fs::read(&path).unwrap();
+        let loaded = load::load(&Dump { path: "t/a.txt", topic: "t", bytes: &bytes, format: None });
+        let mut thread = loaded.threads.into_iter().next().unwrap();
+        site::release_bodies(&mut thread, false);
+        assert_eq!(thread.posts[1].body, "");
+        assert_eq!(&*thread.excerpts[1], "second");
+        let site = Site::new(Config::default(), vec![thread]);
+        let detection = loaded.detection.unwrap();
+        let reread = Reread {
+            dumps: [("t/a.txt", (&found, cache::hash(&bytes), detection))].into_iter().collect(),
+            format: None,
+            show_emails: false,
+        };
+        assert_eq!(reread.bodies(&site.threads[0]).unwrap(), ["first", "second"]);
+        fs::write(&path, "Title\n\nfirst\n\nedited\n").unwrap();
+        let e = reread.bodies(&site.threads[0]).unwrap_err();
+        assert_eq!(e.to_string(), format!("{} changed while the archive was being built; build again", path.display()));
+    }
 }

@@ -121,6 +121,7 @@ pub fn load_detected(dump: &Dump, detected: Option<&Detection>) -> Loaded {
                 source: fm.source.clone().or(p.source),
                 paragraphs: options.paragraphs,
                 posts,
+                excerpts: Vec::new(),
             }
         })
         .collect::<Vec<_>>();

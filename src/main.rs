@@ -76,6 +76,10 @@ struct Output {
     /// Replace the output folder even if threadarc did not create it.
     #[arg(long)]
     force: bool,
+    /// Read posts again from the dumps where needed instead of holding them all (on by itself
+    /// above 256 MB of dumps)
+    #[arg(long)]
+    low_memory: bool,
 }
 
 impl Source {
@@ -96,6 +100,7 @@ impl Source {
             format: self.format,
             keep_going: output.keep_going,
             force: output.force,
+            low_memory: output.low_memory,
             progress: verbosity > Verbosity::Quiet && io::IsTerminal::is_terminal(&io::stderr()),
         }
     }
@@ -262,6 +267,12 @@ fn run_build(options: &BuildOptions, verbosity: Verbosity) -> ExitCode {
                         report.search_seconds,
                         report.search.stored,
                         report.threads
+                    );
+                }
+                if verbosity > Verbosity::Normal && report.reread > 0 {
+                    anstream::eprintln!(
+                        "low memory: the posts of {} dumps were let go once read, and read again where needed",
+                        report.reread
                     );
                 }
                 if verbosity > Verbosity::Normal {

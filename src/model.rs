@@ -37,6 +37,12 @@ pub struct Thread {
     #[serde(skip)]
     pub paragraphs: Paragraphs,
     pub posts: Vec<Post>,
+    /// Empty while the posts' bodies are held. A build of a large archive lets go of every
+    /// body but the first post's once a dump is read, and reads them again where a page or
+    /// the search index needs them; then this keeps each post's opening words as lists of
+    /// posts show them.
+    #[serde(skip)]
+    pub excerpts: Vec<Box<str>>,
 }
 
 /// One post of a thread.
@@ -188,6 +194,11 @@ fn is_false(b: &bool) -> bool {
 }
 
 impl Thread {
+    /// Whether the bodies of the posts after the first were let go ([`Thread::excerpts`]).
+    pub fn released(&self) -> bool {
+        !self.excerpts.is_empty()
+    }
+
     /// The distinct authors, in order of their first post.
     pub fn participants(&self) -> Vec<&str> {
         let mut seen: Vec<&str> = Vec::new();

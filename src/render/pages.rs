@@ -520,14 +520,23 @@ pub struct PostRow {
 fn post_row(site: &Site, thread: usize, post: usize, root: &str) -> PostRow {
     let entry = &site.threads[thread];
     let p = &entry.thread.posts[post];
+    let excerpt = match entry.thread.excerpts.get(post) {
+        Some(excerpt) => excerpt.to_string(),
+        None => row_excerpt(&entry.thread, p),
+    };
     PostRow {
         url: format!("{root}{}", site.post_path(entry, p.number)),
         thread_title: entry.thread.title.clone(),
         number: p.number,
         author: p.author.clone(),
         date: p.date.map(DateView::new),
-        excerpt: post_excerpt(&entry.thread, p, 160),
+        excerpt,
     }
+}
+
+/// A post's opening words as lists of posts (an author's pages) show them.
+pub fn row_excerpt(thread: &Thread, post: &Post) -> String {
+    post_excerpt(thread, post, 160)
 }
 
 /// A list of named things with counts (authors, tags, months): (label, URL, count).
@@ -781,6 +790,7 @@ mod tests {
                 post(1, "alice@example.org", "[rust] Reading files", "Hi,\nmail me at alice@example.org\n\n-- \nAlice"),
                 post(2, "Bob", "Re: Reading files (was: Writing files)", "Alice wrote:\n> Hi\n\nHello"),
             ],
+            excerpts: Vec::new(),
         }
     }
 

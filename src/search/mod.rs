@@ -99,7 +99,7 @@ use serde_json::json;
 
 use crate::cache::Hash;
 use crate::render::markup;
-use crate::site::Site;
+use crate::site::{Entry, Site};
 
 /// How many times a word in a thread's title counts for each post of the thread.
 pub const TITLE_WEIGHT: f64 = 2.0;
@@ -165,25 +165,47 @@ pub struct IndexStats {
 /// Files are handed over from several threads at once, in no particular order.
 pub type Sink<'a> = dyn Fn(&str, &[u8]) -> io::Result<()> + Sync + 'a;
 
-/// Post bodies taken out of a site for the index, each thread's freed as soon as it is
-/// tokenised. The index is the last thing a build makes of the bodies, and at a million
-/// posts they are most of the memory a build holds.
-pub struct Bodies(Vec<Mutex<Vec<String>>>);
+/// Reads the bodies of a thread's posts again, for a thread the site holds without them
+/// ([`crate::model::Thread::released`]).
+pub type Reread<'a> = dyn Fn(&Entry) -> io::Result<Vec<String>> + Sync + 'a;
 
-impl Bodies {
-    /// Takes every post's body out of `site`, leaving it empty.
-    pub fn take(site: &mut Site) -> Bodies {
-        Bodies(
-            site.threads
-                .iter_mut()
-                .map(|e| Mutex::new(e.thread.posts.iter_mut().map(|p| std::mem::take(&mut p.body)).collect()))
-                .collect(),
-        )
+/// Where the index reads the posts' bodies: from the site, or taken out of it ([`Bodies::take`]);
+/// and, for a thread whose bodies the site let go, from `reread`.
+#[derive(Default)]
+pub struct Bodies<'a> {
+    taken: Option<Vec<Mutex<Vec<String>>>>,
+    reread: Option<&'a Reread<'a>>,
+}
+
+impl<'a> Bodies<'a> {
+    /// The bodies the site holds, and `reread` for those it let go.
+    pub fn held(reread: Option<&'a Reread<'a>>) -> Bodies<'a> {
+        Bodies { taken: None, reread }
     }
 
-    /// The bodies of thread `t`'s posts, which are then no longer held here.
-    fn thread(&self, t: usize) -> Vec<String> {
-        std::mem::take(&mut *self.0[t].lock().expect("no indexer panicked"))
+    /// Takes every post's body out of `site`, leaving it empty, so that each thread's are
+    /// freed as soon as it is tokenised. The index is the last thing a build makes of the
+    /// bodies, and at a million posts they are most of the memory a build holds.
+    pub fn take(site: &mut Site, reread: Option<&'a Reread<'a>>) -> Bodies<'a> {
+        let taken = site
+            .threads
+            .iter_mut()
+            .map(|e| Mutex::new(e.thread.posts.iter_mut().map(|p| std::mem::take(&mut p.body)).collect()))
+            .collect();
+        Bodies { taken: Some(taken), reread }
+    }
+
+    /// The bodies of thread `t`'s posts where they are not read from the site, which are
+    /// then no longer held here.
+    fn thread(&self, site: &Site, t: usize) -> io::Result<Option<Vec<String>>> {
+        let taken = self.taken.as_ref().map(|b| std::mem::take(&mut *b[t].lock().expect("no indexer panicked")));
+        if !site.threads[t].thread.released() {
+            return Ok(taken);
+        }
+        match self.reread {
+            Some(reread) => reread(&site.threads[t]).map(Some),
+            None => Err(io::Error::other(format!("the posts of {} are not at hand", site.threads[t].thread.path))),
+        }
     }
 }
 
@@ -200,44 +222,46 @@ pub struct Keep<'a> {
 }
 
 /// Builds the search index of a site and hands every file to `sink`, `search/meta.js` last;
-/// `progress` is told of each thread indexed. The posts' bodies are read from `bodies`
-/// where given ([`Bodies::take`]), else from the site.
+/// `progress` is told of each thread indexed. The posts' bodies are read as `bodies` says.
 pub fn write_index(
     site: &Site,
-    bodies: Option<Bodies>,
+    bodies: Bodies,
     keep: Option<Keep>,
     sink: &Sink,
     progress: &(dyn Fn() + Sync),
 ) -> io::Result<IndexStats> {
-    write_index_inner(site, bodies.as_ref(), keep, Limits::default(), sink, progress)
+    write_index_inner(site, &bodies, keep, Limits::default(), sink, progress)
 }
 
 /// [`write_index`] with other sizes.
 pub fn write_index_with(site: &Site, limits: Limits, sink: &Sink) -> io::Result<IndexStats> {
-    write_index_inner(site, None, None, limits, sink, &|| {})
+    write_index_inner(site, &Bodies::default(), None, limits, sink, &|| {})
 }
 
 /// Thread `t`, from the store if it holds it (then with `true`), else tokenised.
 fn thread_terms(
     site: &Site,
     t: usize,
-    bodies: Option<&Bodies>,
+    bodies: &Bodies,
     previous: Option<&store::Store>,
     fingerprints: Option<&[Hash]>,
-) -> (ThreadTerms, bool) {
+) -> io::Result<(ThreadTerms, bool)> {
     if let (Some(store), Some(fingerprints)) = (previous, fingerprints)
         && let Some(thread) = store.thread(fingerprints[t])
     {
-        // Its bodies are not needed: free them as tokenising would.
-        drop(bodies.map(|b| b.thread(t)));
-        return (thread, true);
+        // Its bodies are not needed: free any taken, as tokenising would.
+        if let Some(taken) = &bodies.taken {
+            drop(std::mem::take(&mut *taken[t].lock().expect("no indexer panicked")));
+        }
+        return Ok((thread, true));
     }
-    (read_thread(site, t, bodies), false)
+    let taken = bodies.thread(site, t)?;
+    Ok((read_thread(site, t, taken.as_deref()), false))
 }
 
 fn write_index_inner(
     site: &Site,
-    bodies: Option<&Bodies>,
+    bodies: &Bodies,
     keep: Option<Keep>,
     limits: Limits,
     sink: &Sink,
@@ -279,11 +303,11 @@ fn write_index_inner(
                     || {
                         batch.map(|b| {
                             let read = |&t: &usize| {
-                                let (thread, from_store) = thread_terms(site, t, bodies, previous, fingerprints);
+                                let (thread, from_store) = thread_terms(site, t, bodies, previous, fingerprints)?;
                                 stored.fetch_add(usize::from(from_store), Ordering::Relaxed);
-                                thread
+                                Ok(thread)
                             };
-                            (b, b.par_iter().map(read).collect::<Vec<_>>())
+                            b.par_iter().map(read).collect::<io::Result<Vec<_>>>().map(|read| (b, read))
                         })
                     },
                     || write_all(&writing),
@@ -308,7 +332,7 @@ fn write_index_inner(
         );
         written?;
         closed = merged?;
-        pending = next_batch;
+        pending = next_batch.transpose()?;
     }
     docs.finish(&mut closed);
     write_all(&closed)?;
@@ -580,12 +604,12 @@ thread_local! {
     static READER: std::cell::RefCell<Reader> = std::cell::RefCell::default();
 }
 
-fn read_thread(site: &Site, t: usize, bodies: Option<&Bodies>) -> ThreadTerms {
+/// Tokenises thread `t`, its posts' bodies read from `bodies` where given, else from the site.
+fn read_thread(site: &Site, t: usize, bodies: Option<&[String]>) -> ThreadTerms {
     READER.with_borrow_mut(|reader| read_thread_with(reader, site, t, bodies))
 }
 
-fn read_thread_with(reader: &mut Reader, site: &Site, t: usize, bodies: Option<&Bodies>) -> ThreadTerms {
-    let taken = bodies.map(|b| b.thread(t));
+fn read_thread_with(reader: &mut Reader, site: &Site, t: usize, taken: Option<&[String]>) -> ThreadTerms {
     let entry = &site.threads[t];
     let thread = &entry.thread;
     let (mut title, title_len) = reader.count(&thread.title);
@@ -596,7 +620,7 @@ fn read_thread_with(reader: &mut Reader, site: &Site, t: usize, bodies: Option<&
         .iter()
         .enumerate()
         .map(|(i, post)| {
-            let body = taken.as_ref().map_or(post.body.as_str(), |b| b[i].as_str());
+            let body = taken.map_or(post.body.as_str(), |b| b[i].as_str());
             let text = markup::plain_text(body, markdown);
             let (terms, len) = reader.count(&text);
             let date = post.date.map(|d| d.strftime("%Y-%m-%d").to_string());
@@ -1311,6 +1335,7 @@ mod tests {
                     ..Post::default()
                 })
                 .collect(),
+            excerpts: Vec::new(),
         }
     }
 
