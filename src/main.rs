@@ -77,7 +77,7 @@ struct Output {
     #[arg(long)]
     force: bool,
     /// Read posts again from the dumps where needed instead of holding them all (on by itself
-    /// above 256 MB of dumps)
+    /// above 256 MiB of dumps)
     #[arg(long)]
     low_memory: bool,
 }
