@@ -65,6 +65,9 @@ fn is_line(line: &str, of: &str) -> bool {
     line.trim_end() == of
 }
 
+/// The highest score [`score`] gives.
+pub const MAX_SCORE: u8 = 97;
+
 pub fn score(text: &str) -> Score {
     let lines: Vec<&str> = text.split('\n').collect();
     let has_70 = lines.iter().any(|l| is_line(l, SEPARATOR_70));
@@ -85,7 +88,7 @@ pub fn score(text: &str) -> Score {
             (false, false) => "no `End of ... Digest`",
         };
         let value = if end_of {
-            97
+            MAX_SCORE
         } else if topics {
             90
         } else {

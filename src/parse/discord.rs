@@ -145,12 +145,15 @@ fn header(line: &str) -> Option<(&str, &str)> {
     any_order(false).or_else(|| any_order(true)).map(|_| (date, author))
 }
 
+/// The highest score [`score`] gives.
+pub const MAX_SCORE: u8 = 95;
+
 pub fn score(text: &str) -> Score {
     let lines = layout::lines(text);
     let headers = lines.iter().filter(|l| header(l).is_some()).count();
     if preamble(&lines).is_some() {
         return Score {
-            value: 95,
+            value: MAX_SCORE,
             reason: format!(
                 "a DiscordChatExporter preamble (a 62-`=` rule and `Guild:`) and {headers} `[DATE] AUTHOR` messages"
             ),

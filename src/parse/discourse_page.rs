@@ -312,13 +312,16 @@ fn app_chrome(lines: &[&str]) -> usize {
         .count()
 }
 
+/// The highest score [`score`] gives.
+pub const MAX_SCORE: u8 = 90;
+
 pub fn score(text: &str) -> Score {
     let lines = layout::lines(text);
     let crawler = crawler_headers(&lines);
     let with_author = crawler.iter().filter(|h| h.author.is_some()).count();
     if with_author > 0 {
         let numbered = crawler.iter().filter(|h| h.number.is_some()).count();
-        let value = if with_author >= 2 || numbered > 0 { 90 } else { 70 };
+        let value = if with_author >= 2 || numbered > 0 { MAX_SCORE } else { 70 };
         return Score {
             value,
             reason: format!("{with_author} posts headed by an author and a long date ({numbered} numbered `#N`)"),

@@ -136,6 +136,9 @@ fn post_starts(lines: &[&str]) -> Vec<usize> {
         .collect()
 }
 
+/// The highest score [`score`] gives.
+pub const MAX_SCORE: u8 = 95;
+
 pub fn score(text: &str) -> Score {
     let lines: Vec<&str> = text.split('\n').collect();
     let starts = post_starts(&lines);
@@ -144,7 +147,7 @@ pub fn score(text: &str) -> Score {
         return Score::none("no `USER | DATE UTC | #N` header on the first line");
     }
     let separators = lines.iter().filter(|l| l.trim_end() == SEPARATOR).count();
-    let value = if separators >= starts.len() { 95 } else { 70 };
+    let value = if separators >= starts.len() { MAX_SCORE } else { 70 };
     Score {
         value,
         reason: format!(

@@ -154,12 +154,15 @@ fn story_header(line: &str) -> Option<(i64, String, String)> {
     Some((caps[1].parse().ok()?, caps[2].to_owned(), age.to_owned()))
 }
 
+/// The highest score [`score`] gives.
+pub const MAX_SCORE: u8 = 95;
+
 pub fn score(text: &str) -> Score {
     let lines = layout::lines(text);
     let comments = lines.iter().filter(|l| comment_header(l).is_some()).count();
     let story = lines.iter().any(|l| story_header(l).is_some());
     let value = match (story, comments) {
-        (true, n) if n > 0 => 95,
+        (true, n) if n > 0 => MAX_SCORE,
         (false, n) if n >= 2 => 90,
         (false, 1) | (true, 0) => 70,
         _ => 0,

@@ -121,6 +121,9 @@ pub fn starts_with_header(lines: &[&[u8]]) -> bool {
     false
 }
 
+/// The highest score [`score`] gives.
+pub const MAX_SCORE: u8 = 95;
+
 pub fn score(text: &str) -> Score {
     let lines: Vec<&[u8]> = text.as_bytes().split(|&b| b == b'\n').map(bare).collect();
     let starts = message_starts(&lines);
@@ -128,7 +131,7 @@ pub fn score(text: &str) -> Score {
     match starts.first() {
         Some(&s) if Some(s) == first => {
             let with_header = starts.iter().filter(|&&i| lines.get(i + 1).is_some_and(|l| FIELD.is_match(l))).count();
-            let value = if with_header == starts.len() { 95 } else { 60 };
+            let value = if with_header == starts.len() { MAX_SCORE } else { 60 };
             Score {
                 value,
                 reason: format!(

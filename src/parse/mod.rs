@@ -92,6 +92,27 @@ impl Format {
     }
 
     fn score(self, text: &str) -> Score {
+        let score = self.score_unchecked(text);
+        debug_assert!(score.value <= self.max_score(), "{self:?} scored {} over its MAX_SCORE", score.value);
+        score
+    }
+
+    /// The highest score [`Format::score`] gives.
+    fn max_score(self) -> u8 {
+        match self {
+            Format::Plain => plain::MAX_SCORE,
+            Format::DiscourseRaw => discourse_raw::MAX_SCORE,
+            Format::Mbox => mbox::MAX_SCORE,
+            Format::Digest => digest::MAX_SCORE,
+            Format::DiscoursePage => discourse_page::MAX_SCORE,
+            Format::Discord => discord::MAX_SCORE,
+            Format::HackerNews => hackernews::MAX_SCORE,
+            Format::Reddit => reddit::MAX_SCORE,
+            Format::Phpbb => phpbb::MAX_SCORE,
+        }
+    }
+
+    fn score_unchecked(self, text: &str) -> Score {
         match self {
             Format::Plain => plain::score(text),
             Format::DiscourseRaw => discourse_raw::score(text),
@@ -166,10 +187,21 @@ pub struct Detection {
 
 /// Scores the text against every format; the best above [`THRESHOLD`] wins, else plain.
 pub fn detect(text: &str) -> Detection {
-    let best = Format::ALL
-        .iter()
-        .map(|&format| (format, format.score(text)))
-        .max_by_key(|(format, score)| (score.value, std::cmp::Reverse(*format)));
+    // The best score wins, ties going to the format declared first. A format that cannot
+    // beat the best so far is not scored: most dumps score high on the first formats tried.
+    let rank = |format: Format, value: u8| (value, std::cmp::Reverse(format));
+    let mut best: Option<(Format, Score)> = None;
+    for &format in Format::ALL {
+        if let Some((f, s)) = &best
+            && rank(format, format.max_score()) <= rank(*f, s.value)
+        {
+            continue;
+        }
+        let score = format.score(text);
+        if best.as_ref().is_none_or(|(f, s)| rank(format, score.value) > rank(*f, s.value)) {
+            best = Some((format, score));
+        }
+    }
     match best {
         Some((format, score)) if score.value >= THRESHOLD => {
             Detection { format, score: score.value, reason: score.reason, fallback: false }
@@ -209,6 +241,36 @@ pub struct ParsedThread {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every format scored and the best taken: what detection must come to.
+    fn detect_exhaustively(text: &str) -> (Format, u8) {
+        let scores = Format::ALL.iter().map(|&f| (f, f.score(text).value));
+        scores.max_by_key(|&(f, value)| (value, std::cmp::Reverse(f))).unwrap()
+    }
+
+    #[test]
+    fn skipping_formats_that_cannot_win_changes_no_detection() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut checked = 0;
+        for folder in ["threads", "src/init", "tests/fixtures"] {
+            for entry in walkdir::WalkDir::new(root.join(folder)) {
+                let entry = entry.unwrap();
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let text = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into_owned();
+                let (format, value) = detect_exhaustively(&text);
+                let d = detect(&text);
+                if value >= THRESHOLD {
+                    assert_eq!((d.format, d.score), (format, value), "{}", entry.path().display());
+                } else {
+                    assert!(d.fallback, "{}", entry.path().display());
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked >= 20, "{checked}");
+    }
 
     #[test]
     fn detects_discourse_raw() {

@@ -124,6 +124,9 @@ fn headers(lines: &[&str]) -> Vec<Header> {
     out
 }
 
+/// The highest score [`score`] gives.
+pub const MAX_SCORE: u8 = 95;
+
 pub fn score(text: &str) -> Score {
     let lines = layout::lines(text);
     let posts = headers(&lines).len();
@@ -132,7 +135,7 @@ pub fn score(text: &str) -> Score {
     }
     let powered = lines.iter().any(|l| l.trim_start().starts_with("Powered by phpBB"));
     Score {
-        value: if powered { 95 } else { 90 },
+        value: if powered { MAX_SCORE } else { 90 },
         reason: format!(
             "{posts} `Posted: DATE` / `by AUTHOR` post headers{}",
             if powered { ", `Powered by phpBB`" } else { "" }

@@ -39,12 +39,15 @@ pub fn parse_likes(line: &str) -> Option<u32> {
     Some((number * factor).round().min(u32::MAX as f64) as u32)
 }
 
+/// The highest score [`score`] gives.
+pub const MAX_SCORE: u8 = 50;
+
 /// Plain text has no markers; it scores as plain when it at least has blocks of text
 /// between blank lines, so a file of one long line is flagged as a guess.
 pub fn score(text: &str) -> Score {
     let blocks = text.split('\n').collect::<Vec<_>>().windows(2).filter(|w| is_blank(w[0]) && !is_blank(w[1])).count();
     if blocks >= 1 {
-        Score { value: 50, reason: format!("{} blocks of text between blank lines", blocks + 1) }
+        Score { value: MAX_SCORE, reason: format!("{} blocks of text between blank lines", blocks + 1) }
     } else {
         Score::none("no blank lines separate posts")
     }

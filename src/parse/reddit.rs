@@ -176,6 +176,9 @@ fn is_actions(line: &str) -> bool {
     ACTIONS.is_match(line.trim())
 }
 
+/// The highest score [`score`] gives.
+pub const MAX_SCORE: u8 = 95;
+
 pub fn score(text: &str) -> Score {
     let lines = layout::lines(text);
     let headers = lines.iter().filter(|l| header(l).is_some()).count();
@@ -184,7 +187,7 @@ pub fn score(text: &str) -> Score {
         (0, _) => 0,
         (_, 0) if headers < 2 => 0,
         (_, 0) => 70,
-        _ => 95,
+        _ => MAX_SCORE,
     };
     if value == 0 {
         return Score::none("no `[–]USER N points T ago` comment headers with `permalink…reply` lines");
