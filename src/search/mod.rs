@@ -698,8 +698,16 @@ fn cut_ascii_text(text: &str, max: usize) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
+        // Words one space apart, as most are, are copied as one run.
         let start = i;
-        while i < bytes.len() && !space(i) {
+        loop {
+            while i < bytes.len() && !space(i) {
+                i += 1;
+            }
+            let next_word = i + 1 < bytes.len() && bytes[i] == b' ' && !space(i + 1);
+            if !next_word || out.len() + (i - start) >= max {
+                break;
+            }
             i += 1;
         }
         out.push_str(&text[start..i]);
