@@ -918,7 +918,8 @@ impl Reread<'_> {
             let path = found.path.display();
             io::Error::other(format!("{path} changed while the archive was being built; build again"))
         };
-        let bytes = read_dump(&found.path)?;
+        let bytes = read_dump(&found.path)
+            .map_err(|e| io::Error::other(format!("cannot read {} again: {e}; build again", found.path.display())))?;
         if cache::hash(&bytes) != hash {
             return Err(changed());
         }
@@ -1244,5 +1245,11 @@ mod tests {
         fs::write(&path, "Title\n\nfirst\n\nedited\n").unwrap();
         let e = reread.bodies(&site.threads[0]).unwrap_err();
         assert_eq!(e.to_string(), format!("{} changed while the archive was being built; build again", path.display()));
+        fs::remove_file(&path).unwrap();
+        let e = reread.bodies(&site.threads[0]).unwrap_err().to_string();
+        assert!(
+            e.starts_with(&format!("cannot read {} again: ", path.display())) && e.ends_with("; build again"),
+            "{e}"
+        );
     }
 }
