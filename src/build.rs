@@ -19,6 +19,11 @@
 //! and removes only the files that changed since, not every file. When nothing changed at
 //! all, nothing is written and nothing is swapped.
 //!
+//! A build of a large archive does not hold every post's body from reading to indexing:
+//! the bodies of a dump's thread are let go once it is read ([`site::release_bodies`]) and
+//! read again from the dump, whose bytes must not have changed, where the thread's pages
+//! or the search index need them ([`Reread`]).
+//!
 //! Beside the output there are also the build's lock and the search index's store of
 //! tokenised threads ([`search::store`]); nothing a build keeps is inside the archive but
 //! its small `.threadarc-cache`.

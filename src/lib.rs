@@ -15,7 +15,8 @@
 //!    the old archive; [`cache`] tells it which of the old archive's files it can keep
 //!    (hard links) and which threads it need not render again, and the search index's
 //!    store ([`search::store`], a [`codec`] record file) which threads it need not
-//!    tokenise again.
+//!    tokenise again. A large archive's post bodies are let go once read and read again
+//!    from the dumps where a page or the index needs them ([`build::BuildOptions::low_memory`]).
 //!
 //! Parsing and rendering are pure functions over data; file I/O happens only in
 //! [`build`], [`config`] and [`codec`], and in the commands that are not `build`:
