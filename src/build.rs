@@ -20,7 +20,7 @@
 //! all, nothing is written and nothing is swapped.
 //!
 //! A build of a large archive does not hold every post's body from reading to indexing:
-//! the bodies of a dump's thread are let go once it is read ([`site::release_bodies`]) and
+//! the bodies of a dump's thread are let go once it is read ([`pages::release_bodies`]) and
 //! read again from the dump, whose bytes must not have changed, where the thread's pages
 //! or the search index need them ([`Reread`]).
 //!
@@ -199,7 +199,7 @@ pub fn load_all(found: &[Found], format: Option<Format>) -> Vec<Loaded> {
 
 /// [`load_all`], with a hash of each dump's bytes (of the error, for one that cannot be
 /// read); `known` holds what detection found in dumps of the last build, by their hashes.
-/// With `release`, the bodies of a dump's thread are let go ([`site::release_bodies`],
+/// With `release`, the bodies of a dump's thread are let go ([`pages::release_bodies`],
 /// with `release` for `show_emails`) where the dump holds one thread.
 fn load_all_hashed(
     found: &[Found],
@@ -218,7 +218,7 @@ fn load_all_hashed(
                 let dump = Dump { path: &f.relative, topic: &f.topic, bytes: &bytes, format };
                 let mut loaded = load::load_detected(&dump, known.get(&hash));
                 if let (Some(show_emails), [thread]) = (release, loaded.threads.as_mut_slice()) {
-                    site::release_bodies(thread, show_emails);
+                    pages::release_bodies(thread, show_emails);
                 }
                 (loaded, hash)
             }
@@ -1236,7 +1236,7 @@ mod tests {
         let bytes = fs::read(&path).unwrap();
         let loaded = load::load(&Dump { path: "t/a.txt", topic: "t", bytes: &bytes, format: None });
         let mut thread = loaded.threads.into_iter().next().unwrap();
-        site::release_bodies(&mut thread, false);
+        pages::release_bodies(&mut thread, false);
         assert_eq!(thread.posts[1].body, "");
         assert_eq!(&*thread.excerpts[1], "second");
         let site = Site::new(Config::default(), vec![thread]);

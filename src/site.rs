@@ -202,23 +202,6 @@ impl Site {
     }
 }
 
-/// Lets go of the bodies of a thread's posts but the first's, which lists of threads, feeds
-/// and the records show, and keeps each post's opening words for lists of posts
-/// ([`Thread::excerpts`]); a thread of one post keeps its body. Mail addresses are hidden
-/// first, as [`Site::new`] hides them, unless `show_emails`.
-pub fn release_bodies(thread: &mut Thread, show_emails: bool) {
-    if thread.posts.len() < 2 || thread.released() {
-        return;
-    }
-    if !show_emails {
-        hide_emails(thread);
-    }
-    thread.excerpts = thread.posts.iter().map(|p| crate::render::pages::row_excerpt(thread, p).into()).collect();
-    for post in &mut thread.posts[1..] {
-        post.body = String::new();
-    }
-}
-
 /// Leaves mail addresses out of everything a mail thread publishes (pages, records, feeds,
 /// search): authors who gave no name, subjects, bodies, titles.
 pub fn hide_emails(thread: &mut Thread) {

@@ -539,6 +539,23 @@ pub fn row_excerpt(thread: &Thread, post: &Post) -> String {
     post_excerpt(thread, post, 160)
 }
 
+/// Lets go of the bodies of a thread's posts but the first's, which lists of threads, feeds
+/// and the records show, and keeps each post's opening words for lists of posts
+/// ([`Thread::excerpts`]); a thread of one post keeps its body. Mail addresses are hidden
+/// first, as [`Site::new`](crate::site::Site::new) hides them, unless `show_emails`.
+pub fn release_bodies(thread: &mut Thread, show_emails: bool) {
+    if thread.posts.len() < 2 || thread.released() {
+        return;
+    }
+    if !show_emails {
+        crate::site::hide_emails(thread);
+    }
+    thread.excerpts = thread.posts.iter().map(|p| row_excerpt(thread, p).into()).collect();
+    for post in &mut thread.posts[1..] {
+        post.body = String::new();
+    }
+}
+
 /// A list of named things with counts (authors, tags, months): (label, URL, count).
 #[derive(Template)]
 #[template(path = "list.html")]

@@ -195,10 +195,15 @@ impl<'a> Bodies<'a> {
         Bodies { taken: Some(taken), reread }
     }
 
+    /// The bodies taken of thread `t`'s posts, which are then no longer held here.
+    fn take_thread(&self, t: usize) -> Option<Vec<String>> {
+        self.taken.as_ref().map(|b| std::mem::take(&mut *b[t].lock().expect("no indexer panicked")))
+    }
+
     /// The bodies of thread `t`'s posts where they are not read from the site, which are
     /// then no longer held here.
     fn thread(&self, site: &Site, t: usize) -> io::Result<Option<Vec<String>>> {
-        let taken = self.taken.as_ref().map(|b| std::mem::take(&mut *b[t].lock().expect("no indexer panicked")));
+        let taken = self.take_thread(t);
         if !site.threads[t].thread.released() {
             return Ok(taken);
         }
@@ -250,9 +255,7 @@ fn thread_terms(
         && let Some(thread) = store.thread(fingerprints[t])
     {
         // Its bodies are not needed: free any taken, as tokenising would.
-        if let Some(taken) = &bodies.taken {
-            drop(std::mem::take(&mut *taken[t].lock().expect("no indexer panicked")));
-        }
+        drop(bodies.take_thread(t));
         return Ok((thread, true));
     }
     let taken = bodies.thread(site, t)?;
