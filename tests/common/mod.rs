@@ -30,6 +30,15 @@ pub fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// That two folders hold the same files, byte for byte; naming the first that differs.
+pub fn assert_same_files(a: &Path, b: &Path) {
+    let (a, b) = (snapshot(a), snapshot(b));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (name, bytes) in &a {
+        assert!(bytes == &b[name], "{name} differs");
+    }
+}
+
 /// Every HTML page under a folder, by relative path.
 pub fn html_files(root: &Path) -> Vec<(String, String)> {
     snapshot(root)
