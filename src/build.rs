@@ -895,7 +895,7 @@ fn write_threads(site: &Site, out: &Output, fingerprints: &[Option<Hash>]) -> io
         }
         out.file(&files[pages.len()], &publish::thread_record(site, entry))?;
         if let Some(feeds) = &feeds {
-            out.file(&files[pages.len() + 1], feeds.thread(entry).as_bytes())?;
+            out.file(&files[pages.len() + 1], feeds.thread(&renderer).as_bytes())?;
         }
         if let Some(fingerprint) = fingerprint {
             out.thread_done(&entry.key, fingerprint, files);

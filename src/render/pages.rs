@@ -7,6 +7,7 @@
 //! host), and the canonical address when the archive has a `base_url`.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -355,8 +356,11 @@ pub fn cap_body(body: &str, max: usize) -> (&str, Option<String>) {
     (&body[..end], Some(note))
 }
 
+/// A post's body as sanitised HTML, and the note saying where it was cut if it was too long.
+pub type BodyHtml = (String, Option<String>);
+
 /// A post's body as sanitised HTML, cut where it is too long.
-pub fn post_html(thread: &Thread, post: &Post, ctx: &ThreadContext, show_emails: bool) -> (String, Option<String>) {
+pub fn post_html(thread: &Thread, post: &Post, ctx: &ThreadContext, show_emails: bool) -> BodyHtml {
     let (body, cut) = cap_body(&post.body, MAX_POST_BYTES);
     let html = if thread.format.is_mail() {
         mail::body_to_html(body, show_emails)
@@ -377,6 +381,9 @@ pub struct ThreadRenderer<'a> {
     /// Who answered each post.
     replies: BTreeMap<u32, Vec<u32>>,
     topic_id: Option<String>,
+    /// With feeds on, the HTML of each post body made so far that is the same in the
+    /// thread's pages and its feed (no link to another of its posts enters it), by number.
+    made: Option<RefCell<BTreeMap<u32, BodyHtml>>>,
 }
 
 impl<'a> ThreadRenderer<'a> {
@@ -396,7 +403,8 @@ impl<'a> ThreadRenderer<'a> {
                 discourse_raw::own_topic_id(thread.source.as_deref(), thread.posts.iter().map(|p| p.body.as_str()))
             })
             .flatten();
-        ThreadRenderer { site, entry, page_of, replies, topic_id }
+        let made = site.config.base_url.is_some().then(RefCell::default);
+        ThreadRenderer { site, entry, page_of, replies, topic_id, made }
     }
 
     /// The link from page `from` to post `number`, if the thread has it.
@@ -411,6 +419,26 @@ impl<'a> ThreadRenderer<'a> {
 
     pub fn pages(&self) -> Vec<usize> {
         self.site.thread_pages(self.entry)
+    }
+
+    pub fn entry(&self) -> &'a Entry {
+        self.entry
+    }
+
+    /// A post's body as sanitised HTML in `ctx` ([`post_html`]), made once for the thread's
+    /// pages and feed where `ctx` cannot change it: only a Discourse quote of another post
+    /// of the thread links to it, differently from a page and from the feed.
+    pub fn post_html(&self, post: &Post, ctx: &ThreadContext) -> BodyHtml {
+        let thread = &self.entry.thread;
+        let made = self.made.as_ref().filter(|_| !thread.format.is_markdown() || !post.body.contains("[quote"));
+        if let Some(html) = made.and_then(|m| m.borrow().get(&post.number).cloned()) {
+            return html;
+        }
+        let html = post_html(thread, post, ctx, self.site.config.show_emails);
+        if let Some(made) = made {
+            made.borrow_mut().insert(post.number, html.clone());
+        }
+        html
     }
 
     pub fn page(&self, page: usize) -> ThreadPage<'a> {
@@ -437,7 +465,7 @@ impl<'a> ThreadRenderer<'a> {
             .iter()
             .filter(|p| site.post_page(p.number) == page)
             .map(|post| {
-                let (body_html, cut) = post_html(thread, post, &ctx, config.show_emails);
+                let (body_html, cut) = self.post_html(post, &ctx);
                 PostView {
                     number: post.number,
                     author: post.author.clone(),

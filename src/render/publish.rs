@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::model::Thread;
 use crate::render::markup::{ThreadContext, escape};
-use crate::render::pages::{post_excerpt, post_html, safe_url};
+use crate::render::pages::{ThreadRenderer, post_excerpt, safe_url};
 use crate::site::{Entry, Site};
 
 /// A thread's records as published: emails left out unless the archive shows them.
@@ -186,9 +186,10 @@ impl<'a> Feeds<'a> {
         self.feed(title, &format!("{}/feed.xml", topic.slug), &format!("{}/index.html", topic.slug), &topic.threads)
     }
 
-    /// The newest posts of a thread.
-    pub fn thread(&self, entry: &Entry) -> String {
+    /// The newest posts of a thread, whose bodies `renderer` makes.
+    pub fn thread(&self, renderer: &ThreadRenderer) -> String {
         let site = self.site;
+        let entry = renderer.entry();
         let thread = &entry.thread;
         let mut posts: Vec<&crate::model::Post> = thread.posts.iter().collect();
         posts.sort_by_key(|p| (Reverse(p.date), Reverse(p.number)));
@@ -206,7 +207,7 @@ impl<'a> Feeds<'a> {
                 url: format!("{base}{}", site.post_path(entry, post.number)),
                 updated: atom_date(post.date.or(thread.last_date())),
                 author: post.author.clone(),
-                content: post_html(thread, post, &ctx, site.config.show_emails).0,
+                content: renderer.post_html(post, &ctx).0,
             })
             .collect();
         Feed {
@@ -242,4 +243,46 @@ pub fn sitemap(site: &Site, pages: &[String]) -> String {
     }
     xml.push_str("</urlset>\n");
     xml
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::load::{Dump, load};
+
+    /// The sample archive's threads, with feeds.
+    fn sample_site() -> Site {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("threads");
+        let mut threads = Vec::new();
+        for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if entry.file_type().is_file() {
+                let relative = entry.path().strip_prefix(&root).unwrap().to_string_lossy().into_owned();
+                let topic = relative.split('/').next().unwrap().to_owned();
+                let bytes = std::fs::read(entry.path()).unwrap();
+                threads.extend(load(&Dump { path: &relative, topic: &topic, bytes: &bytes, format: None }).threads);
+            }
+        }
+        Site::new(Config { base_url: Some("https://example.org/a/".into()), ..Config::default() }, threads)
+    }
+
+    #[test]
+    fn a_feed_shows_the_bodies_its_thread_pages_made_as_it_would_make_them() {
+        let site = sample_site();
+        let feeds = Feeds::new(&site).unwrap();
+        let mut quoted = 0;
+        for entry in &site.threads {
+            let fresh = feeds.thread(&ThreadRenderer::new(&site, entry));
+            let renderer = ThreadRenderer::new(&site, entry);
+            for page in renderer.pages() {
+                renderer.page(page);
+            }
+            assert_eq!(feeds.thread(&renderer), fresh, "{}", entry.key);
+            quoted += usize::from(fresh.contains("quote-title"));
+        }
+        // A Discourse quote of another post of the thread links to it on a page, and not in
+        // a feed: such a body is made again for the feed.
+        assert!(quoted > 0);
+    }
 }
