@@ -2,6 +2,7 @@
 //! sitemap and `robots.txt`. Feeds and the sitemap need absolute addresses, so they are
 //! made only for an archive with a `base_url`.
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
 
 use askama::Template;
@@ -14,17 +15,18 @@ use crate::render::pages::{ThreadRenderer, post_excerpt, safe_url};
 use crate::site::{Entry, Site};
 
 /// A thread's records as published: emails left out unless the archive shows them.
-fn published(site: &Site, thread: &Thread) -> Thread {
+fn published<'t>(site: &Site, thread: &'t Thread) -> Cow<'t, Thread> {
+    if site.config.show_emails || thread.posts.iter().all(|p| p.extra.email.is_none()) {
+        return Cow::Borrowed(thread);
+    }
     let mut thread = thread.clone();
-    if !site.config.show_emails {
-        for post in &mut thread.posts {
-            // Only a post with an address is touched: an empty extra stays unallocated.
-            if post.extra.email.is_some() {
-                post.extra.email = None;
-            }
+    for post in &mut thread.posts {
+        // Only a post with an address is touched: an empty extra stays unallocated.
+        if post.extra.email.is_some() {
+            post.extra.email = None;
         }
     }
-    thread
+    Cow::Owned(thread)
 }
 
 /// `TOPIC/THREAD.json`: the thread's records, as `threadarc parse --json` gives them but
@@ -265,6 +267,18 @@ mod tests {
             }
         }
         Site::new(Config { base_url: Some("https://example.org/a/".into()), ..Config::default() }, threads)
+    }
+
+    #[test]
+    fn records_leave_addresses_out_unless_the_archive_shows_them() {
+        for show_emails in [false, true] {
+            let mut site = sample_site();
+            site.config.show_emails = show_emails;
+            let entry = &mut site.threads[0];
+            entry.thread.posts[0].extra.email = Some("someone@example.org".into());
+            let record = String::from_utf8(thread_record(&site, &site.threads[0])).unwrap();
+            assert_eq!(record.contains("someone@example.org"), show_emails, "{record}");
+        }
     }
 
     #[test]
