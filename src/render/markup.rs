@@ -695,10 +695,8 @@ pub fn excerpt(body: &str, markdown: bool, max: usize) -> String {
     // Most of a long post is never shown: its opening words are read first, and the whole
     // of it only when they do not fill the excerpt.
     let (opening, cut) = plain_text_until(body, markdown, 4 * max + 64);
-    if cut && let Some(excerpt) = cut_words(opening, max, true) {
-        return excerpt;
-    }
-    cut_words(plain_text(body, markdown), max, false).unwrap_or_default()
+    cut_words(opening, max, cut)
+        .unwrap_or_else(|| cut_words(plain_text(body, markdown), max, false).unwrap_or_default())
 }
 
 /// The words of `text` up to about `max` characters, then `…` if there are more; `None`
