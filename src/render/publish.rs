@@ -251,22 +251,14 @@ pub fn sitemap(site: &Site, pages: &[String]) -> String {
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::load::{Dump, load};
 
-    /// The sample archive's threads, with feeds.
+    /// The sample archive's threads, read as a build reads them, with feeds.
     fn sample_site() -> Site {
+        let config = Config { base_url: Some("https://example.org/a/".into()), ..Config::default() };
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("threads");
-        let mut threads = Vec::new();
-        for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
-            let entry = entry.unwrap();
-            if entry.file_type().is_file() {
-                let relative = entry.path().strip_prefix(&root).unwrap().to_string_lossy().into_owned();
-                let topic = relative.split('/').next().unwrap().to_owned();
-                let bytes = std::fs::read(entry.path()).unwrap();
-                threads.extend(load(&Dump { path: &relative, topic: &topic, bytes: &bytes, format: None }).threads);
-            }
-        }
-        Site::new(Config { base_url: Some("https://example.org/a/".into()), ..Config::default() }, threads)
+        let (found, _) = crate::build::discover(&root, &config.default_topic).unwrap();
+        let threads = crate::build::load_all(&found, None).into_iter().flat_map(|l| l.threads).collect();
+        Site::new(config, threads)
     }
 
     #[test]
