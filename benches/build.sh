@@ -119,6 +119,23 @@ row unchanged "threadarc unchanged" "$pages"
 row change "threadarc one change" "$pages"
 row hugo "hugo" "$hugo_pages"
 row floor "floor (read + cp -r)" "$pages"
+ratios() {
+  local cold unchanged hugo_wall floor
+  cold=$(awk '{print $1}' .times/cold | median)
+  unchanged=$(awk '{print $1}' .times/unchanged | median)
+  floor=$(awk '{print $1}' .times/floor | median)
+  echo
+  awk -v c="$cold" -v u="$unchanged" -v f="$floor" 'BEGIN {
+    printf "cold against the floor: %.1fx (goal: at most 2x); unchanged against cold: %.0f%% (goal: at most 10%%)\n",
+      c / f, 100 * u / c }'
+  [ -f .times/hugo ] || return 0
+  hugo_wall=$(awk '{print $1}' .times/hugo | median)
+  awk -v c="$cold" -v h="$hugo_wall" -v f="$floor" 'BEGIN {
+    printf "hugo against cold: %.1fx (goal: at least 8x); hugo against the floor: %.1fx", h / c, h / f
+    if (h / f < 8) printf " (hugo / 8 = %.2f s is below the floor, %.2f s)", h / 8, f
+    printf "\n" }'
+}
+ratios
 echo
 echo "medians of $runs runs; files rewritten by an unchanged rebuild: $unchanged_rewritten;" \
   "by a one-thread change: $(median <.times/change-files) ($(tr '\n' ' ' <.times/change-list | cut -c1-300))"

@@ -750,7 +750,10 @@ fn write_search_index(
     let next = search::store::Writer::create(&new, store.build)?;
     let SearchStore { mut previous, fingerprints, .. } = store;
     let keep = search::Keep { previous: previous.as_mut(), fingerprints: &fingerprints, next };
-    let stats = search::write_index(site, bodies, Some(keep), &sink, &progress)?;
+    // A store half written is of no use to the next build.
+    let stats = search::write_index(site, bodies, Some(keep), &sink, &progress).inspect_err(|_| {
+        let _ = fs::remove_file(&new);
+    })?;
     fs::rename(&new, path)?;
     Ok(stats)
 }

@@ -52,7 +52,7 @@ fn killed_builds_leave_a_whole_archive() {
     let leftovers: Vec<_> = fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("staging") || n.contains("-old"))
+        .filter(|n| n.contains("staging") || n.contains("-old") || n.ends_with("-new"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
