@@ -102,6 +102,11 @@ fn is_cut(prev: Option<char>, c: char, next: Option<char>) -> bool {
 /// [`for_each_ascii_term`], which gives the same terms much faster.
 /// `tests::ascii_pieces_give_the_same_terms` checks that against the full rules.
 pub fn for_each_term(text: &str, mut emit: impl FnMut(&str)) {
+    // ASCII white space separates terms in the ASCII rules too.
+    if text.is_ascii() {
+        for_each_ascii_term(text, &mut emit);
+        return;
+    }
     for piece in text.split(|c: char| c.is_ascii_whitespace()).filter(|p| !p.is_empty()) {
         if piece.is_ascii() {
             for_each_ascii_term(piece, &mut emit);
@@ -116,42 +121,67 @@ pub fn for_each_term(text: &str, mut emit: impl FnMut(&str)) {
 /// digits (`3.14`, `1,000`); everything else separates terms.
 fn for_each_ascii_term(text: &str, emit: &mut impl FnMut(&str)) {
     let bytes = text.as_bytes();
-    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
     let mut lower = String::new();
-    let mut start: Option<usize> = None;
-    for (i, &b) in bytes.iter().enumerate() {
-        let joins = is_word(b)
-            || (matches!(b, b'.' | b',' | b';')
-                && i > 0
-                && bytes[i - 1].is_ascii_digit()
-                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit));
-        match (joins, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                emit_ascii_word(&text[s..i], &mut lower, emit);
-                start = None;
-            }
-            _ => {}
+    let mut i = 0;
+    while i < bytes.len() {
+        if ASCII_CLASS[bytes[i] as usize] == 0 {
+            i += 1;
+            continue;
         }
-    }
-    if let Some(s) = start {
-        emit_ascii_word(&text[s..], &mut lower, emit);
+        // A term starts here: its letters, digits and `_`, and what joins digits.
+        let start = i;
+        let mut seen = 0;
+        while i < bytes.len() {
+            let class = ASCII_CLASS[bytes[i] as usize];
+            if class == 0
+                && !(matches!(bytes[i], b'.' | b',' | b';')
+                    && i > start
+                    && bytes[i - 1].is_ascii_digit()
+                    && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+            {
+                break;
+            }
+            seen |= class;
+            i += 1;
+        }
+        let word = &text[start..i];
+        if word.len() > MAX_TERM_CHARS || seen & ALNUM == 0 {
+            continue;
+        }
+        if seen & UPPER != 0 {
+            lower.clear();
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
+            emit(&lower);
+        } else {
+            emit(word);
+        }
     }
 }
 
-fn emit_ascii_word(word: &str, lower: &mut String, emit: &mut impl FnMut(&str)) {
-    if word.len() > MAX_TERM_CHARS || !word.bytes().any(|b| b.is_ascii_alphanumeric()) {
-        return;
+/// What an ASCII byte is to [`for_each_ascii_term`]: 0 if it is not in a term by itself,
+/// else `WORD` and, for letters and digits, `ALNUM`, and for capitals `UPPER`.
+const ASCII_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_uppercase() {
+            WORD | ALNUM | UPPER
+        } else if c.is_ascii_alphanumeric() {
+            WORD | ALNUM
+        } else if c == b'_' {
+            WORD
+        } else {
+            0
+        };
+        b += 1;
     }
-    if word.bytes().any(|b| b.is_ascii_uppercase()) {
-        lower.clear();
-        lower.push_str(word);
-        lower.make_ascii_lowercase();
-        emit(lower);
-    } else {
-        emit(word);
-    }
-}
+    table
+};
+const WORD: u8 = 1;
+const ALNUM: u8 = 2;
+const UPPER: u8 = 4;
 
 /// [`for_each_term`] by the full rules: UAX #29 word boundaries, then the cuts.
 fn for_each_unicode_term(text: &str, mut emit: impl FnMut(&str)) {
