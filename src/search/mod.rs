@@ -659,24 +659,51 @@ fn read_thread_with(reader: &mut Reader, site: &Site, t: usize, taken: Option<&[
 
 /// White space collapsed, cut at a word after about `max` characters.
 fn cut_text(text: &str, max: usize) -> String {
-    if text.is_ascii() { cut_ascii_text(text, max) } else { cut_words(text, max) }
+    if text.is_ascii() { cut_ascii_text(text, max) } else { cut_any_text(text, max) }
 }
 
 /// [`cut_text`] for any text.
-fn cut_words(text: &str, max: usize) -> String {
-    let mut out = String::new();
+fn cut_any_text(text: &str, max: usize) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len().min(max + 64));
     let mut chars = 0;
-    for word in text.split_whitespace() {
-        if chars >= max {
-            out.push('…');
-            break;
+    // Where the word being read starts.
+    let mut word: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let space = match bytes[i] {
+            b' ' | b'\t'..=b'\r' => 1,
+            // The first bytes of the other white space characters (U+0085, U+00A0,
+            // U+1680, U+2000 to U+205F, U+3000).
+            0xc2 | 0xe1 | 0xe2 | 0xe3 => {
+                text[i..].chars().next().filter(|c| c.is_whitespace()).map_or(0, char::len_utf8)
+            }
+            _ => 0,
+        };
+        if space > 0 {
+            if let Some(start) = word.take() {
+                out.push_str(&text[start..i]);
+            }
+            i += space;
+            continue;
         }
-        if !out.is_empty() {
-            out.push(' ');
-            chars += 1;
+        if word.is_none() {
+            if chars >= max {
+                out.push('…');
+                return out;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+                chars += 1;
+            }
+            word = Some(i);
         }
-        out.push_str(word);
-        chars += word.chars().count();
+        // A character is counted at its first byte.
+        chars += usize::from(bytes[i] & 0xc0 != 0x80);
+        i += 1;
+    }
+    if let Some(start) = word {
+        out.push_str(&text[start..]);
     }
     out
 }
@@ -714,6 +741,26 @@ fn cut_ascii_text(text: &str, max: usize) -> String {
             i += 1;
         }
         out.push_str(&text[start..i]);
+    }
+    out
+}
+
+/// [`cut_text`] by the words `split_whitespace` gives, as it was first written.
+#[cfg(test)]
+fn cut_words(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if chars >= max {
+            out.push('…');
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        out.push_str(word);
+        chars += word.chars().count();
     }
     out
 }
@@ -1646,11 +1693,18 @@ mod tests {
     }
 
     #[test]
-    fn ascii_text_is_cut_as_any_text() {
-        let alphabet = ["a", "bc", "defgh", " ", "  ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x00", "-", "."];
+    fn text_is_cut_at_the_words_split_whitespace_gives() {
+        let alphabet = [
+            "a", "bc", "defgh", " ", "  ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x00", "-", ".", "é", "東京",
+            "😀", "\u{a0}", "\u{85}", "\u{2003}", "\u{3000}", "\u{200b}", "\u{301}",
+        ];
         for text in odd_texts(20_000, &alphabet) {
             for max in [0, 1, 2, 3, 5, 8] {
-                assert_eq!(cut_ascii_text(&text, max), cut_words(&text, max), "{text:?} {max}");
+                let words = cut_words(&text, max);
+                assert_eq!(cut_any_text(&text, max), words, "{text:?} {max}");
+                if text.is_ascii() {
+                    assert_eq!(cut_ascii_text(&text, max), words, "{text:?} {max}");
+                }
             }
         }
     }
