@@ -69,18 +69,20 @@ fn is_line(line: &str, of: &str) -> bool {
 pub const MAX_SCORE: u8 = 97;
 
 pub fn score(text: &str) -> Score {
-    let lines: Vec<&str> = text.split('\n').collect();
-    let has_70 = lines.iter().any(|l| is_line(l, SEPARATOR_70));
-    let separators = lines.iter().filter(|l| is_line(l, SEPARATOR_30)).count();
+    // The separators, or a MIME digest part, first: most dumps have neither, and the
+    // rest is not looked for then.
+    let (mut has_70, mut separators) = (false, 0);
+    for line in text.split('\n') {
+        has_70 |= is_line(line, SEPARATOR_70);
+        separators += usize::from(is_line(line, SEPARATOR_30));
+    }
+    let separated = has_70 && separators >= 1;
+    if !separated && !MIME_DIGEST.is_match(text) {
+        return Score::none("no 70- and 30-hyphen digest separators");
+    }
     let end_of = END_OF.is_match(text);
     let topics = TOPICS.is_match(text);
-    // An mbox of many messages may hold a digest among them; that file is an mbox.
-    let mbox_messages = lines
-        .iter()
-        .enumerate()
-        .filter(|&(i, l)| mbox::is_from_line(l.as_bytes()) && (i == 0 || lines[i - 1].trim().is_empty()))
-        .count();
-    let (value, reason) = if has_70 && separators >= 1 {
+    let (value, reason) = if separated {
         let markers = match (end_of, topics) {
             (true, true) => "`Today's Topics` and `End of ... Digest`",
             (true, false) => "`End of ... Digest`",
@@ -95,11 +97,18 @@ pub fn score(text: &str) -> Score {
             60
         };
         (value, format!("a 70-hyphen line, {separators} 30-hyphen separators and {markers}"))
-    } else if MIME_DIGEST.is_match(text) && (end_of || topics) {
+    } else if end_of || topics {
         (90, "a multipart/digest part and `Today's Topics` or `End of ... Digest`".to_owned())
     } else {
         return Score::none("no 70- and 30-hyphen digest separators");
     };
+    // An mbox of many messages may hold a digest among them; that file is an mbox.
+    let mut mbox_messages = 0;
+    let mut after_blank = true;
+    for line in text.split('\n') {
+        mbox_messages += usize::from(after_blank && mbox::is_from_line(line.as_bytes()));
+        after_blank = line.trim().is_empty();
+    }
     if mbox_messages > 1 {
         return Score { value: 40, reason: format!("{reason}, but inside an mbox of {mbox_messages} messages") };
     }
@@ -483,5 +492,13 @@ _______________________________________________\nX mailing list\n--outer--\n\nEn
             "From a@b.c Thu Jan  2 15:04:05 2020\nSubject: d\n\n{MAILMAN}\nFrom a@b.c Thu Jan  2 15:04:05 2020\nSubject: e\n\nx\n"
         );
         assert_eq!(score(&mbox_of_digests).value, 40);
+        // `From ` starts a message only at the start or after a blank line.
+        let one_message = format!(
+            "From a@b.c Thu Jan  2 15:04:05 2020\nSubject: d\n\n{MAILMAN}text\nFrom a@b.c Thu Jan  2 15:04:05 2020\n"
+        );
+        assert_eq!(score(&one_message).value, 97);
+        let without_trailer = MAILMAN.replace("End of Gardening Digest", "Last of Gardening");
+        assert_eq!(score(&without_trailer).value, 90, "`Today's Topics` alone");
+        assert_eq!(score("a\n\n------------------------------\nb\n").value, 0, "no 70-hyphen line");
     }
 }
