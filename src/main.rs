@@ -208,6 +208,10 @@ fn parse_format(name: &str) -> Result<Format, String> {
 /// lowers the peak memory of a build at 100,000 posts by a tenth, but costs a tenth of a
 /// rebuild's time in system calls and page faults. (mimalloc's option numbers, the same in
 /// its v2 and v3 `mimalloc.h`: `mi_option_arena_eager_commit` and `mi_option_purge_delay`.)
+///
+/// On Linux, transparent huge pages are turned off for the process: mimalloc asks for
+/// them, and each then takes 2 MiB of memory however little of it is used, which made a
+/// build's peak memory a quarter higher for no measurable gain in time.
 fn tune_allocator() {
     const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
@@ -216,6 +220,9 @@ fn tune_allocator() {
         libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
         libmimalloc_sys::mi_option_set(PURGE_DELAY, 10);
     }
+    // A kernel without transparent huge pages has nothing to turn off.
+    #[cfg(target_os = "linux")]
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
 }
 
 fn main() -> ExitCode {
