@@ -8,6 +8,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use jiff::Timestamp;
 
@@ -189,7 +190,9 @@ impl Site {
 
     /// Where post `number` of a thread is, from the archive's root.
     pub fn post_path(&self, entry: &Entry, number: u32) -> String {
-        format!("{}#post-{number}", self.thread_page_path(entry, self.post_page(number)))
+        let mut path = self.thread_page_path(entry, self.post_page(number));
+        let _ = write!(path, "#post-{number}");
+        path
     }
 
     /// A thread page's path from the archive's root.

@@ -90,6 +90,7 @@ pub mod tokenize;
 mod vlq;
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -1180,13 +1181,13 @@ impl<'l, 't> IndexFiles<'l, 't> {
                 text.push(',');
             }
             let term = serde_json::to_string(term).map_err(io::Error::other)?;
-            match place {
-                Place::Inline(postings) => text.push_str(&format!("[{term},{df},\"{postings}\"]")),
+            let _ = match place {
+                Place::Inline(postings) => write!(text, "[{term},{df},\"{postings}\"]"),
                 Place::Packed { pack, index } => {
                     let (pack, bytes) = &self.packs[pack];
-                    text.push_str(&format!("[{term},{df},\"{pack}\",{index},{bytes}]"));
+                    write!(text, "[{term},{df},\"{pack}\",{index},{bytes}]")
                 }
-            }
+            };
         }
         text.push_str("]);\n");
         self.closed.push((format!("search/t/{name}.js"), text));
