@@ -21,20 +21,28 @@ use crate::parse::discourse_raw::{self, Quote};
 
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    if !text.contains(['<', '>', '&', '"', '\'']) {
+    // The characters escaped are ASCII: the text is read as bytes, and copied in runs.
+    let reference = |b: u8| match b {
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'&' => Some("&amp;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#39;"),
+        _ => None,
+    };
+    let Some(first) = text.bytes().position(|b| reference(b).is_some()) else {
         return Cow::Borrowed(text);
-    }
+    };
     let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+    let mut copied = 0;
+    for (i, b) in text.bytes().enumerate().skip(first) {
+        if let Some(reference) = reference(b) {
+            out.push_str(&text[copied..i]);
+            out.push_str(reference);
+            copied = i + 1;
         }
     }
+    out.push_str(&text[copied..]);
     Cow::Owned(out)
 }
 
@@ -806,6 +814,34 @@ mod tests {
             ("no colons", "no colons"),
         ] {
             assert_eq!(emojify(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn escaping_replaces_exactly_the_five_characters() {
+        assert_eq!(escape("plain é"), Cow::Borrowed("plain é"));
+        assert_eq!(escape("<a href=\"x\">it's & é</a>"), "&lt;a href=&quot;x&quot;&gt;it&#39;s &amp; é&lt;/a&gt;");
+        let pieces = ["a", "é", "😀", "<", ">", "&", "\"", "'", " ", "&amp;"];
+        let mut seed = 7u64;
+        for _ in 0..5_000 {
+            let mut text = String::new();
+            for _ in 0..seed % 9 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            seed = seed.wrapping_add(1);
+            let want: String = text
+                .chars()
+                .map(|c| match c {
+                    '<' => "&lt;".to_owned(),
+                    '>' => "&gt;".to_owned(),
+                    '&' => "&amp;".to_owned(),
+                    '"' => "&quot;".to_owned(),
+                    '\'' => "&#39;".to_owned(),
+                    c => c.to_string(),
+                })
+                .collect();
+            assert_eq!(escape(&text), want, "{text:?}");
         }
     }
 
