@@ -403,6 +403,10 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
         } else {
             write_site(&site, &out)?;
             stages.done("pages");
+            // The lists of posts are written: the opening words kept for them can go.
+            for entry in &mut site.threads {
+                entry.thread.excerpts = Vec::new();
+            }
             let started = Instant::now();
             progress.stage("search index", site.threads.len());
             // The pages are written: the index is the last to read the posts' bodies, and
@@ -955,6 +959,7 @@ impl Reread<'_> {
             post.body = body;
         }
         full.thread.excerpts = Vec::new();
+        full.thread.released = false;
         Ok(full)
     }
 }

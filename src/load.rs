@@ -122,6 +122,7 @@ pub fn load_detected(dump: &Dump, detected: Option<&Detection>) -> Loaded {
                 paragraphs: options.paragraphs,
                 posts,
                 excerpts: Vec::new(),
+                released: false,
             }
         })
         .collect::<Vec<_>>();

@@ -37,12 +37,15 @@ pub struct Thread {
     #[serde(skip)]
     pub paragraphs: Paragraphs,
     pub posts: Vec<Post>,
-    /// Empty while the posts' bodies are held. A build of a large archive lets go of every
-    /// body but the first post's once a dump is read, and reads them again where a page or
-    /// the search index needs them; then this keeps each post's opening words as lists of
-    /// posts show them.
+    /// Each post's opening words as lists of posts show them, kept while the bodies are
+    /// let go ([`Thread::released`]) until those lists are written; else empty.
     #[serde(skip)]
     pub excerpts: Vec<Box<str>>,
+    /// Whether the bodies of the posts after the first were let go: a build of a large
+    /// archive lets go of them once a dump is read, and reads them again where a page or
+    /// the search index needs them.
+    #[serde(skip)]
+    pub released: bool,
 }
 
 /// One post of a thread.
@@ -194,9 +197,9 @@ fn is_false(b: &bool) -> bool {
 }
 
 impl Thread {
-    /// Whether the bodies of the posts after the first were let go ([`Thread::excerpts`]).
+    /// Whether the bodies of the posts after the first were let go ([`Thread::released`]).
     pub fn released(&self) -> bool {
-        !self.excerpts.is_empty()
+        self.released
     }
 
     /// The distinct authors, in order of their first post.

@@ -352,6 +352,7 @@ mod tests {
                 ..Post::default()
             }],
             excerpts: Vec::new(),
+            released: false,
         }
     }
 

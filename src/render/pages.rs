@@ -582,6 +582,7 @@ pub fn release_bodies(thread: &mut Thread, show_emails: bool) {
     for post in &mut thread.posts[1..] {
         post.body = String::new();
     }
+    thread.released = true;
 }
 
 /// A list of named things with counts (authors, tags, months): (label, URL, count).
@@ -836,6 +837,7 @@ mod tests {
                 post(2, "Bob", "Re: Reading files (was: Writing files)", "Alice wrote:\n> Hi\n\nHello"),
             ],
             excerpts: Vec::new(),
+            released: false,
         }
     }
 

@@ -1395,6 +1395,7 @@ mod tests {
                 })
                 .collect(),
             excerpts: Vec::new(),
+            released: false,
         }
     }
 
