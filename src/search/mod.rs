@@ -746,7 +746,7 @@ fn cut_ascii_text(text: &str, max: usize) -> String {
     out
 }
 
-/// [`cut_text`] by the words `split_whitespace` gives, as it was first written.
+/// [`cut_text`] by the words `split_whitespace` gives: what the tests hold it to.
 #[cfg(test)]
 fn cut_words(text: &str, max: usize) -> String {
     let mut out = String::new();
