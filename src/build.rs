@@ -336,7 +336,7 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
     for ((l, hash), f) in loaded.into_iter().zip(&found) {
         load_diagnostics.extend(l.diagnostics);
         if let (Some(detection), [thread]) = (&l.detection, l.threads.as_slice())
-            && thread.released()
+            && thread.released
         {
             reread.dumps.insert(&f.relative, (f, hash, detection.clone()));
         }
@@ -891,7 +891,7 @@ fn write_threads(site: &Site, out: &Output, fingerprints: &[Option<Hash>]) -> io
         if reused(out, &entry.key, fingerprint, &files, pages.len())? {
             return Ok(());
         }
-        let (entry, renderer) = if entry.thread.released() {
+        let (entry, renderer) = if entry.thread.released {
             full = out.plan.reread.entry(entry)?;
             (&full, pages::ThreadRenderer::new(site, &full))
         } else {

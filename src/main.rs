@@ -211,7 +211,7 @@ fn parse_format(name: &str) -> Result<Format, String> {
 ///
 /// On Linux, transparent huge pages are turned off for the process: mimalloc asks for
 /// them, and each then takes 2 MiB of memory however little of it is used, which made a
-/// build's peak memory a quarter higher for no measurable gain in time.
+/// build's peak memory a third higher for no measurable gain in time.
 fn tune_allocator() {
     const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;

@@ -197,11 +197,6 @@ fn is_false(b: &bool) -> bool {
 }
 
 impl Thread {
-    /// Whether the bodies of the posts after the first were let go ([`Thread::released`]).
-    pub fn released(&self) -> bool {
-        self.released
-    }
-
     /// The distinct authors, in order of their first post.
     pub fn participants(&self) -> Vec<&str> {
         let mut seen: Vec<&str> = Vec::new();

@@ -572,7 +572,7 @@ pub fn row_excerpt(thread: &Thread, post: &Post) -> String {
 /// ([`Thread::excerpts`]); a thread of one post keeps its body. Mail addresses are hidden
 /// first, as [`Site::new`](crate::site::Site::new) hides them, unless `show_emails`.
 pub fn release_bodies(thread: &mut Thread, show_emails: bool) {
-    if thread.posts.len() < 2 || thread.released() {
+    if thread.posts.len() < 2 || thread.released {
         return;
     }
     if !show_emails {

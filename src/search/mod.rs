@@ -205,7 +205,7 @@ impl<'a> Bodies<'a> {
     /// then no longer held here.
     fn thread(&self, site: &Site, t: usize) -> io::Result<Option<Vec<String>>> {
         let taken = self.take_thread(t);
-        if !site.threads[t].thread.released() {
+        if !site.threads[t].thread.released {
             return Ok(taken);
         }
         match self.reread {
