@@ -45,12 +45,13 @@ use crate::cache::{self, CACHE_FILE, Cache, FileRecord, Hash};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, Dump, Loaded};
+use crate::model::Format;
 use crate::model::Thread;
-use crate::parse::{Detection, Format};
+use crate::parse::Detection;
 use crate::render::{pages, publish};
 use crate::search;
-use crate::site::{self, Entry, Site, paged_path};
-use crate::term::Progress;
+use crate::site::{Entry, Site, paged_path};
+use crate::term::{self, Progress};
 
 /// The stylesheet, compiled in so that the binary works from any folder.
 pub const STYLE_CSS: &str = include_str!("../static/style.css");
@@ -112,6 +113,23 @@ pub struct Report {
 impl Report {
     pub fn errors(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// The line `build` and `serve` print after a build into `output`.
+    pub fn summary(&self, output: &Path) -> String {
+        format!(
+            "built {} ({}) from {} into {}: {} ({}) in {:.2} s",
+            term::count(self.threads, "thread"),
+            term::count(self.posts, "post"),
+            term::count(self.files, "file"),
+            term::clean(&output.display().to_string()),
+            term::count(self.pages, "page"),
+            match self.written {
+                0 => "nothing changed".to_owned(),
+                n => format!("{} written", term::count(n, "file")),
+            },
+            self.seconds
+        )
     }
 }
 
@@ -942,7 +960,7 @@ impl Reread<'_> {
             return Err(changed());
         }
         if !self.show_emails {
-            site::hide_emails(&mut thread);
+            crate::redact::hide_emails(&mut thread);
         }
         Ok(thread)
     }

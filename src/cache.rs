@@ -62,7 +62,8 @@ use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::diagnostic::Diagnostic;
-use crate::parse::{Detection, Format};
+use crate::model::Format;
+use crate::parse::Detection;
 
 /// The cache's file name inside the output folder.
 pub const CACHE_FILE: &str = ".threadarc-cache";

@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::build;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
-use crate::parse::Format;
+use crate::model::Format;
 use crate::term::{self, EMPHASIS, ERROR, GOOD, Verbosity, WARNING};
 
 #[derive(Debug, Clone)]

@@ -29,8 +29,8 @@ use jiff::tz::{Offset, TimeZone};
 use jiff::{Span, Timestamp};
 use regex::Regex;
 
+use crate::model::ParseOptions;
 use crate::model::Post;
-use crate::parse::ParseOptions;
 
 /// What a parser needs to know to read the dates of one dump.
 #[derive(Debug, Clone)]

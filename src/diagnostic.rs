@@ -59,11 +59,26 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// A problem at a line of the text a parser was given; the loader turns it into a
+/// A problem at a line of the text a parser was given: the error that stops a dump, or a
+/// warning about what a parser read past or guessed. The loader turns it into a
 /// [`Diagnostic`] naming the file and the line in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseError {
+pub struct Problem {
     pub line: usize,
     pub message: String,
     pub hint: Option<String>,
+}
+
+impl Problem {
+    /// The problem as a diagnostic of the file at `path`, where the parser's text starts
+    /// `offset` lines into the file.
+    pub fn in_file(self, severity: Severity, path: &str, offset: usize) -> Diagnostic {
+        Diagnostic {
+            severity,
+            path: path.to_owned(),
+            line: Some(self.line + offset),
+            message: self.message,
+            hint: self.hint,
+        }
+    }
 }

@@ -17,9 +17,9 @@
 
 use serde::Deserialize;
 
-use crate::diagnostic::ParseError;
+use crate::diagnostic::Problem;
+use crate::model::Format;
 use crate::model::Paragraphs;
-use crate::parse::Format;
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -52,7 +52,7 @@ pub struct Split<'a> {
 const FENCE: &str = "+++";
 
 /// Splits off the front matter of a normalised dump, if it opens with a `+++` line.
-pub fn split(text: &str) -> Result<Split<'_>, ParseError> {
+pub fn split(text: &str) -> Result<Split<'_>, Problem> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != FENCE {
@@ -65,7 +65,7 @@ pub fn split(text: &str) -> Result<Split<'_>, ParseError> {
             let toml_text = &text[toml_start..offset];
             let front_matter = toml::from_str(toml_text).map_err(|e| {
                 let line = e.span().map_or(0, |span| toml_text[..span.start].matches('\n').count()) + 2;
-                ParseError {
+                Problem {
                     line,
                     message: format!("front matter: {}", e.message().trim_end()),
                     hint: Some(
@@ -79,7 +79,7 @@ pub fn split(text: &str) -> Result<Split<'_>, ParseError> {
         }
         offset += line.len();
     }
-    Err(ParseError {
+    Err(Problem {
         line: 1,
         message: "front matter opened with `+++` is never closed".into(),
         hint: Some("add a line `+++` after the front matter's last key".into()),

@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::parse::Format;
+use crate::model::Format;
 use crate::term::{self, EMPHASIS, GOOD, Verbosity};
 
 /// An example dump for a new archive, written to `threads/examples/FORMAT.txt`.

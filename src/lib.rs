@@ -37,6 +37,7 @@ pub mod init;
 pub mod load;
 pub mod model;
 pub mod parse;
+pub mod redact;
 pub mod render;
 pub mod search;
 pub mod serve;

@@ -2,10 +2,11 @@
 //! and the defaults a dump's place gives (its topic from the folder, its title from the
 //! file name). Pure: the caller reads the file.
 
-use crate::diagnostic::{Diagnostic, ParseError};
+use crate::diagnostic::{Diagnostic, Problem, Severity};
 use crate::frontmatter;
 use crate::model::Thread;
-use crate::parse::{self, Detection, Format, ParseOptions};
+use crate::model::{Format, ParseOptions};
+use crate::parse::{self, Detection};
 use crate::{slug, text};
 
 /// What one dump gave.
@@ -37,11 +38,7 @@ pub fn load(dump: &Dump) -> Loaded {
 pub fn load_detected(dump: &Dump, detected: Option<&Detection>) -> Loaded {
     let mut diagnostics = Vec::new();
     let (text, bad_utf8) = text::normalize(dump.bytes);
-    let at_line = |e: ParseError, offset: usize| Diagnostic {
-        line: Some(e.line + offset),
-        hint: e.hint,
-        ..Diagnostic::error(dump.path, None, e.message)
-    };
+    let at_line = |e: Problem, offset: usize| e.in_file(Severity::Error, dump.path, offset);
     let split = match frontmatter::split(&text) {
         Ok(split) => split,
         Err(e) => {
@@ -81,9 +78,10 @@ pub fn load_detected(dump: &Dump, detected: Option<&Detection>) -> Loaded {
         }
     };
     let raw = detection.format.is_mail().then(|| raw_body(dump.bytes, &text, split.body)).flatten();
-    let parsed = match raw
-        .map_or_else(|| detection.format.parse(split.body, &options), |raw| detection.format.parse_bytes(raw, &options))
-    {
+    let parsed = match raw.map_or_else(
+        || parse::parse(detection.format, split.body, &options),
+        |raw| parse::parse_bytes(detection.format, raw, &options),
+    ) {
         Ok(parsed) => parsed,
         Err(e) => {
             diagnostics.push(at_line(e, split.body_offset));
@@ -91,8 +89,10 @@ pub fn load_detected(dump: &Dump, detected: Option<&Detection>) -> Loaded {
         }
     };
 
-    let single = parsed.len() == 1;
+    diagnostics.extend(parsed.warnings.into_iter().map(|w| w.in_file(Severity::Warning, dump.path, split.body_offset)));
+    let single = parsed.threads.len() == 1;
     let mut threads = parsed
+        .threads
         .into_iter()
         .map(|p| {
             let mut posts = p.posts;

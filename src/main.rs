@@ -9,7 +9,7 @@ use threadarc::build::{self, BuildOptions};
 use threadarc::check::{self, CheckOptions};
 use threadarc::diagnostic::Diagnostic;
 use threadarc::load::{self, Dump};
-use threadarc::parse::Format;
+use threadarc::model::Format;
 use threadarc::serve::{self, ServeOptions};
 use threadarc::term::{self, Verbosity};
 
@@ -262,7 +262,7 @@ fn run_build(options: &BuildOptions, verbosity: Verbosity) -> ExitCode {
         Ok(report) => {
             term::print_diagnostics(&report.diagnostics, verbosity);
             if verbosity > Verbosity::Quiet {
-                anstream::eprintln!("{}", term::build_summary(&report, &options.output));
+                anstream::eprintln!("{}", report.summary(&options.output));
                 if verbosity > Verbosity::Normal && report.search.files > 0 {
                     anstream::eprintln!(
                         "search index: {} terms of {} posts in {} files, {:.1} MB, in {:.2} s \

@@ -5,12 +5,95 @@
 //! author or date stays absent, it is never guessed.
 
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::parse::Format;
+/// A dump format threadarc reads. Names are the ones used in front matter and on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// Text copied out of a forum page: a title line, posts between blank lines.
+    Plain,
+    /// Discourse's `/raw/TOPIC_ID` export.
+    DiscourseRaw,
+    /// A mailbox file (mboxrd, mboxo, pipermail `.txt`): many messages, many threads.
+    Mbox,
+    /// A mailing-list digest (RFC 1153, Mailman plain or MIME).
+    Digest,
+    /// A Discourse topic page copied out of a browser (crawler view or JavaScript app).
+    DiscoursePage,
+    /// DiscordChatExporter's plain-text export of a channel.
+    Discord,
+    /// A Hacker News item page copied out of a browser.
+    #[serde(rename = "hackernews")]
+    HackerNews,
+    /// An old Reddit comments page copied out of a browser.
+    Reddit,
+    /// A phpBB topic's print view copied out of a browser.
+    Phpbb,
+}
+
+impl Format {
+    /// Every format, in the order detection tries them.
+    pub const ALL: &'static [Format] = &[
+        Format::DiscourseRaw,
+        Format::Mbox,
+        Format::Digest,
+        Format::DiscoursePage,
+        Format::Discord,
+        Format::HackerNews,
+        Format::Reddit,
+        Format::Phpbb,
+        Format::Plain,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Plain => "plain",
+            Format::DiscourseRaw => "discourse-raw",
+            Format::Mbox => "mbox",
+            Format::Digest => "digest",
+            Format::DiscoursePage => "discourse-page",
+            Format::Discord => "discord",
+            Format::HackerNews => "hackernews",
+            Format::Reddit => "reddit",
+            Format::Phpbb => "phpbb",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.iter().copied().find(|f| f.name() == name)
+    }
+
+    /// Whether post bodies in this format are Markdown (else plain text).
+    pub fn is_markdown(self) -> bool {
+        matches!(self, Format::DiscourseRaw)
+    }
+
+    /// Whether posts are mail messages: bodies are plain text with `>` quotes and
+    /// signatures, authors may be email addresses.
+    pub fn is_mail(self) -> bool {
+        matches!(self, Format::Mbox | Format::Digest)
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Settings a parser takes from front matter.
+#[derive(Debug, Clone, Default)]
+pub struct ParseOptions {
+    pub paragraphs: Paragraphs,
+    /// The zone of dates that name none; UTC when not set.
+    pub timezone: Option<jiff::tz::TimeZone>,
+    /// When the page was copied: relative dates (`5 hours ago`) are counted back from it.
+    pub captured: Option<jiff::Timestamp>,
+}
 
 /// How a plain copy-paste dump separates paragraphs from posts (FORMATS.md §1).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Paragraphs {
     /// Posts are separated by blank lines; every line inside a post is a paragraph.

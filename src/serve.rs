@@ -272,7 +272,7 @@ fn rebuild(options: &BuildOptions, verbosity: Verbosity) -> bool {
         Ok(report) => {
             term::print_diagnostics(&report.diagnostics, verbosity);
             if verbosity > Verbosity::Quiet {
-                anstream::eprintln!("{}", term::build_summary(&report, &options.output));
+                anstream::eprintln!("{}", report.summary(&options.output));
             }
             true
         }

@@ -14,6 +14,7 @@ use jiff::Timestamp;
 
 use crate::config::Config;
 use crate::model::Thread;
+use crate::redact;
 use crate::slug::{short_hash, slugify};
 
 pub struct Site {
@@ -79,7 +80,7 @@ pub struct Entry {
 impl Site {
     pub fn new(config: Config, mut threads: Vec<Thread>) -> Site {
         if !config.show_emails {
-            threads.iter_mut().for_each(hide_emails);
+            threads.iter_mut().for_each(redact::hide_emails);
         }
         // A stable order first, so that nothing below depends on the order files were read.
         threads.sort_by(|a, b| (&a.path, &a.title).cmp(&(&b.path, &b.title)));
@@ -205,29 +206,6 @@ impl Site {
     }
 }
 
-/// Leaves mail addresses out of everything a mail thread publishes (pages, records, feeds,
-/// search): authors who gave no name, subjects, bodies, titles.
-pub fn hide_emails(thread: &mut Thread) {
-    use crate::render::mail::mask_emails;
-    if !thread.format.is_mail() {
-        return;
-    }
-    let mask = |text: &mut String| {
-        if let std::borrow::Cow::Owned(masked) = mask_emails(text) {
-            *text = masked;
-        }
-    };
-    mask(&mut thread.title);
-    for post in &mut thread.posts {
-        if post.extra.email.is_some() {
-            post.extra.email = None;
-        }
-        post.author.as_mut().map(mask);
-        post.extra.subject.as_mut().map(mask);
-        mask(&mut post.body);
-    }
-}
-
 /// The file of page `page` of a paginated list whose first page is `BASE.html`: later pages
 /// are `BASE/N.html`, a folder no other name can take (file names all end in `.html`).
 pub fn paged_path(base: &str, page: usize) -> String {
@@ -333,8 +311,8 @@ fn topic_title(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Format;
     use crate::model::Post;
-    use crate::parse::Format;
 
     fn thread(path: &str, topic: &str, title: &str, date: Option<&str>) -> Thread {
         Thread {

@@ -52,7 +52,12 @@ pub fn is_reserved(slug: &str) -> bool {
 
 /// A short, stable hash for telling apart things whose slugs collide (FNV-1a, 64 bits).
 pub fn short_hash(text: &str) -> String {
-    format!("{:06x}", crate::search::chunk::fnv1a64(text.as_bytes()) & 0xff_ffff)
+    format!("{:06x}", fnv1a64(text.as_bytes()) & 0xff_ffff)
+}
+
+/// FNV-1a, 64 bits: fixed, so that names and cuts made from it never change.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 #[cfg(test)]

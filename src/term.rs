@@ -9,7 +9,6 @@
 
 use anstyle::{AnsiColor, Style};
 
-use crate::build::Report;
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// How much a command says on stderr.
@@ -78,23 +77,6 @@ pub fn print_error(message: &str) {
 /// `1 thread`, `2 threads`.
 pub fn count(n: usize, what: &str) -> String {
     format!("{n} {what}{}", if n == 1 { "" } else { "s" })
-}
-
-/// The line `build` and `serve` print after a build.
-pub fn build_summary(report: &Report, output: &std::path::Path) -> String {
-    format!(
-        "built {} ({}) from {} into {}: {} ({}) in {:.2} s",
-        count(report.threads, "thread"),
-        count(report.posts, "post"),
-        count(report.files, "file"),
-        clean(&output.display().to_string()),
-        count(report.pages, "page"),
-        match report.written {
-            0 => "nothing changed".to_owned(),
-            n => format!("{} written", count(n, "file")),
-        },
-        report.seconds
-    )
 }
 
 /// A build's progress bar on stderr: shown only once the build has taken a second (a

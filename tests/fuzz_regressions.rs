@@ -4,7 +4,7 @@
 use askama::Template;
 use threadarc::config::Config;
 use threadarc::load::{Dump, load};
-use threadarc::parse::Format;
+use threadarc::model::Format;
 use threadarc::render::pages;
 use threadarc::site::Site;
 

@@ -2,8 +2,8 @@
 //! detected without hints, decoded from their own bytes, threaded.
 
 use threadarc::load::{Dump, Loaded, load};
+use threadarc::model::Format;
 use threadarc::model::Thread;
-use threadarc::parse::Format;
 
 fn load_sample(name: &str) -> Loaded {
     let path = format!("threads/mailing-list/{name}");

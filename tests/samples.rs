@@ -10,7 +10,8 @@ use std::path::Path;
 
 use threadarc::load::{Dump, Loaded, load};
 use threadarc::model::Thread;
-use threadarc::parse::{self, Format, ParseOptions};
+use threadarc::model::{Format, ParseOptions};
+use threadarc::parse;
 
 /// Every sample under `threads/`, by path, with the format it is in.
 const EXPECTED: &[(&str, &str)] = &[
@@ -249,7 +250,7 @@ fn parsers_never_panic_on_mangled_samples() {
             let result = catch_unwind(AssertUnwindSafe(|| {
                 let _ = parse::detect(input);
                 for &format in Format::ALL {
-                    let _ = format.parse(input, &options);
+                    let _ = parse::parse(format, input, &options);
                 }
             }));
             assert!(result.is_ok(), "a parser panicked on a mangled threads/{path}:\n{input}");

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use threadarc::load::{Dump, load};
-use threadarc::parse::Format;
+use threadarc::model::Format;
 
 #[derive(Deserialize)]
 struct Expected {

@@ -3,7 +3,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use threadarc::load::{Dump, load};
-use threadarc::parse::Format;
+use threadarc::model::Format;
 
 fuzz_target!(|bytes: &[u8]| {
     let formats = std::iter::once(None).chain(Format::ALL.iter().copied().map(Some));

@@ -49,7 +49,7 @@ use regex::Regex;
 use super::mail::{self, Mail};
 use super::mbox;
 use super::{ParseOptions, ParsedThread, Score};
-use crate::diagnostic::ParseError;
+use crate::diagnostic::Problem;
 
 const SEPARATOR_70: &str = "----------------------------------------------------------------------";
 const SEPARATOR_30: &str = "------------------------------";
@@ -116,7 +116,7 @@ pub fn score(text: &str) -> Score {
 }
 
 /// The threads of a digest, from the dump's own bytes (after any front matter).
-pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Vec<ParsedThread>, ParseError> {
+pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Vec<ParsedThread>, Problem> {
     let zone = options.timezone.clone().unwrap_or(jiff::tz::TimeZone::UTC);
     let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
     let mut start = lines.iter().position(|l| !l.trim_ascii().is_empty()).unwrap_or(lines.len());
@@ -146,10 +146,10 @@ pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Vec<ParsedThread>, 
 }
 
 /// An RFC 1153 or Mailman plain digest; `offset` is the number of lines before `text`.
-fn plain_digest(text: &str, offset: usize, zone: &jiff::tz::TimeZone) -> Result<Vec<ParsedThread>, ParseError> {
+fn plain_digest(text: &str, offset: usize, zone: &jiff::tz::TimeZone) -> Result<Vec<ParsedThread>, Problem> {
     let lines: Vec<&str> = text.split('\n').collect();
     let Some(toc_end) = lines.iter().position(|l| is_line(l, SEPARATOR_70)) else {
-        return Err(ParseError {
+        return Err(Problem {
             line: offset + 1,
             message: "no line of 70 hyphens ends the digest's table of contents".into(),
             hint: Some("a digest's messages follow a line of exactly 70 `-`; set `format` if this is no digest".into()),
@@ -202,7 +202,7 @@ fn plain_digest(text: &str, offset: usize, zone: &jiff::tz::TimeZone) -> Result<
         })
         .collect();
     if mails.is_empty() {
-        return Err(ParseError {
+        return Err(Problem {
             line: offset + toc_end + 1,
             message: "no messages after the digest's 70-hyphen line".into(),
             hint: Some("messages start with header lines (`Date:`, `From:`, `Subject:`) after the separator".into()),

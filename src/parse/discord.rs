@@ -50,9 +50,9 @@ use regex::Regex;
 use super::layout::{self, trim_blank};
 use super::{ParsedThread, Score};
 use crate::dates::{self, DateContext};
-use crate::diagnostic::ParseError;
+use crate::diagnostic::Problem;
+use crate::model::ParseOptions;
 use crate::model::{Post, Reaction};
-use crate::parse::ParseOptions;
 use crate::text::is_blank;
 
 /// `[DATE] AUTHOR`; the date is checked by [`dates`].
@@ -234,13 +234,13 @@ fn fill(post: &mut Post, lines: &[&str]) {
     };
 }
 
-pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, ParseError> {
+pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, Problem> {
     let lines = layout::lines(text);
     let pre = preamble(&lines);
     let start = pre.as_ref().map_or(0, |p| p.end);
     let starts: Vec<usize> = (start..lines.len()).filter(|&i| header(lines[i]).is_some()).collect();
     if pre.is_none() && starts.is_empty() {
-        return Err(ParseError {
+        return Err(Problem {
             line: 1,
             message: "no DiscordChatExporter preamble or `[DATE] AUTHOR` message found".into(),
             hint: Some("export with DiscordChatExporter's plain-text format (`--format PlainText`)".into()),

@@ -49,9 +49,9 @@ use regex::Regex;
 use super::layout::{self, trim_blank};
 use super::{ParsedThread, Score, plain};
 use crate::dates::{self, DateContext, When};
-use crate::diagnostic::ParseError;
+use crate::diagnostic::Problem;
+use crate::model::ParseOptions;
 use crate::model::Post;
-use crate::parse::ParseOptions;
 use crate::text::is_blank;
 
 /// Discourse's English long date, `%B %-d, %Y, %l:%M%P` (Rails' own `%B %d, %Y %H:%M` in
@@ -393,11 +393,11 @@ fn clean_body(lines: &[&str], tiny: bool) -> (Vec<String>, u32) {
     (kept.into_iter().map(str::to_owned).collect(), likes)
 }
 
-pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, ParseError> {
+pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, Problem> {
     let lines = layout::lines(text);
     let headers = headers(&lines);
     let Some(first) = headers.first() else {
-        return Err(ParseError {
+        return Err(Problem {
             line: 1,
             message: "no Discourse post header found (an author line over a date like `November 18, 2019, 6:49am #1`)"
                 .into(),

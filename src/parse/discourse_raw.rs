@@ -27,7 +27,7 @@ use jiff::civil::DateTime;
 use regex::Regex;
 
 use super::{ParsedThread, Score};
-use crate::diagnostic::ParseError;
+use crate::diagnostic::Problem;
 use crate::model::Post;
 use crate::text::is_blank;
 
@@ -157,18 +157,18 @@ pub fn score(text: &str) -> Score {
     }
 }
 
-pub fn parse(text: &str) -> Result<ParsedThread, ParseError> {
+pub fn parse(text: &str) -> Result<ParsedThread, Problem> {
     let lines: Vec<&str> = text.split('\n').collect();
     let starts = post_starts(&lines);
     let Some(&first) = starts.first() else {
-        return Err(ParseError {
+        return Err(Problem {
             line: 1,
             message: "no Discourse post header (`USER | YYYY-MM-DD HH:MM:SS UTC | #N`) found".into(),
             hint: Some("check the file is a Discourse /raw export, or set `format` in front matter".into()),
         });
     };
     if let Some(stray) = lines[..first].iter().position(|l| !is_blank(l)) {
-        return Err(ParseError {
+        return Err(Problem {
             line: stray + 1,
             message: "text before the first post header".into(),
             hint: Some("a Discourse /raw export starts with `USER | DATE UTC | #1`; remove the text above it".into()),
@@ -205,7 +205,7 @@ pub fn parse(text: &str) -> Result<ParsedThread, ParseError> {
         let date = DateTime::strptime("%Y-%m-%d %H:%M:%S", &caps[2])
             .ok()
             .and_then(|dt| jiff::tz::TimeZone::UTC.to_timestamp(dt).ok());
-        let number = caps[3].parse().map_err(|_| ParseError {
+        let number = caps[3].parse().map_err(|_| Problem {
             line: start + 1,
             message: format!("post number `{}` is too large", &caps[3]),
             hint: None,

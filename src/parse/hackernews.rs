@@ -49,9 +49,9 @@ use regex::Regex;
 use super::layout::{self, parents_by_depth};
 use super::{ParsedThread, Score};
 use crate::dates::{self, DateContext};
-use crate::diagnostic::ParseError;
+use crate::diagnostic::Problem;
+use crate::model::ParseOptions;
 use crate::model::Post;
-use crate::parse::ParseOptions;
 use crate::text::is_blank;
 
 /// `142 points by alice 5 hours ago | hide | past | favorite | 45 comments`.
@@ -231,13 +231,13 @@ fn depths(headers: &[&Header]) -> Vec<usize> {
     out
 }
 
-pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, ParseError> {
+pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, Problem> {
     let lines = layout::lines(text);
     let starts: Vec<usize> = (0..lines.len()).filter(|&i| comment_header(lines[i]).is_some()).collect();
     let story_at =
         lines[..starts.first().copied().unwrap_or(lines.len())].iter().position(|l| story_header(l).is_some());
     if story_at.is_none() && starts.is_empty() {
-        return Err(ParseError {
+        return Err(Problem {
             line: 1,
             message: "no Hacker News story (`N points by USER …`) or comment (`USER AGE | … next [–]`) header found"
                 .into(),

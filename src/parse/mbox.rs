@@ -35,7 +35,7 @@ use regex::bytes::Regex;
 
 use super::mail::{self, Postmark};
 use super::{ParseOptions, ParsedThread, Score};
-use crate::diagnostic::ParseError;
+use crate::diagnostic::Problem;
 
 /// `From SENDER DATE`: the sender may hold spaces (pipermail's `alice at example.org`),
 /// the date is asctime, with an optional zone before the year.
@@ -149,7 +149,7 @@ pub fn score(text: &str) -> Score {
 
 /// The threads of an mbox file. The bytes are the dump's own (after any front matter):
 /// each message is decoded by the charset it names.
-pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Vec<ParsedThread>, ParseError> {
+pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Vec<ParsedThread>, Problem> {
     let zone = options.timezone.clone().unwrap_or(jiff::tz::TimeZone::UTC);
     let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').map(bare).collect();
     let starts = message_starts(&lines);
@@ -161,7 +161,7 @@ pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Vec<ParsedThread>, 
             let message = mail::read(&join(&lines[first_text..], Escaping::Mboxrd), first_text + 1, None, &zone);
             return Ok(mail::into_threads(vec![message]));
         }
-        return Err(ParseError {
+        return Err(Problem {
             line: first_text + 1,
             message: "no `From ` line starts a message".into(),
             hint: Some(
@@ -172,7 +172,7 @@ pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Vec<ParsedThread>, 
         });
     };
     if first != first_text {
-        return Err(ParseError {
+        return Err(Problem {
             line: first_text + 1,
             message: "text before the first `From ` line".into(),
             hint: Some("an mbox file starts with a `From SENDER DATE` line; remove the text above it".into()),

@@ -18,144 +18,91 @@ pub mod plain;
 pub mod reddit;
 pub mod threading;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::diagnostic::ParseError;
-use crate::model::{Paragraphs, Post};
+use crate::diagnostic::Problem;
+use crate::model::{Format, ParseOptions, Post};
 
-/// A dump format threadarc reads. Names are the ones used in front matter and on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Format {
-    /// Text copied out of a forum page: a title line, posts between blank lines.
-    Plain,
-    /// Discourse's `/raw/TOPIC_ID` export.
-    DiscourseRaw,
-    /// A mailbox file (mboxrd, mboxo, pipermail `.txt`): many messages, many threads.
-    Mbox,
-    /// A mailing-list digest (RFC 1153, Mailman plain or MIME).
-    Digest,
-    /// A Discourse topic page copied out of a browser (crawler view or JavaScript app).
-    DiscoursePage,
-    /// DiscordChatExporter's plain-text export of a channel.
-    Discord,
-    /// A Hacker News item page copied out of a browser.
-    #[serde(rename = "hackernews")]
-    HackerNews,
-    /// An old Reddit comments page copied out of a browser.
-    Reddit,
-    /// A phpBB topic's print view copied out of a browser.
-    Phpbb,
+/// What a parser read from a dump: its threads, and what it noticed on the way.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Parsed {
+    pub threads: Vec<ParsedThread>,
+    /// What the parser read past or could only guess (a line it skipped, a reply it could
+    /// not place), at lines of the text it was given; the loader names the file.
+    pub warnings: Vec<Problem>,
 }
 
-impl Format {
-    /// Every format, in the order detection tries them.
-    pub const ALL: &'static [Format] = &[
-        Format::DiscourseRaw,
-        Format::Mbox,
-        Format::Digest,
-        Format::DiscoursePage,
-        Format::Discord,
-        Format::HackerNews,
-        Format::Reddit,
-        Format::Phpbb,
-        Format::Plain,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Plain => "plain",
-            Format::DiscourseRaw => "discourse-raw",
-            Format::Mbox => "mbox",
-            Format::Digest => "digest",
-            Format::DiscoursePage => "discourse-page",
-            Format::Discord => "discord",
-            Format::HackerNews => "hackernews",
-            Format::Reddit => "reddit",
-            Format::Phpbb => "phpbb",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Format> {
-        Format::ALL.iter().copied().find(|f| f.name() == name)
-    }
-
-    /// Whether post bodies in this format are Markdown (else plain text).
-    pub fn is_markdown(self) -> bool {
-        matches!(self, Format::DiscourseRaw)
-    }
-
-    /// Whether posts are mail messages: bodies are plain text with `>` quotes and
-    /// signatures, authors may be email addresses.
-    pub fn is_mail(self) -> bool {
-        matches!(self, Format::Mbox | Format::Digest)
-    }
-
-    fn score(self, text: &str) -> Score {
-        let score = self.score_unchecked(text);
-        debug_assert!(score.value <= self.max_score(), "{self:?} scored {} over its MAX_SCORE", score.value);
-        score
-    }
-
-    /// The highest score [`Format::score`] gives.
-    fn max_score(self) -> u8 {
-        match self {
-            Format::Plain => plain::MAX_SCORE,
-            Format::DiscourseRaw => discourse_raw::MAX_SCORE,
-            Format::Mbox => mbox::MAX_SCORE,
-            Format::Digest => digest::MAX_SCORE,
-            Format::DiscoursePage => discourse_page::MAX_SCORE,
-            Format::Discord => discord::MAX_SCORE,
-            Format::HackerNews => hackernews::MAX_SCORE,
-            Format::Reddit => reddit::MAX_SCORE,
-            Format::Phpbb => phpbb::MAX_SCORE,
-        }
-    }
-
-    fn score_unchecked(self, text: &str) -> Score {
-        match self {
-            Format::Plain => plain::score(text),
-            Format::DiscourseRaw => discourse_raw::score(text),
-            Format::Mbox => mbox::score(text),
-            Format::Digest => digest::score(text),
-            Format::DiscoursePage => discourse_page::score(text),
-            Format::Discord => discord::score(text),
-            Format::HackerNews => hackernews::score(text),
-            Format::Reddit => reddit::score(text),
-            Format::Phpbb => phpbb::score(text),
-        }
-    }
-
-    /// Parses a whole dump (front matter already removed) into its threads.
-    pub fn parse(self, text: &str, options: &ParseOptions) -> Result<Vec<ParsedThread>, ParseError> {
-        match self {
-            Format::Plain => Ok(vec![plain::parse(text, options.paragraphs)]),
-            Format::DiscourseRaw => discourse_raw::parse(text).map(|t| vec![t]),
-            Format::DiscoursePage => discourse_page::parse(text, options).map(|t| vec![t]),
-            Format::Discord => discord::parse(text, options).map(|t| vec![t]),
-            Format::HackerNews => hackernews::parse(text, options).map(|t| vec![t]),
-            Format::Reddit => reddit::parse(text, options).map(|t| vec![t]),
-            Format::Phpbb => phpbb::parse(text, options).map(|t| vec![t]),
-            Format::Mbox => mbox::parse(text.as_bytes(), options),
-            Format::Digest => digest::parse(text.as_bytes(), options),
-        }
-    }
-
-    /// Parses a dump from its own bytes (front matter removed). Mail formats read bytes
-    /// rather than the cleaned text: each message names its charset, so one file can mix
-    /// them. Other formats read the text.
-    pub fn parse_bytes(self, bytes: &[u8], options: &ParseOptions) -> Result<Vec<ParsedThread>, ParseError> {
-        match self {
-            Format::Mbox => mbox::parse(bytes, options),
-            Format::Digest => digest::parse(bytes, options),
-            other => other.parse(&crate::text::normalize(bytes).0, options),
-        }
+impl From<ParsedThread> for Parsed {
+    fn from(thread: ParsedThread) -> Parsed {
+        Parsed { threads: vec![thread], warnings: Vec::new() }
     }
 }
 
-impl std::fmt::Display for Format {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
+impl From<Vec<ParsedThread>> for Parsed {
+    fn from(threads: Vec<ParsedThread>) -> Parsed {
+        Parsed { threads, warnings: Vec::new() }
+    }
+}
+
+/// How sure `format` is that it can read `text`.
+fn score(format: Format, text: &str) -> Score {
+    let score = score_unchecked(format, text);
+    debug_assert!(score.value <= max_score(format), "{format:?} scored {} over its MAX_SCORE", score.value);
+    score
+}
+
+/// The highest score [`score`] gives a format.
+fn max_score(format: Format) -> u8 {
+    match format {
+        Format::Plain => plain::MAX_SCORE,
+        Format::DiscourseRaw => discourse_raw::MAX_SCORE,
+        Format::Mbox => mbox::MAX_SCORE,
+        Format::Digest => digest::MAX_SCORE,
+        Format::DiscoursePage => discourse_page::MAX_SCORE,
+        Format::Discord => discord::MAX_SCORE,
+        Format::HackerNews => hackernews::MAX_SCORE,
+        Format::Reddit => reddit::MAX_SCORE,
+        Format::Phpbb => phpbb::MAX_SCORE,
+    }
+}
+
+fn score_unchecked(format: Format, text: &str) -> Score {
+    match format {
+        Format::Plain => plain::score(text),
+        Format::DiscourseRaw => discourse_raw::score(text),
+        Format::Mbox => mbox::score(text),
+        Format::Digest => digest::score(text),
+        Format::DiscoursePage => discourse_page::score(text),
+        Format::Discord => discord::score(text),
+        Format::HackerNews => hackernews::score(text),
+        Format::Reddit => reddit::score(text),
+        Format::Phpbb => phpbb::score(text),
+    }
+}
+
+/// Parses a whole dump (front matter already removed) as `format`.
+pub fn parse(format: Format, text: &str, options: &ParseOptions) -> Result<Parsed, Problem> {
+    match format {
+        Format::Plain => Ok(plain::parse(text, options.paragraphs).into()),
+        Format::DiscourseRaw => discourse_raw::parse(text).map(Parsed::from),
+        Format::DiscoursePage => discourse_page::parse(text, options).map(Parsed::from),
+        Format::Discord => discord::parse(text, options).map(Parsed::from),
+        Format::HackerNews => hackernews::parse(text, options).map(Parsed::from),
+        Format::Reddit => reddit::parse(text, options).map(Parsed::from),
+        Format::Phpbb => phpbb::parse(text, options).map(Parsed::from),
+        Format::Mbox => mbox::parse(text.as_bytes(), options).map(Parsed::from),
+        Format::Digest => digest::parse(text.as_bytes(), options).map(Parsed::from),
+    }
+}
+
+/// Parses a dump from its own bytes (front matter removed). Mail formats read bytes
+/// rather than the cleaned text: each message names its charset, so one file can mix
+/// them. Other formats read the text.
+pub fn parse_bytes(format: Format, bytes: &[u8], options: &ParseOptions) -> Result<Parsed, Problem> {
+    match format {
+        Format::Mbox => mbox::parse(bytes, options).map(Parsed::from),
+        Format::Digest => digest::parse(bytes, options).map(Parsed::from),
+        other => parse(other, &crate::text::normalize(bytes).0, options),
     }
 }
 
@@ -193,11 +140,11 @@ pub fn detect(text: &str) -> Detection {
     let mut best: Option<(Format, Score)> = None;
     for &format in Format::ALL {
         if let Some((f, s)) = &best
-            && rank(format, format.max_score()) <= rank(*f, s.value)
+            && rank(format, max_score(format)) <= rank(*f, s.value)
         {
             continue;
         }
-        let score = format.score(text);
+        let score = score(format, text);
         if best.as_ref().is_none_or(|(f, s)| rank(format, score.value) > rank(*f, s.value)) {
             best = Some((format, score));
         }
@@ -213,16 +160,6 @@ pub fn detect(text: &str) -> Detection {
             fallback: true,
         },
     }
-}
-
-/// Settings a parser takes from front matter.
-#[derive(Debug, Clone, Default)]
-pub struct ParseOptions {
-    pub paragraphs: Paragraphs,
-    /// The zone of dates that name none; UTC when not set.
-    pub timezone: Option<jiff::tz::TimeZone>,
-    /// When the page was copied: relative dates (`5 hours ago`) are counted back from it.
-    pub captured: Option<jiff::Timestamp>,
 }
 
 /// A thread as a parser found it, before the loader adds what the file's place and front
@@ -244,7 +181,7 @@ mod tests {
 
     /// Every format scored and the best taken: what detection must come to.
     fn detect_exhaustively(text: &str) -> (Format, u8) {
-        let scores = Format::ALL.iter().map(|&f| (f, f.score(text).value));
+        let scores = Format::ALL.iter().map(|&f| (f, score(f, text).value));
         scores.max_by_key(|&(f, value)| (value, std::cmp::Reverse(f))).unwrap()
     }
 

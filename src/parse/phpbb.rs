@@ -55,9 +55,9 @@ use regex::Regex;
 use super::layout;
 use super::{ParsedThread, Score};
 use crate::dates::{self, DateContext};
-use crate::diagnostic::ParseError;
+use crate::diagnostic::Problem;
+use crate::model::ParseOptions;
 use crate::model::Post;
-use crate::parse::ParseOptions;
 use crate::text::is_blank;
 
 static POSTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*Posted:\s*(.+?)\s*$").unwrap());
@@ -249,11 +249,11 @@ fn own_subject(subject: Option<&str>, title: Option<&str>) -> Option<String> {
     (!subject.is_empty() && !same).then(|| subject.to_owned())
 }
 
-pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, ParseError> {
+pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, Problem> {
     let lines = layout::lines(text);
     let headers = headers(&lines);
     let Some(first) = headers.first() else {
-        return Err(ParseError {
+        return Err(Problem {
             line: 1,
             message: "no phpBB post header (`Posted: DATE` over `by AUTHOR`) found".into(),
             hint: Some(

@@ -53,9 +53,9 @@ use regex::Regex;
 use super::layout;
 use super::{ParsedThread, Score};
 use crate::dates::{self, DateContext};
-use crate::diagnostic::ParseError;
+use crate::diagnostic::Problem;
+use crate::model::ParseOptions;
 use crate::model::Post;
-use crate::parse::ParseOptions;
 
 /// `[–]USER… 33 points 7 hours ago*`, the score optional (deleted comments), `[+]` when collapsed.
 static HEADER: LazyLock<Regex> = LazyLock::new(|| {
@@ -206,13 +206,13 @@ fn status_of(body: &str) -> Option<&'static str> {
     }
 }
 
-pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, ParseError> {
+pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, Problem> {
     let lines = layout::lines(text);
     let starts: Vec<usize> = (0..lines.len()).filter(|&i| header(lines[i]).is_some()).collect();
     let first_comment = starts.first().copied().unwrap_or(lines.len());
     let submitted = (0..first_comment).find(|&i| SUBMITTED.is_match(lines[i].trim()));
     if submitted.is_none() && starts.is_empty() {
-        return Err(ParseError {
+        return Err(Problem {
             line: 1,
             message: "no old Reddit comment (`[–]USER N points T ago`) or `submitted … by USER` line found".into(),
             hint: Some("copy the comments page from old.reddit.com, or set `format` in front matter".into()),

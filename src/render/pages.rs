@@ -576,7 +576,7 @@ pub fn release_bodies(thread: &mut Thread, show_emails: bool) {
         return;
     }
     if !show_emails {
-        crate::site::hide_emails(thread);
+        crate::redact::hide_emails(thread);
     }
     thread.excerpts = thread.posts.iter().map(|p| row_excerpt(thread, p).into()).collect();
     for post in &mut thread.posts[1..] {
@@ -808,8 +808,8 @@ mod tests {
     }
 
     use crate::config::Config;
+    use crate::model::Format;
     use crate::model::Paragraphs;
-    use crate::parse::Format;
 
     fn mail_thread() -> Thread {
         let post = |number, author: &str, subject: &str, body: &str| Post {

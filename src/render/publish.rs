@@ -65,7 +65,7 @@ struct ThreadRecord<'a> {
     url: String,
     records: String,
     dump: &'a str,
-    format: crate::parse::Format,
+    format: crate::model::Format,
     posts: usize,
     first_date: Option<Timestamp>,
     last_date: Option<Timestamp>,

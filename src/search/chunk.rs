@@ -13,6 +13,8 @@
 
 use rustc_hash::FxHashSet;
 
+use crate::slug::fnv1a64;
+
 /// How a kind of file is cut, from its target size in bytes.
 #[derive(Debug, Clone, Copy)]
 pub struct Cuts {
@@ -47,11 +49,6 @@ impl Cuts {
 /// A hash in [0, 1).
 fn unit(hash: u64) -> f64 {
     (hash >> 11) as f64 / (1u64 << 53) as f64
-}
-
-/// FNV-1a, 64 bits: fixed, so that names and cuts made from it never change.
-pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 /// SplitMix64's finaliser: FNV's low bits are poorly mixed for short keys.

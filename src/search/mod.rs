@@ -1371,8 +1371,8 @@ mod tests {
 
     use super::*;
     use crate::config::Config;
+    use crate::model::Format;
     use crate::model::{Post, Thread};
-    use crate::parse::Format;
 
     fn thread(path: &str, topic: &str, title: &str, date: &str, posts: &[(&str, &str)]) -> Thread {
         Thread {
