@@ -1,0 +1,171 @@
+//! The output folder's transaction: the lock, the staging folder beside the output, the
+//! swap that puts a finished archive in place, and the recovery after a killed build.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::report::BuildError;
+
+/// The file that marks a folder as an archive threadarc wrote (and may replace).
+pub const MARKER: &str = ".threadarc";
+
+/// `parent/.NAME.threadarc-WHAT`: a hidden folder beside the output, on the same file
+/// system so that renaming it is atomic.
+pub(super) fn sibling(output: &Path, what: &str) -> Result<PathBuf, BuildError> {
+    let name = output
+        .file_name()
+        .ok_or_else(|| BuildError::new(format!("{} is not a folder name threadarc can write", output.display())))?;
+    Ok(output.with_file_name(format!(".{}.threadarc-{what}", name.to_string_lossy())))
+}
+
+pub(super) fn io_error(path: &Path, e: io::Error) -> BuildError {
+    BuildError::new(format!("{}: {e}", path.display()))
+}
+
+/// The staging folder for a new archive of `output`, and where the archive it replaces
+/// will be kept: the archive before the one in place, kept by the last build, becomes the
+/// staging folder, so that only what changed since it is written or linked again. Refuses
+/// an output folder threadarc did not write, unless forced.
+pub(super) fn prepare_staging(output: &Path, force: bool) -> Result<(PathBuf, PathBuf), BuildError> {
+    check_output(output, force)?;
+    let staging = sibling(output, "staging")?;
+    let kept = sibling(output, "previous")?;
+    // A staging folder is left only by a build that was killed: it is not trusted.
+    remove_ours(&staging)?;
+    if kept.join(MARKER).is_file() {
+        fs::rename(&kept, &staging).map_err(|e| io_error(&kept, e))?;
+    } else {
+        remove_ours(&kept)?;
+    }
+    Ok((staging, kept))
+}
+
+/// Refuses to replace a folder that threadarc did not write, unless forced.
+fn check_output(output: &Path, force: bool) -> Result<(), BuildError> {
+    if force || !output.exists() || output.join(MARKER).is_file() {
+        return Ok(());
+    }
+    let empty = fs::read_dir(output).map_err(|e| io_error(output, e))?.next().is_none();
+    if empty {
+        return Ok(());
+    }
+    Err(BuildError::new(format!(
+        "{} exists and was not written by threadarc; name another folder with --output, or pass --force to replace it",
+        output.display()
+    )))
+}
+
+/// Takes the build lock of an output folder, so that two builds cannot write it at once.
+/// The lock is the operating system's and goes with the process, even a killed one.
+pub(super) fn lock(output: &Path) -> Result<fs::File, BuildError> {
+    let path = sibling(output, "lock")?;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
+    }
+    let file =
+        fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| io_error(&path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => Err(BuildError::new(format!(
+            "another threadarc build is writing {}; wait for it to finish",
+            output.display()
+        ))),
+        Err(fs::TryLockError::Error(e)) => Err(io_error(&path, e)),
+    }
+}
+
+/// Removes a folder threadarc left beside the output (a build killed midway), but only if
+/// it is one of ours: empty, or marked.
+pub(super) fn remove_ours(path: &Path) -> Result<(), BuildError> {
+    if !path.exists() {
+        return Ok(());
+    }
+    let empty = fs::read_dir(path).map_err(|e| io_error(path, e))?.next().is_none();
+    if !empty && !path.join(MARKER).is_file() {
+        return Err(BuildError::new(format!(
+            "{} is in the way and was not written by threadarc; move it elsewhere",
+            path.display()
+        )));
+    }
+    remove_tree(path).map_err(|e| io_error(path, e))
+}
+
+/// Puts back an archive that a build killed between its two renames left aside (only
+/// where the file system cannot swap folders atomically).
+pub(super) fn recover(output: &Path) -> Result<(), BuildError> {
+    let old = sibling(output, "old")?;
+    if !output.exists() && old.join(MARKER).is_file() {
+        fs::rename(&old, output).map_err(|e| io_error(output, e))?;
+    }
+    remove_ours(&old)
+}
+
+/// Moves the finished archive into place. Where the system can (Linux), the two folders
+/// are swapped in one atomic step, so that at every instant the output is either the whole
+/// old archive or the whole new one; elsewhere the old one is moved aside first. The old
+/// archive, if threadarc wrote it, is kept as `kept` for the next build to start from; it
+/// is mostly links to the files of the new one. `force` allows the replaced folder to be
+/// one threadarc did not write (it is removed).
+pub(super) fn replace(staging: &Path, kept: &Path, output: &Path, force: bool) -> Result<(), BuildError> {
+    #[cfg(target_os = "linux")]
+    if output.exists() {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        if renameat_with(CWD, staging, CWD, output, RenameFlags::EXCHANGE).is_ok() {
+            // The staging folder now holds the previous archive.
+            return keep_or_remove(staging, kept, force);
+        }
+    }
+    let old = sibling(output, "old")?;
+    remove_dir_if_exists(&old).map_err(|e| io_error(&old, e))?;
+    let had_old = output.exists();
+    if had_old {
+        fs::rename(output, &old).map_err(|e| io_error(output, e))?;
+    }
+    if let Err(e) = fs::rename(staging, output) {
+        if had_old {
+            let _ = fs::rename(&old, output);
+        }
+        return Err(io_error(output, e));
+    }
+    if had_old {
+        keep_or_remove(&old, kept, force)?;
+    }
+    Ok(())
+}
+
+/// Keeps a replaced archive as `kept` if threadarc wrote it, else removes it (only with
+/// `force` can it be another's).
+fn keep_or_remove(old: &Path, kept: &Path, force: bool) -> Result<(), BuildError> {
+    if old.join(MARKER).is_file() {
+        return fs::rename(old, kept).map_err(|e| io_error(kept, e));
+    }
+    if force { remove_tree(old).map_err(|e| io_error(old, e)) } else { remove_ours(old) }
+}
+
+/// Removes a folder and everything in it (a symbolic link in it is removed, not followed),
+/// the entries of each folder in parallel: the archive a build replaces is tens of
+/// thousands of files.
+pub(super) fn remove_tree(path: &Path) -> io::Result<()> {
+    let entries: Vec<fs::DirEntry> = fs::read_dir(path)?.collect::<io::Result<_>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() { remove_tree(&entry.path()) } else { fs::remove_file(entry.path()) }
+    })?;
+    fs::remove_dir(path)
+}
+
+fn remove_dir_if_exists(path: &Path) -> io::Result<()> {
+    match remove_tree(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+pub(super) fn remove_file_if_exists(path: &Path) -> io::Result<()> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}

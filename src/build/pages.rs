@@ -1,0 +1,184 @@
+//! Writing the archive's pages and what is published beside them: threads, lists, authors,
+//! records, feeds, the sitemap. A group of files whose fingerprint is as it was is linked
+//! from the last archive without being rendered.
+
+use std::io;
+
+use askama::Template;
+use rayon::prelude::*;
+
+use super::output::Output;
+use super::plan::{author_fingerprint, list_fingerprint, thread_fingerprints};
+use crate::cache::Hash;
+use crate::render::{pages, publish};
+use crate::site::{Site, paged_path};
+
+/// The stylesheet, compiled in so that the binary works from any folder.
+pub const STYLE_CSS: &str = include_str!("../../static/style.css");
+
+/// Keyboard navigation between posts on thread pages.
+pub const THREAD_JS: &str = include_str!("../../static/thread.js");
+
+/// The search box's script, compiled in likewise.
+pub const SEARCH_JS: &str = include_str!("../../static/search.js");
+
+/// Writes the whole archive into `out` but the search index.
+pub(super) fn write_site(site: &Site, out: &Output) -> io::Result<()> {
+    write_static(out)?;
+    write_front_page(site, out)?;
+    let fingerprints = thread_fingerprints(site, out.plan);
+    write_topic_pages(site, out, &fingerprints)?;
+    write_threads(site, out, &fingerprints)?;
+    write_author_pages(site, out, &fingerprints)?;
+    write_tag_and_month_pages(site, out, &fingerprints)?;
+    write_manifest(site, out)?;
+    write_feeds(site, out)?;
+    write_crawler_files(site, out)
+}
+
+fn write_static(out: &Output) -> io::Result<()> {
+    out.file("static/style.css", STYLE_CSS.as_bytes())?;
+    out.file("static/thread.js", THREAD_JS.as_bytes())?;
+    out.file("static/search.js", SEARCH_JS.as_bytes())
+}
+
+fn write_front_page(site: &Site, out: &Output) -> io::Result<()> {
+    out.page("index.html", &pages::index_page(site))?;
+    out.page("404.html", &pages::not_found_page(site))
+}
+
+fn write_topic_pages(site: &Site, out: &Output, threads: &[Option<Hash>]) -> io::Result<()> {
+    (0..site.topics.len()).into_par_iter().try_for_each(|t| {
+        let topic = &site.topics[t];
+        for page in pages::topic_pages(site, t) {
+            write_listed(out, page, &topic.title, &[topic.threads.len(), topic.post_count], threads)?;
+        }
+        Ok(())
+    })
+}
+
+/// Writes a page of a list of threads, or links it from the last archive when all it
+/// shows is as it was: its place in the list (path, number, the number of pages), the
+/// list's `heading` and `counts`, and its threads' rows, which each thread's fingerprint
+/// covers. Its key can be neither a thread's (a dump's path) nor an author's.
+fn write_listed<P: Template>(
+    out: &Output,
+    page: pages::Listed<'_, impl FnOnce() -> P>,
+    heading: &str,
+    counts: &[usize],
+    threads: &[Option<Hash>],
+) -> io::Result<()> {
+    let fingerprint = out.plan.build.and_then(|build| {
+        list_fingerprint(build, &page.path, heading, [page.number, page.pages], counts, page.threads, threads)
+    });
+    let key = format!("\0list:{}", page.path);
+    let files = [page.path];
+    if out.reused(&key, fingerprint, &files, 1)? {
+        return Ok(());
+    }
+    out.page(&files[0], &(page.make)())?;
+    if let Some(fingerprint) = fingerprint {
+        out.thread_done(&key, fingerprint, files.to_vec());
+    }
+    Ok(())
+}
+
+/// Every thread's pages, its records as JSON (`TOPIC/THREAD.json`) and, with a
+/// `base_url`, its Atom feed (`TOPIC/THREAD.xml`).
+fn write_threads(site: &Site, out: &Output, fingerprints: &[Option<Hash>]) -> io::Result<()> {
+    let feeds = publish::Feeds::new(site);
+    out.plan.progress.stage("writing threads", site.threads.len());
+    site.threads.par_iter().zip(fingerprints).try_for_each(|(entry, &fingerprint)| {
+        out.plan.progress.inc(1);
+        let full;
+        let renderer = pages::ThreadRenderer::new(site, entry);
+        let base = format!("{}/{}", site.topics[entry.topic].slug, entry.slug);
+        let pages: Vec<String> = renderer.pages().into_iter().map(|p| site.thread_page_path(entry, p)).collect();
+        let mut files = pages.clone();
+        files.push(format!("{base}.json"));
+        if feeds.is_some() {
+            files.push(format!("{base}.xml"));
+        }
+        if out.reused(&entry.key, fingerprint, &files, pages.len())? {
+            return Ok(());
+        }
+        let (entry, renderer) = if entry.thread.released {
+            full = out.plan.reread.entry(entry)?;
+            (&full, pages::ThreadRenderer::new(site, &full))
+        } else {
+            (entry, renderer)
+        };
+        for (page, path) in renderer.pages().into_iter().zip(&pages) {
+            out.page(path, &renderer.page(page))?;
+        }
+        out.file(&files[pages.len()], &publish::thread_record(site, entry))?;
+        if let Some(feeds) = &feeds {
+            out.file(&files[pages.len() + 1], feeds.thread(&renderer).as_bytes())?;
+        }
+        if let Some(fingerprint) = fingerprint {
+            out.thread_done(&entry.key, fingerprint, files);
+        }
+        Ok(())
+    })
+}
+
+/// The authors' pages; like a thread's, an author's pages are linked from the last
+/// archive without rendering when none of their posts' threads changed.
+fn write_author_pages(site: &Site, out: &Output, threads: &[Option<Hash>]) -> io::Result<()> {
+    out.page("authors/index.html", &pages::authors_page(site))?;
+    out.plan.progress.stage("writing authors", site.authors.len());
+    (0..site.authors.len()).into_par_iter().try_for_each(|a| {
+        out.plan.progress.inc(1);
+        let base = format!("authors/{}", site.authors[a].slug);
+        let files: Vec<String> = (1..=pages::author_page_count(site, a)).map(|n| paged_path(&base, n)).collect();
+        let fingerprint = out.plan.build.and_then(|build| author_fingerprint(site, a, threads, build));
+        if let Some((key, fingerprint)) = &fingerprint
+            && out.reused(key, Some(*fingerprint), &files, files.len())?
+        {
+            return Ok(());
+        }
+        for (page, path) in pages::author_pages(site, a).zip(&files) {
+            out.page(path, &page)?;
+        }
+        if let Some((key, fingerprint)) = fingerprint {
+            out.thread_done(&key, fingerprint, files);
+        }
+        Ok(())
+    })
+}
+
+fn write_tag_and_month_pages(site: &Site, out: &Output, threads: &[Option<Hash>]) -> io::Result<()> {
+    out.page("tags/index.html", &pages::tags_page(site))?;
+    site.tags.par_iter().enumerate().try_for_each(|(t, tag)| {
+        pages::tag_pages(site, t).try_for_each(|page| write_listed(out, page, &tag.name, &[], threads))
+    })?;
+    out.page("months/index.html", &pages::months_page(site))?;
+    site.months.par_iter().enumerate().try_for_each(|(m, month)| {
+        pages::month_pages(site, m).try_for_each(|page| write_listed(out, page, &month.key, &[], threads))
+    })
+}
+
+/// A manifest of the archive as JSON beside the HTML (each thread's records are written
+/// with its pages).
+fn write_manifest(site: &Site, out: &Output) -> io::Result<()> {
+    out.file("manifest.json", &publish::manifest(site))
+}
+
+/// The archive's and the topics' Atom feeds, for an archive with a `base_url` (feeds need
+/// absolute addresses); each thread's feed is written with its pages.
+fn write_feeds(site: &Site, out: &Output) -> io::Result<()> {
+    let Some(feeds) = publish::Feeds::new(site) else { return Ok(()) };
+    out.file("feed.xml", feeds.archive().as_bytes())?;
+    for (t, topic) in site.topics.iter().enumerate() {
+        out.file(&format!("{}/feed.xml", topic.slug), feeds.topic(t).as_bytes())?;
+    }
+    Ok(())
+}
+
+fn write_crawler_files(site: &Site, out: &Output) -> io::Result<()> {
+    out.file("robots.txt", publish::robots(site).as_bytes())?;
+    if site.config.base_url.is_some() {
+        out.file("sitemap.xml", publish::sitemap(site, &out.page_paths()).as_bytes())?;
+    }
+    Ok(())
+}
