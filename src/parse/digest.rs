@@ -48,8 +48,9 @@ use regex::Regex;
 
 use super::mail::{self, Mail};
 use super::mbox;
-use super::{ParseOptions, ParsedThread, Score};
+use super::parsed::{ParsedThread, Score};
 use crate::diagnostic::Problem;
+use crate::model::ParseOptions;
 
 const SEPARATOR_70: &str = "----------------------------------------------------------------------";
 const SEPARATOR_30: &str = "------------------------------";

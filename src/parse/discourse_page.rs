@@ -47,7 +47,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::layout::{self, trim_blank};
-use super::{ParsedThread, Score, plain};
+use super::parsed::{ParsedThread, Score};
+use super::plain;
 use crate::dates::{self, DateContext, When};
 use crate::diagnostic::Problem;
 use crate::model::ParseOptions;

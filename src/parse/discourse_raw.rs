@@ -26,7 +26,7 @@ use std::sync::LazyLock;
 use jiff::civil::DateTime;
 use regex::Regex;
 
-use super::{ParsedThread, Score};
+use super::parsed::{ParsedThread, Score};
 use crate::diagnostic::Problem;
 use crate::model::Post;
 use crate::text::is_blank;

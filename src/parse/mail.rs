@@ -24,7 +24,7 @@ use mailparse::body::Body;
 use mailparse::{MailAddr, MailHeaderMap, ParsedMail};
 use regex::Regex;
 
-use super::ParsedThread;
+use super::parsed::ParsedThread;
 use super::threading::{self, Envelope};
 use crate::model::{Post, PostExtra};
 

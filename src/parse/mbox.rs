@@ -34,8 +34,9 @@ use std::sync::LazyLock;
 use regex::bytes::Regex;
 
 use super::mail::{self, Postmark};
-use super::{ParseOptions, ParsedThread, Score};
+use super::parsed::{ParsedThread, Score};
 use crate::diagnostic::Problem;
+use crate::model::ParseOptions;
 
 /// `From SENDER DATE`: the sender may hold spaces (pipermail's `alice at example.org`),
 /// the date is asctime, with an optional zone before the year.

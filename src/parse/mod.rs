@@ -13,6 +13,7 @@ pub mod hackernews;
 mod layout;
 pub mod mail;
 pub mod mbox;
+mod parsed;
 pub mod phpbb;
 pub mod plain;
 pub mod reddit;
@@ -20,29 +21,10 @@ pub mod threading;
 
 use serde::Serialize;
 
+pub use parsed::{Parsed, ParsedThread, Score};
+
 use crate::diagnostic::Problem;
-use crate::model::{Format, ParseOptions, Post};
-
-/// What a parser read from a dump: its threads, and what it noticed on the way.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Parsed {
-    pub threads: Vec<ParsedThread>,
-    /// What the parser read past or could only guess (a line it skipped, a reply it could
-    /// not place), at lines of the text it was given; the loader names the file.
-    pub warnings: Vec<Problem>,
-}
-
-impl From<ParsedThread> for Parsed {
-    fn from(thread: ParsedThread) -> Parsed {
-        Parsed { threads: vec![thread], warnings: Vec::new() }
-    }
-}
-
-impl From<Vec<ParsedThread>> for Parsed {
-    fn from(threads: Vec<ParsedThread>) -> Parsed {
-        Parsed { threads, warnings: Vec::new() }
-    }
-}
+use crate::model::{Format, ParseOptions};
 
 /// How sure `format` is that it can read `text`.
 fn score(format: Format, text: &str) -> Score {
@@ -106,19 +88,6 @@ pub fn parse_bytes(format: Format, bytes: &[u8], options: &ParseOptions) -> Resu
     }
 }
 
-/// How sure a format is that it can read a text, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Score {
-    pub value: u8,
-    pub reason: String,
-}
-
-impl Score {
-    pub fn none(reason: impl Into<String>) -> Score {
-        Score { value: 0, reason: reason.into() }
-    }
-}
-
 /// Below this score a format's markers are too weak to trust.
 pub const THRESHOLD: u8 = 50;
 
@@ -160,19 +129,6 @@ pub fn detect(text: &str) -> Detection {
             fallback: true,
         },
     }
-}
-
-/// A thread as a parser found it, before the loader adds what the file's place and front
-/// matter say. Lines are relative to the text the parser was given (1-based).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ParsedThread {
-    pub title: Option<String>,
-    pub topic: Option<String>,
-    /// Labels the dump gives the thread (a Discourse category and tags); added after
-    /// front matter's.
-    pub tags: Vec<String>,
-    pub source: Option<String>,
-    pub posts: Vec<Post>,
 }
 
 #[cfg(test)]

@@ -53,7 +53,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::layout;
-use super::{ParsedThread, Score};
+use super::parsed::{ParsedThread, Score};
 use crate::dates::{self, DateContext};
 use crate::diagnostic::Problem;
 use crate::model::ParseOptions;

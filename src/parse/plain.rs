@@ -24,7 +24,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{ParsedThread, Score};
+use super::parsed::{ParsedThread, Score};
 use crate::model::{Paragraphs, Post};
 use crate::text::is_blank;
 

@@ -1,0 +1,53 @@
+//! What a parser returns: the threads a dump holds as it gave them, what the parser noticed
+//! on the way, and how sure a format is that it can read a text. Every parser takes these
+//! from here, and the detection and dispatch in `parse/mod.rs` hands them on.
+
+use crate::diagnostic::Problem;
+use crate::model::Post;
+
+/// How sure a format is that it can read a text, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Score {
+    pub value: u8,
+    pub reason: String,
+}
+
+impl Score {
+    pub fn none(reason: impl Into<String>) -> Score {
+        Score { value: 0, reason: reason.into() }
+    }
+}
+
+/// What a parser read from a dump: its threads, and what it noticed on the way.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Parsed {
+    pub threads: Vec<ParsedThread>,
+    /// What the parser read past or could only guess (a line it skipped, a reply it could
+    /// not place), at lines of the text it was given; the loader names the file.
+    pub warnings: Vec<Problem>,
+}
+
+impl From<ParsedThread> for Parsed {
+    fn from(thread: ParsedThread) -> Parsed {
+        Parsed { threads: vec![thread], warnings: Vec::new() }
+    }
+}
+
+impl From<Vec<ParsedThread>> for Parsed {
+    fn from(threads: Vec<ParsedThread>) -> Parsed {
+        Parsed { threads, warnings: Vec::new() }
+    }
+}
+
+/// A thread as a parser found it, before the loader adds what the file's place and front
+/// matter say. Lines are relative to the text the parser was given (1-based).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParsedThread {
+    pub title: Option<String>,
+    pub topic: Option<String>,
+    /// Labels the dump gives the thread (a Discourse category and tags); added after
+    /// front matter's.
+    pub tags: Vec<String>,
+    pub source: Option<String>,
+    pub posts: Vec<Post>,
+}
