@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::build;
 use crate::config::Config;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Format;
 use crate::term::{self, EMPHASIS, ERROR, GOOD, Verbosity, WARNING};
 
@@ -53,6 +53,7 @@ pub struct FileReport {
     pub reason: Option<String>,
     pub threads: usize,
     pub posts: usize,
+    pub notes: usize,
     pub warnings: usize,
     pub errors: usize,
 }
@@ -62,6 +63,7 @@ pub struct Totals {
     pub files: usize,
     pub threads: usize,
     pub posts: usize,
+    pub notes: usize,
     pub warnings: usize,
     pub errors: usize,
 }
@@ -103,8 +105,9 @@ pub fn check(options: &CheckOptions) -> CheckReport {
             reason: loaded.detection.map(|d| d.reason),
             threads: loaded.threads.len(),
             posts: loaded.threads.iter().map(|t| t.posts.len()).sum(),
-            warnings: file_diagnostics.iter().filter(|d| !d.is_error()).count(),
-            errors: file_diagnostics.iter().filter(|d| d.is_error()).count(),
+            notes: count(&file_diagnostics, Severity::Note),
+            warnings: count(&file_diagnostics, Severity::Warning),
+            errors: count(&file_diagnostics, Severity::Error),
         });
         diagnostics.extend(file_diagnostics);
     }
@@ -141,11 +144,16 @@ pub fn check(options: &CheckOptions) -> CheckReport {
         files: files.len(),
         threads: files.iter().map(|f| f.threads).sum(),
         posts: files.iter().map(|f| f.posts).sum(),
-        warnings: diagnostics.iter().filter(|d| !d.is_error()).count(),
-        errors: diagnostics.iter().filter(|d| d.is_error()).count(),
+        notes: count(&diagnostics, Severity::Note),
+        warnings: count(&diagnostics, Severity::Warning),
+        errors: count(&diagnostics, Severity::Error),
     };
     let ok = totals.errors == 0 && !(options.strict && totals.warnings > 0);
     CheckReport { ok, config: config_read, files, diagnostics, totals }
+}
+
+fn count(diagnostics: &[Diagnostic], severity: Severity) -> usize {
+    diagnostics.iter().filter(|d| d.severity == severity).count()
 }
 
 /// The line of a `[topics.NAME]` table in the configuration's text, if it is written so.
@@ -167,7 +175,9 @@ pub fn run(options: &CheckOptions, json: bool, verbosity: Verbosity) -> ExitCode
             }
         }
     } else {
-        term::print_diagnostics(&report.diagnostics, verbosity);
+        // Check is where to see everything the dumps gave rise to: notes too.
+        let least = if verbosity == Verbosity::Quiet { Severity::Error } else { Severity::Note };
+        term::print_diagnostics(&report.diagnostics, least);
         if verbosity > Verbosity::Quiet {
             if !report.files.is_empty() {
                 anstream::print!("{}", table(&report, verbosity == Verbosity::Verbose));
@@ -233,14 +243,18 @@ fn summary(report: &CheckReport, options: &CheckOptions) -> String {
         None => term::count(t.files, "dump"),
     };
     let found = format!("{}, {}", term::count(t.threads, "thread"), term::count(t.posts, "post"));
+    let notes = match t.notes {
+        0 => String::new(),
+        n => format!(" ({})", term::count(n, "note")),
+    };
     if t.errors == 0 && t.warnings == 0 {
-        return format!("{GOOD}ok{GOOD:#}: checked {read}: {found}");
+        return format!("{GOOD}ok{GOOD:#}: checked {read}: {found}{notes}");
     }
     let problems = format!("{}, {}", term::count(t.errors, "error"), term::count(t.warnings, "warning"));
     let style = if report.ok { WARNING } else { ERROR };
     let verdict = if report.ok { "ok" } else { "failed" };
     let strict = if options.strict && t.errors == 0 { " (--strict counts warnings)" } else { "" };
-    format!("{style}{verdict}{style:#}: checked {read}: {found}; {problems}{strict}")
+    format!("{style}{verdict}{style:#}: checked {read}: {found}; {problems}{notes}{strict}")
 }
 
 #[cfg(test)]

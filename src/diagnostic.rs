@@ -6,6 +6,9 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// What a parser could only guess and the user need not act on (a reply placed by the
+    /// page's layout); `check` shows notes, `build` with `--verbose`.
+    Note,
     Warning,
     Error,
 }
@@ -31,6 +34,10 @@ impl Diagnostic {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, line, message) }
     }
 
+    pub fn note(path: impl Into<String>, line: Option<usize>, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Note, ..Diagnostic::error(path, line, message) }
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -39,11 +46,16 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
+    }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = match self.severity {
+            Severity::Note => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
@@ -59,8 +71,8 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// A problem at a line of the text a parser was given: the error that stops a dump, or a
-/// warning about what a parser read past or guessed. The loader turns it into a
+/// A problem at a line of the text a parser was given: the error that stops a dump, a
+/// warning about what a parser read past, or a note about what it guessed. The loader turns it into a
 /// [`Diagnostic`] naming the file and the line in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {

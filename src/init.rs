@@ -181,6 +181,7 @@ fn print_next_steps(dir: &Path, files: &[NewFile]) {
 mod tests {
     use super::*;
     use crate::config::Config;
+    use crate::diagnostic::Severity;
     use crate::load::{Dump, load};
 
     #[test]
@@ -192,7 +193,9 @@ mod tests {
             });
             let path = format!("examples/{format}.txt");
             let loaded = load(&Dump { path: &path, topic: "examples", bytes: example.text.as_bytes(), format: None });
-            assert!(loaded.diagnostics.is_empty(), "{format}: {:?}", loaded.diagnostics);
+            // Notes say what a format cannot tell (whom a copied Reddit reply answers).
+            let problems: Vec<_> = loaded.diagnostics.iter().filter(|d| d.severity != Severity::Note).collect();
+            assert!(problems.is_empty(), "{format}: {problems:?}");
             assert_eq!(loaded.detection.map(|d| d.format), Some(format), "{format} example detected as another format");
             assert!(loaded.threads.iter().all(|t| t.posts.len() >= 2), "{format} example has too few posts");
         }

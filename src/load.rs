@@ -89,7 +89,9 @@ pub fn load_detected(dump: &Dump, detected: Option<&Detection>) -> Loaded {
         }
     };
 
-    diagnostics.extend(parsed.warnings.into_iter().map(|w| w.in_file(Severity::Warning, dump.path, split.body_offset)));
+    let in_file = |severity| move |p: Problem| p.in_file(severity, dump.path, split.body_offset);
+    diagnostics.extend(parsed.warnings.into_iter().map(in_file(Severity::Warning)));
+    diagnostics.extend(parsed.notes.into_iter().map(in_file(Severity::Note)));
     let single = parsed.threads.len() == 1;
     let mut threads = parsed
         .threads

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use threadarc::build::{self, BuildOptions};
 use threadarc::check::{self, CheckOptions};
-use threadarc::diagnostic::Diagnostic;
+use threadarc::diagnostic::{Diagnostic, Severity};
 use threadarc::load::{self, Dump};
 use threadarc::model::Format;
 use threadarc::serve::{self, ServeOptions};
@@ -260,7 +260,7 @@ fn main() -> ExitCode {
 fn run_build(options: &BuildOptions, verbosity: Verbosity) -> ExitCode {
     match build::build(options) {
         Ok(report) => {
-            term::print_diagnostics(&report.diagnostics, verbosity);
+            term::print_diagnostics(&report.diagnostics, verbosity.least_shown());
             if verbosity > Verbosity::Quiet {
                 anstream::eprintln!("{}", report.summary(&options.output));
                 if verbosity > Verbosity::Normal && report.search.files > 0 {
@@ -297,7 +297,7 @@ fn run_build(options: &BuildOptions, verbosity: Verbosity) -> ExitCode {
             if report.errors() > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
         }
         Err(e) => {
-            term::print_diagnostics(&e.diagnostics, verbosity);
+            term::print_diagnostics(&e.diagnostics, verbosity.least_shown());
             term::print_error(&e.message);
             ExitCode::FAILURE
         }
@@ -322,7 +322,7 @@ fn run_parse(files: &[PathBuf], json: bool, format: Option<Format>) -> ExitCode 
             .and_then(|p| p.file_name())
             .map_or_else(|| "general".to_owned(), |n| n.to_string_lossy().into_owned());
         let loaded = load::load(&Dump { path: &name, topic: &topic, bytes: &bytes, format });
-        term::print_diagnostics(&loaded.diagnostics, Verbosity::Normal);
+        term::print_diagnostics(&loaded.diagnostics, Severity::Note);
         failed |= loaded.diagnostics.iter().any(Diagnostic::is_error);
         if !json {
             if let Some(d) = &loaded.detection {

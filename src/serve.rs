@@ -270,14 +270,14 @@ fn is_change(kind: &EventKind) -> bool {
 fn rebuild(options: &BuildOptions, verbosity: Verbosity) -> bool {
     match build::build(options) {
         Ok(report) => {
-            term::print_diagnostics(&report.diagnostics, verbosity);
+            term::print_diagnostics(&report.diagnostics, verbosity.least_shown());
             if verbosity > Verbosity::Quiet {
                 anstream::eprintln!("{}", report.summary(&options.output));
             }
             true
         }
         Err(e) => {
-            term::print_diagnostics(&e.diagnostics, verbosity);
+            term::print_diagnostics(&e.diagnostics, verbosity.least_shown());
             term::print_error(&e.message);
             false
         }

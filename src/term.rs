@@ -27,6 +27,7 @@ pub const WARNING: Style = AnsiColor::Yellow.on_default().bold();
 pub const HINT: Style = AnsiColor::Cyan.on_default().bold();
 pub const EMPHASIS: Style = Style::new().bold();
 pub const GOOD: Style = AnsiColor::Green.on_default().bold();
+pub const NOTE: Style = AnsiColor::Blue.on_default().bold();
 
 /// Text from input made safe to print: control characters other than newline and tab are
 /// shown escaped (`\u{1b}`) instead of being sent to the terminal.
@@ -48,6 +49,7 @@ pub fn render(d: &Diagnostic) -> String {
     let (style, kind) = match d.severity {
         Severity::Error => (ERROR, "error"),
         Severity::Warning => (WARNING, "warning"),
+        Severity::Note => (NOTE, "note"),
     };
     let mut out = format!("{style}{kind}{style:#}: {EMPHASIS}{}", clean(&d.path));
     if let Some(line) = d.line {
@@ -60,12 +62,22 @@ pub fn render(d: &Diagnostic) -> String {
     out
 }
 
-/// Prints diagnostics on stderr; quiet leaves out warnings.
-pub fn print_diagnostics(diagnostics: &[Diagnostic], verbosity: Verbosity) {
-    for d in diagnostics {
-        if verbosity > Verbosity::Quiet || d.is_error() {
-            anstream::eprintln!("{}", render(d));
+impl Verbosity {
+    /// The least severe diagnostic a command that builds shows: errors only when quiet,
+    /// notes only when verbose.
+    pub fn least_shown(self) -> Severity {
+        match self {
+            Verbosity::Quiet => Severity::Error,
+            Verbosity::Normal => Severity::Warning,
+            Verbosity::Verbose => Severity::Note,
         }
+    }
+}
+
+/// Prints on stderr the diagnostics at least as severe as `least`.
+pub fn print_diagnostics(diagnostics: &[Diagnostic], least: Severity) {
+    for d in diagnostics.iter().filter(|d| d.severity >= least) {
+        anstream::eprintln!("{}", render(d));
     }
 }
 

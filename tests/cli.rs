@@ -64,7 +64,14 @@ fn init_makes_an_archive_that_builds_at_once() {
 
     let out = threadarc(&archive, &["check"]);
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
-    assert!(stderr(&out).is_empty(), "a new archive has warnings: {}", stderr(&out));
+    // Nothing to fix in a new archive: only notes (the Reddit example's replies are placed
+    // by the page's layout).
+    let err = stderr(&out);
+    assert!(
+        !err.lines().any(|l| l.starts_with("warning") || l.starts_with("error")),
+        "a new archive has warnings: {err}"
+    );
+    assert!(stderr(&out).starts_with("note: threads/examples/reddit.txt:"), "{}", stderr(&out));
 
     let out = threadarc(&archive, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -150,7 +157,9 @@ fn check_reports_problems_like_a_compiler() {
     let err = stderr(&out);
     assert!(err.contains("error: threads/help/bad.txt:3: front matter: unknown field `colour`"), "{err}");
     assert!(err.contains("error: threads/help/worse.txt:1: "), "{err}");
-    assert_eq!(err.matches("\n  hint: ").count(), 2, "{err}");
+    // A hint under each error (and under the Reddit example's note).
+    assert_eq!(err.matches("\n  hint: ").count(), 3, "{err}");
+    assert_eq!(err.matches("note: threads/examples/reddit.txt:").count(), 1, "{err}");
     let table = stdout(&out);
     let bad: Vec<&str> = table.lines().find(|l| l.contains("bad.txt")).unwrap().split_whitespace().collect();
     assert_eq!(bad, ["threads/help/bad.txt", "-", "0", "0", "0", "1"]);
@@ -202,14 +211,19 @@ fn check_json_for_tools() {
     assert_eq!(files.len(), threadarc::init::EXAMPLES.len() + 1);
     let plain = files.iter().find(|f| f["path"] == "threads/examples/plain.txt").unwrap();
     let keys: Vec<&str> = plain.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, ["errors", "format", "path", "posts", "reason", "threads", "warnings"]);
+    assert_eq!(keys, ["errors", "format", "notes", "path", "posts", "reason", "threads", "warnings"]);
     assert_eq!((&plain["format"], &plain["threads"], &plain["posts"]), (&"plain".into(), &1.into(), &4.into()));
     assert!(plain["reason"].as_str().unwrap().contains("blank lines"));
     let bad = files.iter().find(|f| f["path"] == "threads/help/bad.txt").unwrap();
     assert_eq!((&bad["format"], &bad["errors"]), (&serde_json::Value::Null, &1.into()));
     let diagnostics = report["diagnostics"].as_array().unwrap();
-    assert_eq!(diagnostics.len(), 1);
-    let d = &diagnostics[0];
+    // The error, and the Reddit example's note: notes are carried too.
+    assert_eq!(diagnostics.len(), 2, "{diagnostics:?}");
+    let note = diagnostics.iter().find(|d| d["severity"] == "note").unwrap();
+    assert_eq!(note["path"], "threads/examples/reddit.txt");
+    assert!(note["line"].is_u64() && note["message"].as_str().unwrap().contains("replies are placed"), "{note}");
+    assert_eq!((&report["totals"]["notes"], &report["totals"]["warnings"]), (&1.into(), &0.into()));
+    let d = diagnostics.iter().find(|d| d["severity"] != "note").unwrap();
     assert_eq!((&d["severity"], &d["path"], &d["line"]), (&"error".into(), &"threads/help/bad.txt".into(), &3.into()));
     assert!(d["message"].as_str().unwrap().contains("colour"));
     assert!(d["hint"].is_string());
@@ -223,7 +237,9 @@ fn check_json_for_tools() {
     assert_eq!(out.status.code(), Some(0));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["ok"], true);
-    assert_eq!(report["diagnostics"], serde_json::json!([]));
+    let severities: Vec<&serde_json::Value> =
+        report["diagnostics"].as_array().unwrap().iter().map(|d| &d["severity"]).collect();
+    assert_eq!(severities, ["note"]);
 }
 
 #[test]
@@ -314,4 +330,54 @@ fn shell_completions() {
         let syntax = Command::new("bash").arg("-n").arg(&script).output().unwrap();
         assert!(syntax.status.success(), "{}", String::from_utf8_lossy(&syntax.stderr));
     }
+}
+
+#[test]
+fn what_parsers_notice_is_said_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    // Text above the first post of a Discourse export is left out: a warning, at its line
+    // in the file (after the front matter).
+    write(
+        &root.join("threads/help/raw.txt"),
+        "+++\nformat = \"discourse-raw\"\n+++\nMy title\n\nalice | 2020-05-01 12:34:56 UTC | #1\n\nHi\n\n-------------------------\n\n\
+bob | 2020-05-01 13:00:00 UTC | #2\n\nHello\n",
+    );
+    // A copied Reddit page places replies by its layout: a note.
+    write(
+        &root.join("threads/help/reddit.txt"),
+        "[–]ann 2 points 1 day ago\n\nhi\n\npermalinkembedsavereportreply\n\n\
+[–]bob 1 point 1 day ago\n\nho\n\npermalinkembedsaveparentreportreply\n",
+    );
+    let warning = "warning: threads/help/raw.txt:4: 1 line before the first post header left out";
+    let note = "note: threads/help/reddit.txt:7: 1 reply is placed under the comment above it";
+
+    let out = threadarc(root, &["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains(warning) && err.contains(note), "{err}");
+    let undated = "warning: threads/help/reddit.txt:1: 2 posts are dated only `1 day ago` and the like";
+    assert!(err.contains(undated), "{err}");
+    assert!(stdout(&out).contains("0 errors, 2 warnings (1 note)"), "{}", stdout(&out));
+    assert_eq!(threadarc(root, &["check", "--strict"]).status.code(), Some(1));
+
+    let out = threadarc(root, &["check", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let said: Vec<(String, String, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (d["severity"].as_str().unwrap().into(), d["path"].as_str().unwrap().into(), d["line"].as_u64().unwrap())
+        })
+        .collect();
+    assert!(said.contains(&("warning".into(), "threads/help/raw.txt".into(), 4)), "{said:?}");
+    assert!(said.contains(&("note".into(), "threads/help/reddit.txt".into(), 7)), "{said:?}");
+
+    // A build says the warnings; the notes only when asked to say more.
+    let out = threadarc(root, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains(warning) && !stderr(&out).contains("note:"), "{}", stderr(&out));
+    let out = threadarc(root, &["build", "--verbose", "--output", "other"]);
+    assert!(stderr(&out).contains(warning) && stderr(&out).contains(note), "{}", stderr(&out));
 }

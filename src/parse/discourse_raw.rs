@@ -26,7 +26,7 @@ use std::sync::LazyLock;
 use jiff::civil::DateTime;
 use regex::Regex;
 
-use super::parsed::{ParsedThread, Score};
+use super::parsed::{Parsed, ParsedThread, Score};
 use crate::diagnostic::Problem;
 use crate::model::Post;
 use crate::text::is_blank;
@@ -157,7 +157,7 @@ pub fn score(text: &str) -> Score {
     }
 }
 
-pub fn parse(text: &str) -> Result<ParsedThread, Problem> {
+pub fn parse(text: &str) -> Result<Parsed, Problem> {
     let lines: Vec<&str> = text.split('\n').collect();
     let starts = post_starts(&lines);
     let Some(&first) = starts.first() else {
@@ -167,11 +167,19 @@ pub fn parse(text: &str) -> Result<ParsedThread, Problem> {
             hint: Some("check the file is a Discourse /raw export, or set `format` in front matter".into()),
         });
     };
+    let mut warnings = Vec::new();
     if let Some(stray) = lines[..first].iter().position(|l| !is_blank(l)) {
-        return Err(Problem {
+        warnings.push(Problem {
             line: stray + 1,
-            message: "text before the first post header".into(),
-            hint: Some("a Discourse /raw export starts with `USER | DATE UTC | #1`; remove the text above it".into()),
+            message: format!(
+                "{} before the first post header left out",
+                lines_of(lines[stray..first].iter().filter(|l| !is_blank(l)).count())
+            ),
+            hint: Some(
+                "a Discourse /raw export starts with `USER | DATE UTC | #1`; give a title in front matter \
+                 (`title = \"…\"`) instead of above the first post"
+                    .into(),
+            ),
         });
     }
 
@@ -228,7 +236,12 @@ pub fn parse(text: &str) -> Result<ParsedThread, Problem> {
             .filter_map(|q| q.post)
             .find(|&n| n != post.number);
     }
-    Ok(ParsedThread { posts, ..ParsedThread::default() })
+    Ok(Parsed { threads: vec![ParsedThread { posts, ..ParsedThread::default() }], warnings, ..Parsed::default() })
+}
+
+/// `1 line`, `3 lines`.
+fn lines_of(n: usize) -> String {
+    format!("{n} line{}", if n == 1 { "" } else { "s" })
 }
 
 #[cfg(test)]
@@ -244,7 +257,7 @@ system | 2020-05-09 08:15:30 UTC | #5\n\n\n\n-------------------------\n\n";
 
     #[test]
     fn posts_numbers_authors_dates() {
-        let t = parse(SAMPLE).unwrap();
+        let t = parse(SAMPLE).unwrap().only();
         let numbers: Vec<u32> = t.posts.iter().map(|p| p.number).collect();
         assert_eq!(numbers, [1, 2, 4, 5]);
         let authors: Vec<&str> = t.posts.iter().map(|p| p.author.as_deref().unwrap()).collect();
@@ -257,7 +270,7 @@ system | 2020-05-09 08:15:30 UTC | #5\n\n\n\n-------------------------\n\n";
 
     #[test]
     fn quotes_are_replies() {
-        let t = parse(SAMPLE).unwrap();
+        let t = parse(SAMPLE).unwrap().only();
         let replies: Vec<Option<u32>> = t.posts.iter().map(|p| p.reply_to).collect();
         assert_eq!(replies, [None, Some(1), Some(2), None]);
     }
@@ -278,7 +291,7 @@ system | 2020-05-09 08:15:30 UTC | #5\n\n\n\n-------------------------\n\n";
         let text = "a | 2020-01-01 00:00:00 UTC | #1\n\nx\n\n-------------------------\n\n\
 b | 2020-01-01 00:00:01 UTC | #2\n\n[quote=\"a, post:1, topic:7\"]\nx\n[/quote]\n\n[quote=\"z, post:1, topic:7\"]\ny\n[/quote]\n\n-------------------------\n\n\
 c | 2020-01-01 00:00:02 UTC | #3\n\n[quote=\"q, post:1, topic:99\"]\nelsewhere\n[/quote]\n\n-------------------------\n";
-        let t = parse(text).unwrap();
+        let t = parse(text).unwrap().only();
         assert_eq!(t.posts[1].reply_to, Some(1));
         assert_eq!(t.posts[2].reply_to, None);
     }
@@ -291,8 +304,13 @@ c | 2020-01-01 00:00:02 UTC | #3\n\n[quote=\"q, post:1, topic:99\"]\nelsewhere\n
     }
 
     #[test]
-    fn stray_text_is_an_error_with_its_line() {
-        let err = parse("\nhello\nalice | 2020-05-01 12:34:56 UTC | #1\n\nx\n").unwrap_err();
-        assert_eq!(err.line, 2);
+    fn stray_text_is_left_out_with_a_warning_naming_its_line() {
+        let parsed = parse("\nhello\nthere\nalice | 2020-05-01 12:34:56 UTC | #1\n\nx\n").unwrap();
+        assert_eq!(parsed.warnings.len(), 1);
+        assert_eq!(parsed.warnings[0].line, 2);
+        assert_eq!(parsed.warnings[0].message, "2 lines before the first post header left out");
+        let t = parsed.only();
+        assert_eq!((t.posts.len(), t.posts[0].body.as_str()), (1, "x"));
+        assert!(parse(SAMPLE).unwrap().warnings.is_empty());
     }
 }

@@ -34,7 +34,7 @@ use std::sync::LazyLock;
 use regex::bytes::Regex;
 
 use super::mail::{self, Postmark};
-use super::parsed::{ParsedThread, Score};
+use super::parsed::{Parsed, Score};
 use crate::diagnostic::Problem;
 use crate::model::ParseOptions;
 
@@ -150,17 +150,17 @@ pub fn score(text: &str) -> Score {
 
 /// The threads of an mbox file. The bytes are the dump's own (after any front matter):
 /// each message is decoded by the charset it names.
-pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Vec<ParsedThread>, Problem> {
+pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, Problem> {
     let zone = options.timezone.clone().unwrap_or(jiff::tz::TimeZone::UTC);
     let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').map(bare).collect();
     let starts = message_starts(&lines);
     let Some(first_text) = lines.iter().position(|l| !is_blank(l)) else {
-        return Ok(Vec::new());
+        return Ok(Parsed::default());
     };
     let Some(&first) = starts.first() else {
         if starts_with_header(&lines) {
             let message = mail::read(&join(&lines[first_text..], Escaping::Mboxrd), first_text + 1, None, &zone);
-            return Ok(mail::into_threads(vec![message]));
+            return Ok(mail::into_threads(vec![message]).into());
         }
         return Err(Problem {
             line: first_text + 1,
@@ -172,10 +172,12 @@ pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Vec<ParsedThread>, 
             ),
         });
     };
+    let mut warnings = Vec::new();
     if first != first_text {
-        return Err(Problem {
+        let n = lines[first_text..first].iter().filter(|l| !is_blank(l)).count();
+        warnings.push(Problem {
             line: first_text + 1,
-            message: "text before the first `From ` line".into(),
+            message: format!("{n} line{} before the first `From ` line left out", if n == 1 { "" } else { "s" }),
             hint: Some("an mbox file starts with a `From SENDER DATE` line; remove the text above it".into()),
         });
     }
@@ -190,7 +192,7 @@ pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Vec<ParsedThread>, 
         let bytes = join(&lines[start + 1..end], Escaping::Mboxrd);
         messages.push(mail::read(&bytes, start + 1, postmark.as_ref(), &zone));
     }
-    Ok(mail::into_threads(messages))
+    Ok(Parsed { threads: mail::into_threads(messages), warnings, ..Parsed::default() })
 }
 
 /// A message's lines, unescaped, as one text with `\n` line ends.
@@ -207,9 +209,10 @@ fn join(lines: &[&[u8]], escaping: Escaping) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::model::Post;
+    use crate::parse::ParsedThread;
 
     fn parse_str(text: &str) -> Vec<ParsedThread> {
-        parse(text.as_bytes(), &ParseOptions::default()).unwrap()
+        parse(text.as_bytes(), &ParseOptions::default()).unwrap().threads
     }
 
     /// (title, [(number, author, reply_to, body)]) per thread.
@@ -366,7 +369,7 @@ Hello!\n";
 Content-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: 8bit\n\n"
             .to_vec();
         bytes.extend_from_slice(b"Sch\xf6ne Gr\xfc\xdfe\n");
-        let threads = parse(&bytes, &ParseOptions::default()).unwrap();
+        let threads = parse(&bytes, &ParseOptions::default()).unwrap().threads;
         assert_eq!(threads[0].title.as_deref(), Some("Grüße"));
         assert_eq!(threads[0].posts[0].body, "Schöne Grüße");
     }
@@ -379,7 +382,7 @@ Content-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: 8bit\n\
 From b@example.org Thu Jan  2 16:04:05 2020\nSubject: RE: Lunch\n\nHere.\n";
         let options =
             ParseOptions { timezone: Some(jiff::tz::TimeZone::get("Europe/Berlin").unwrap()), ..Default::default() };
-        let threads = parse(text.as_bytes(), &options).unwrap();
+        let threads = parse(text.as_bytes(), &options).unwrap().threads;
         assert_eq!(threads.len(), 1);
         let posts = &threads[0].posts;
         assert_eq!(posts[0].date.unwrap().to_string(), "2020-01-02T14:04:05Z");
@@ -410,10 +413,17 @@ In-Reply-To: <not-here@example.org>\nMessage-ID: <x@example.org>\n\nLate answer.
     fn errors_name_the_line() {
         let err = parse(b"\nnot mail at all\n", &ParseOptions::default()).unwrap_err();
         assert_eq!(err.line, 2);
-        let err = parse(b"junk\n\nFrom a@b.c Thu Jan  2 15:04:05 2020\nSubject: x\n\ny\n", &ParseOptions::default())
-            .unwrap_err();
-        assert_eq!(err.line, 1);
-        assert_eq!(parse(b"\n\n", &ParseOptions::default()).unwrap(), vec![]);
+        assert_eq!(parse(b"\n\n", &ParseOptions::default()).unwrap(), Parsed::default());
+    }
+
+    #[test]
+    fn text_before_the_first_message_is_left_out_with_a_warning() {
+        let parsed =
+            parse(b"junk\n\nFrom a@b.c Thu Jan  2 15:04:05 2020\nSubject: x\n\ny\n", &ParseOptions::default()).unwrap();
+        assert_eq!(parsed.warnings.len(), 1);
+        assert_eq!(parsed.warnings[0].line, 1);
+        assert_eq!(parsed.warnings[0].message, "1 line before the first `From ` line left out");
+        assert_eq!(shape(&parsed.threads), vec![(s("x"), vec![(1, s("a@b.c"), None, "y".to_owned())])]);
     }
 
     #[test]

@@ -24,7 +24,7 @@ use serde::Serialize;
 pub use parsed::{Parsed, ParsedThread, Score};
 
 use crate::diagnostic::Problem;
-use crate::model::{Format, ParseOptions};
+use crate::model::{Format, ParseOptions, Post};
 
 /// How sure `format` is that it can read `text`.
 fn score(format: Format, text: &str) -> Score {
@@ -64,15 +64,19 @@ fn score_unchecked(format: Format, text: &str) -> Score {
 
 /// Parses a whole dump (front matter already removed) as `format`.
 pub fn parse(format: Format, text: &str, options: &ParseOptions) -> Result<Parsed, Problem> {
+    parse_text(format, text, options).map(notice_undated)
+}
+
+fn parse_text(format: Format, text: &str, options: &ParseOptions) -> Result<Parsed, Problem> {
     match format {
         Format::Plain => Ok(plain::parse(text, options.paragraphs).into()),
-        Format::DiscourseRaw => discourse_raw::parse(text).map(Parsed::from),
+        Format::DiscourseRaw => discourse_raw::parse(text),
         Format::DiscoursePage => discourse_page::parse(text, options).map(Parsed::from),
         Format::Discord => discord::parse(text, options).map(Parsed::from),
         Format::HackerNews => hackernews::parse(text, options).map(Parsed::from),
-        Format::Reddit => reddit::parse(text, options).map(Parsed::from),
+        Format::Reddit => reddit::parse(text, options),
         Format::Phpbb => phpbb::parse(text, options).map(Parsed::from),
-        Format::Mbox => mbox::parse(text.as_bytes(), options).map(Parsed::from),
+        Format::Mbox => mbox::parse(text.as_bytes(), options),
         Format::Digest => digest::parse(text.as_bytes(), options).map(Parsed::from),
     }
 }
@@ -82,10 +86,37 @@ pub fn parse(format: Format, text: &str, options: &ParseOptions) -> Result<Parse
 /// them. Other formats read the text.
 pub fn parse_bytes(format: Format, bytes: &[u8], options: &ParseOptions) -> Result<Parsed, Problem> {
     match format {
-        Format::Mbox => mbox::parse(bytes, options).map(Parsed::from),
-        Format::Digest => digest::parse(bytes, options).map(Parsed::from),
+        Format::Mbox => mbox::parse(bytes, options).map(notice_undated),
+        Format::Digest => digest::parse(bytes, options).map(Parsed::from).map(notice_undated),
         other => parse(other, &crate::text::normalize(bytes).0, options),
     }
+}
+
+/// Says, once a thread, that posts whose dump gave their date only in words that need
+/// the time the page was copied (`5 hours ago`, `Mar 12`) or that could not be read are
+/// undated: they keep the dump's words, and lists and feeds cannot place them.
+fn notice_undated(mut parsed: Parsed) -> Parsed {
+    for thread in &parsed.threads {
+        let undated: Vec<&Post> =
+            thread.posts.iter().filter(|p| p.date.is_none() && p.extra.date_text.is_some()).collect();
+        let Some(first) = undated.first() else { continue };
+        let n = undated.len();
+        parsed.warnings.push(Problem {
+            line: first.line,
+            message: format!(
+                "{n} post{} dated only `{}`{}: kept as written, undated",
+                if n == 1 { " is" } else { "s are" },
+                first.extra.date_text.as_deref().unwrap_or_default(),
+                if n == 1 { "" } else { " and the like" }
+            ),
+            hint: Some(
+                "set `captured` in front matter to when the page was copied (`captured = 2024-05-01T10:00:00Z`) \
+                 to date relative dates"
+                    .into(),
+            ),
+        });
+    }
+    parsed
 }
 
 /// Below this score a format's markers are too weak to trust.

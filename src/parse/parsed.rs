@@ -22,20 +22,32 @@ impl Score {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Parsed {
     pub threads: Vec<ParsedThread>,
-    /// What the parser read past or could only guess (a line it skipped, a reply it could
-    /// not place), at lines of the text it was given; the loader names the file.
+    /// What the parser read past or left out (a line it skipped, a date it could not
+    /// place), at lines of the text it was given; the loader names the file.
     pub warnings: Vec<Problem>,
+    /// What the parser could only guess and the user need not act on (a reply placed by
+    /// the page's layout), likewise.
+    pub notes: Vec<Problem>,
+}
+
+impl Parsed {
+    /// The one thread a dump of one thread gave.
+    #[cfg(test)]
+    pub fn only(self) -> ParsedThread {
+        let [thread] = <[ParsedThread; 1]>::try_from(self.threads).expect("one thread");
+        thread
+    }
 }
 
 impl From<ParsedThread> for Parsed {
     fn from(thread: ParsedThread) -> Parsed {
-        Parsed { threads: vec![thread], warnings: Vec::new() }
+        Parsed { threads: vec![thread], ..Parsed::default() }
     }
 }
 
 impl From<Vec<ParsedThread>> for Parsed {
     fn from(threads: Vec<ParsedThread>) -> Parsed {
-        Parsed { threads, warnings: Vec::new() }
+        Parsed { threads, ..Parsed::default() }
     }
 }
 

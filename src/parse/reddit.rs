@@ -51,7 +51,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::layout;
-use super::parsed::{ParsedThread, Score};
+use super::parsed::{Parsed, ParsedThread, Score};
 use crate::dates::{self, DateContext};
 use crate::diagnostic::Problem;
 use crate::model::ParseOptions;
@@ -206,7 +206,7 @@ fn status_of(body: &str) -> Option<&'static str> {
     }
 }
 
-pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, Problem> {
+pub fn parse(text: &str, options: &ParseOptions) -> Result<Parsed, Problem> {
     let lines = layout::lines(text);
     let starts: Vec<usize> = (0..lines.len()).filter(|&i| header(lines[i]).is_some()).collect();
     let first_comment = starts.first().copied().unwrap_or(lines.len());
@@ -264,6 +264,7 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, Problem
         posts.push(post);
     }
 
+    let mut notes = Vec::new();
     let first_number = posts.len() as u32 + 1;
     for (k, &at) in starts.iter().enumerate() {
         let Some(h) = header(lines[at]) else { continue };
@@ -273,6 +274,13 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, Problem
             lines[at + 1..actions.unwrap_or(stop)].iter().copied().filter(|l| !CHROME.is_match(l.trim())).collect();
         let mut body = layout::body(&body_lines);
         let is_reply = actions.is_some_and(|i| lines[i].contains("parent"));
+        if is_reply && k == 0 {
+            notes.push(Problem {
+                line: at + 1,
+                message: "the first comment answers a comment that is not in the dump".into(),
+                hint: Some("copy the whole comments page, not a single comment's thread".into()),
+            });
+        }
 
         let submitter = MARKS.find_iter(h.who).any(|m| m.as_str().trim() == "[S]");
         let who = MARKS.replace_all(h.who, "");
@@ -312,7 +320,21 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, Problem
         dates::parse(h.age, &ctx).unwrap_or_default().apply(&mut post);
         posts.push(post);
     }
-    Ok(ParsedThread { title, posts, ..ParsedThread::default() })
+    let guessed: Vec<&Post> = posts.iter().filter(|p| p.extra.reply_guessed).collect();
+    if let Some(first) = guessed.first() {
+        let n = guessed.len();
+        notes.push(Problem {
+            line: first.line,
+            message: format!(
+                "{n} repl{} placed under the comment above {}: a copied old Reddit page does not say which \
+                 comment a reply answers",
+                if n == 1 { "y is" } else { "ies are" },
+                if n == 1 { "it" } else { "them" }
+            ),
+            hint: Some("the thread's JSON (its address with `.json` appended) names every reply's parent".into()),
+        });
+    }
+    Ok(Parsed { threads: vec![ParsedThread { title, posts, ..ParsedThread::default() }], notes, ..Parsed::default() })
 }
 
 #[cfg(test)]
@@ -393,7 +415,14 @@ blog
     #[test]
     fn page_records() {
         let opts = ParseOptions { captured: Some("2024-05-01T12:00:00Z".parse().unwrap()), ..Default::default() };
-        let t = parse(PAGE, &opts).unwrap();
+        let parsed = parse(PAGE, &opts).unwrap();
+        // Each guessed parent is said once for the dump, at the first reply.
+        assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+        let notes: Vec<(usize, String)> = parsed.notes.iter().map(|w| (w.line, w.message.clone())).collect();
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].1.starts_with("3 replies are placed under the comment above them"), "{notes:?}");
+        let t = parsed.only();
+        assert_eq!(notes[0].0, t.posts[2].line);
         assert_eq!(t.title.as_deref(), Some("How do I stop my sourdough from going flat?"));
         let op = &t.posts[0];
         assert_eq!((op.number, op.author.as_deref(), op.extra.score), (1, Some("crumb_queen"), Some(1200)));
@@ -431,7 +460,7 @@ blog
     fn submitter_flair_is_cut_by_the_name_a_mark_gives() {
         let text = "A title\nsubmitted 2 hours ago by kat_bQuestion asker to r/rust\n\n1 comment\n\n\
 [–]kat_b[S]Question asker 1 point 1 hour ago\n\nbump\n\npermalinkembedsavereportreply\n";
-        let t = parse(text, &ParseOptions::default()).unwrap();
+        let t = parse(text, &ParseOptions::default()).unwrap().only();
         let got: Vec<(Option<&str>, Option<&str>)> =
             t.posts.iter().map(|p| (p.author.as_deref(), p.extra.flair.as_deref())).collect();
         assert_eq!(got, [(Some("kat_b"), Some("Question asker")), (Some("kat_b"), Some("Question asker"))]);
@@ -439,8 +468,11 @@ blog
 
     #[test]
     fn comments_only() {
-        let t = parse("[–]ann 2 points 1 day ago\n\nhi\n\npermalinkembedsavereportreply\n", &ParseOptions::default())
-            .unwrap();
+        let parsed =
+            parse("[–]ann 2 points 1 day ago\n\nhi\n\npermalinkembedsavereportreply\n", &ParseOptions::default())
+                .unwrap();
+        assert!(parsed.warnings.is_empty() && parsed.notes.is_empty(), "{parsed:?}");
+        let t = parsed.only();
         assert_eq!((t.title.as_deref(), t.posts.len()), (None, 1));
         assert_eq!(
             (t.posts[0].number, t.posts[0].date, t.posts[0].extra.date_text.as_deref()),
@@ -453,5 +485,14 @@ blog
         assert_eq!(score(PAGE).value, 95);
         assert_eq!(score("Title\n\n[–] is a dash\n\ntext\n").value, 0);
         assert!(parse("text\n", &ParseOptions::default()).is_err());
+    }
+
+    #[test]
+    fn a_reply_to_a_comment_off_the_page_is_said() {
+        let text = "[–]ann 2 points 1 day ago\n\nhi\n\npermalinkembedsaveparentreportreply\n";
+        let parsed = parse(text, &ParseOptions::default()).unwrap();
+        let notes: Vec<(usize, &str)> = parsed.notes.iter().map(|w| (w.line, w.message.as_str())).collect();
+        assert_eq!(notes, [(1, "the first comment answers a comment that is not in the dump")]);
+        assert_eq!(parsed.only().posts[0].reply_to, None);
     }
 }
