@@ -1,0 +1,142 @@
+//! What every page shares: the [`Meta`] the layout (`templates/_layout.html`) reads,
+//! dates as pages show them, and the links between the pages of a list.
+//!
+//! Both the thread pages and the list pages are made from these, so they sit in a file
+//! below both.
+
+use jiff::Timestamp;
+
+use crate::render::markup;
+use crate::site::Site;
+
+/// What the layout needs of every page.
+pub struct Meta<'a> {
+    pub lang: &'a str,
+    /// `""`, `"../"`, …: from this page back to the archive's root.
+    pub root: String,
+    pub archive_title: &'a str,
+    /// The page's `<title>`.
+    pub title: String,
+    /// A sentence about the page, for search engines and link previews.
+    pub description: String,
+    /// The page's address, where the archive has a `base_url`.
+    pub canonical: Option<String>,
+    /// The Atom feed of what the page lists, relative to the page.
+    pub feed: Option<String>,
+    /// Open Graph type: `website` or `article`.
+    pub og_type: &'static str,
+}
+
+impl<'a> Meta<'a> {
+    /// The meta of the page at `path` (from the archive's root).
+    pub fn new(site: &'a Site, path: &str, title: String, description: String) -> Meta<'a> {
+        let config = &site.config;
+        Meta {
+            lang: &config.language,
+            root: "../".repeat(path.matches('/').count()),
+            archive_title: &config.title,
+            title,
+            description: markup::excerpt(&description, false, 200),
+            canonical: config.base_url.as_ref().map(|base| format!("{base}{}", path.trim_end_matches("index.html"))),
+            feed: None,
+            og_type: "website",
+        }
+    }
+
+    pub(super) fn with_feed(mut self, site: &Site, feed_path: String) -> Self {
+        if site.config.base_url.is_some() {
+            self.feed = Some(format!("{}{feed_path}", self.root));
+        }
+        self
+    }
+}
+
+/// A date as a page shows it: machine-readable and for people.
+pub struct DateView {
+    pub iso: String,
+    pub human: String,
+}
+
+impl DateView {
+    pub fn new(ts: Timestamp) -> DateView {
+        DateView {
+            iso: ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            human: ts.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+        }
+    }
+}
+
+/// Links between the pages of a list; URLs are relative to the current page.
+pub struct Pagination {
+    pub current: usize,
+    /// How many pages the list has.
+    pub total: usize,
+    /// The pages linked, by number and URL, in order: the first and the last, and those
+    /// within [`Pagination::WINDOW`] of the current one; `None` stands for the pages left
+    /// out between two of them.
+    pub pages: Vec<Option<(usize, String)>>,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pagination {
+    /// How many pages either side of the current one are linked. Linking every page made
+    /// a list of P pages hold P² links: 450 MB of author pages at a million posts.
+    pub const WINDOW: usize = 2;
+
+    /// Pagination over `numbers` (the pages that exist) where `url(n)` is page n's URL.
+    pub(super) fn new(current: usize, numbers: &[usize], url: impl Fn(usize) -> String) -> Pagination {
+        let at = numbers.iter().position(|&n| n == current).unwrap_or(0);
+        let last = numbers.len().saturating_sub(1);
+        let shown = |i: usize| i == 0 || i == last || i.abs_diff(at) <= Self::WINDOW;
+        let mut pages = Vec::new();
+        for (i, &n) in numbers.iter().enumerate() {
+            if shown(i) {
+                pages.push(Some((n, url(n))));
+            } else if i > 0 && shown(i - 1) {
+                pages.push(None);
+            }
+        }
+        Pagination {
+            current,
+            total: numbers.len(),
+            pages,
+            prev: at.checked_sub(1).map(|i| url(numbers[i])),
+            next: numbers.get(at + 1).map(|&n| url(n)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagination_links() {
+        let p = Pagination::new(2, &[1, 2, 4], |n| format!("p{n}"));
+        assert_eq!(p.prev.as_deref(), Some("p1"));
+        assert_eq!(p.next.as_deref(), Some("p4"));
+        assert_eq!(p.pages.len(), 3);
+        let first = Pagination::new(1, &[1], |n| format!("p{n}"));
+        assert!(first.prev.is_none() && first.next.is_none());
+    }
+
+    #[test]
+    fn long_lists_link_a_window_of_pages() {
+        let numbers: Vec<usize> = (1..=100).collect();
+        let shown = |current| -> Vec<Option<usize>> {
+            Pagination::new(current, &numbers, |n| format!("p{n}"))
+                .pages
+                .iter()
+                .map(|p| p.as_ref().map(|p| p.0))
+                .collect()
+        };
+        assert_eq!(shown(50), [Some(1), None, Some(48), Some(49), Some(50), Some(51), Some(52), None, Some(100)]);
+        assert_eq!(shown(1), [Some(1), Some(2), Some(3), None, Some(100)]);
+        assert_eq!(shown(4), [Some(1), Some(2), Some(3), Some(4), Some(5), Some(6), None, Some(100)]);
+        assert_eq!(shown(99), [Some(1), None, Some(97), Some(98), Some(99), Some(100)]);
+        let p = Pagination::new(50, &numbers, |n| format!("p{n}"));
+        assert_eq!((p.prev.as_deref(), p.next.as_deref()), (Some("p49"), Some("p51")));
+        assert_eq!(p.total, 100, "the window is not the list");
+    }
+}
