@@ -44,4 +44,6 @@ pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod term;
+#[cfg(test)]
+mod testing;
 pub mod text;

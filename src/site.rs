@@ -311,27 +311,18 @@ fn topic_title(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Format;
     use crate::model::Post;
+    use crate::testing;
 
-    fn thread(path: &str, topic: &str, title: &str, date: Option<&str>) -> Thread {
-        Thread {
-            path: path.into(),
-            format: Format::Plain,
-            title: title.into(),
-            topic: topic.into(),
-            tags: vec![],
-            source: None,
-            paragraphs: Default::default(),
-            posts: vec![Post {
-                number: 1,
-                date: date.map(|d| d.parse().unwrap()),
-                body: "x".into(),
-                ..Post::default()
-            }],
-            excerpts: Vec::new(),
-            released: false,
+    /// A thread of one post, its topic the dump's folder.
+    fn thread(path: &str, title: &str, date: Option<&str>) -> Thread {
+        let thread = testing::thread(path, title);
+        match date {
+            Some(date) => thread.dated(date),
+            None => thread,
         }
+        .post("", "x")
+        .build()
     }
 
     fn slugs(site: &Site) -> BTreeMap<String, String> {
@@ -340,9 +331,9 @@ mod tests {
 
     #[test]
     fn colliding_titles_keep_stable_urls() {
-        let a = thread("t/a.txt", "t", "Hello", Some("2020-01-01T00:00:00Z"));
-        let b = thread("t/b.txt", "t", "hello!", Some("2021-01-01T00:00:00Z"));
-        let z = thread("t/0.txt", "t", "Hello", Some("2022-01-01T00:00:00Z"));
+        let a = thread("t/a.txt", "Hello", Some("2020-01-01T00:00:00Z"));
+        let b = thread("t/b.txt", "hello!", Some("2021-01-01T00:00:00Z"));
+        let z = thread("t/0.txt", "Hello", Some("2022-01-01T00:00:00Z"));
         let one = slugs(&Site::new(Config::default(), vec![a.clone()]));
         let two = slugs(&Site::new(Config::default(), vec![b.clone(), a.clone()]));
         let three = slugs(&Site::new(Config::default(), vec![z, b, a]));
@@ -360,10 +351,10 @@ mod tests {
         let site = Site::new(
             config,
             vec![
-                thread("a/1.txt", "a", "Old", Some("2020-01-01T00:00:00Z")),
-                thread("a/2.txt", "a", "New", Some("2021-01-01T00:00:00Z")),
-                thread("a/3.txt", "a", "Undated", None),
-                thread("b/1.txt", "b", "B", None),
+                thread("a/1.txt", "Old", Some("2020-01-01T00:00:00Z")),
+                thread("a/2.txt", "New", Some("2021-01-01T00:00:00Z")),
+                thread("a/3.txt", "Undated", None),
+                thread("b/1.txt", "B", None),
             ],
         );
         let titles: Vec<&str> = site.topics.iter().map(|t| t.title.as_str()).collect();
@@ -376,7 +367,7 @@ mod tests {
     #[test]
     fn long_threads_page_by_post_number() {
         let config = Config { posts_per_page: 10, ..Config::default() };
-        let mut t = thread("t/a.txt", "t", "Long", None);
+        let mut t = thread("t/a.txt", "Long", None);
         t.posts = [1, 2, 10, 11, 35].iter().map(|&n| Post { number: n, ..Post::default() }).collect();
         let site = Site::new(config, vec![t]);
         let entry = &site.threads[0];
@@ -388,13 +379,13 @@ mod tests {
 
     #[test]
     fn authors_tags_and_months() {
-        let mut a = thread("t/a.txt", "t", "A", Some("2020-01-05T00:00:00Z"));
+        let mut a = thread("t/a.txt", "A", Some("2020-01-05T00:00:00Z"));
         a.posts[0].author = Some("zoe".into());
         a.tags = vec!["x".into(), "y".into()];
-        let mut b = thread("t/b.txt", "t", "B", Some("2020-02-01T00:00:00Z"));
+        let mut b = thread("t/b.txt", "B", Some("2020-02-01T00:00:00Z"));
         b.posts[0].author = Some("Adam".into());
         b.tags = vec!["x".into()];
-        let site = Site::new(Config::default(), vec![a, b, thread("t/c.txt", "t", "C", None)]);
+        let site = Site::new(Config::default(), vec![a, b, thread("t/c.txt", "C", None)]);
         let names: Vec<&str> = site.authors.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["Adam", "zoe"]);
         let tags: Vec<(&str, usize)> = site.tags.iter().map(|t| (t.name.as_str(), t.threads.len())).collect();
@@ -407,11 +398,7 @@ mod tests {
     fn topic_names_that_slug_alike_stay_apart() {
         let site = Site::new(
             Config::default(),
-            vec![
-                thread("C++/1.txt", "C++", "x", None),
-                thread("c/1.txt", "c", "x", None),
-                thread("index/1.txt", "index", "x", None),
-            ],
+            vec![thread("C++/1.txt", "x", None), thread("c/1.txt", "x", None), thread("index/1.txt", "x", None)],
         );
         let mut slugs: Vec<&str> = site.topics.iter().map(|t| t.slug.as_str()).collect();
         slugs.sort();

@@ -306,7 +306,7 @@ mod tests {
 
     use crate::config::Config;
     use crate::model::Format;
-    use crate::model::Paragraphs;
+    use crate::testing;
 
     fn mail_thread() -> Thread {
         let post = |number, author: &str, subject: &str, body: &str| Post {
@@ -321,21 +321,16 @@ mod tests {
             .into(),
             ..Post::default()
         };
-        Thread {
-            path: "lists/x.mbox".into(),
-            format: Format::Mbox,
-            title: "Reading files".into(),
-            topic: "lists".into(),
-            tags: Vec::new(),
-            source: None,
-            paragraphs: Paragraphs::default(),
-            posts: vec![
-                post(1, "alice@example.org", "[rust] Reading files", "Hi,\nmail me at alice@example.org\n\n-- \nAlice"),
-                post(2, "Bob", "Re: Reading files (was: Writing files)", "Alice wrote:\n> Hi\n\nHello"),
-            ],
-            excerpts: Vec::new(),
-            released: false,
-        }
+        testing::thread("lists/x.mbox", "Reading files")
+            .format(Format::Mbox)
+            .with(post(
+                1,
+                "alice@example.org",
+                "[rust] Reading files",
+                "Hi,\nmail me at alice@example.org\n\n-- \nAlice",
+            ))
+            .with(post(2, "Bob", "Re: Reading files (was: Writing files)", "Alice wrote:\n> Hi\n\nHello"))
+            .build()
     }
 
     fn mail_site(show_emails: bool) -> Site {
