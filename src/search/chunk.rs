@@ -1,5 +1,9 @@
-//! Where the index's files end and what they are called: decided by their content, so that
-//! a change to one thread or one term changes the file it falls into (and now and then a
+//! The index's files as files, whatever they hold: the sizes they aim at ([`Limits`]),
+//! where they end and what they are called, and where they go ([`Sink`]); kept below every
+//! stage that makes files, which each read them here.
+//!
+//! Where files end and what they are called is decided by their content, so that a change
+//! to one thread or one term changes the file it falls into (and now and then a
 //! neighbour), not every file after it.
 //!
 //! Files are cut as content-defined chunking cuts a stream of bytes: a file ends before an
@@ -11,9 +15,48 @@
 //! The hashes are fixed here (FNV-1a and a SplitMix64 finaliser), never a library's
 //! default hasher, so a cut never moves with a new toolchain.
 
+use std::io;
+
 use rustc_hash::FxHashSet;
 
 use crate::slug::fnv1a64;
+
+/// Longest postings string kept for one word, in bytes.
+pub const POSTINGS_MAX: usize = 128 * 1024;
+
+/// The sizes that shape the index: what a query loads against how many files there are.
+/// Files are cut where their content says ([`Cuts`]): these are the sizes they
+/// aim at; none is cut below a quarter of it, and none grows past three times it.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Longest postings string kept for one word, in bytes ([`POSTINGS_MAX`]).
+    pub postings_max: usize,
+    /// Postings up to this long sit in their term shard; longer ones go into a pack.
+    pub inline_max: usize,
+    /// The size term shards aim at, in bytes.
+    pub term_shard: usize,
+    /// The size doc shards aim at, in bytes.
+    pub doc_shard: usize,
+    /// The size postings packs aim at, in bytes; postings of half this or more get a pack
+    /// of their own.
+    pub pack: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            postings_max: POSTINGS_MAX,
+            inline_max: 512,
+            term_shard: 16 * 1024,
+            doc_shard: 24 * 1024,
+            pack: 32 * 1024,
+        }
+    }
+}
+
+/// Where index files go: a relative path under the archive's root and the file's bytes.
+/// Files are handed over from several threads at once, in no particular order.
+pub type Sink<'a> = dyn Fn(&str, &[u8]) -> io::Result<()> + Sync + 'a;
 
 /// How a kind of file is cut, from its target size in bytes.
 #[derive(Debug, Clone, Copy)]

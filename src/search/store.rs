@@ -20,7 +20,7 @@
 use std::io;
 use std::path::Path;
 
-use super::{PARTS, PostTerms, ThreadTerms, Words, term_hash};
+use super::collect::{PARTS, PostTerms, ThreadTerms, Words, part_bounds, term_hash};
 use crate::cache::Hash;
 use crate::codec::{self, Reader, put, put_bytes};
 
@@ -171,7 +171,7 @@ fn decode(record: &[u8], lengths: &[usize; PARTS]) -> Option<ThreadTerms> {
             a => Some(u32::try_from(a - 1).ok().filter(|&a| a < n)?),
         };
         let entry = r.string()?;
-        let bounds = super::part_bounds(&terms, &starts);
+        let bounds = part_bounds(&terms, &starts);
         posts.push(PostTerms { terms, bounds, len, author, entry });
     }
     if !r.is_empty() {
