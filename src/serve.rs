@@ -23,7 +23,7 @@
 //! Rebuilds go through [`build::build`], so a failed one leaves the previous archive in
 //! place: it is printed and the server keeps serving what it had. Templates and the
 //! stylesheet are compiled into threadarc, so the input folder and the configuration are
-//! all there is to watch ([`Watch::targets`]).
+//! all there is to watch (`Watch::targets`).
 
 use std::fs;
 use std::io;

@@ -11,7 +11,7 @@
 //!
 //! The output folder is replaced whole or not at all: pages are written next to it and
 //! only a complete archive is moved into its place, so a build that fails (a bad dump, a
-//! full disk) leaves the previous archive as it was ([`folder`]). All file reading and
+//! full disk) leaves the previous archive as it was (`folder`). All file reading and
 //! writing of a build happens in this module's files.
 //!
 //! Rebuilds are incremental without giving that up: the staging folder is filled with
@@ -25,7 +25,7 @@
 //! A build of a large archive does not hold every post's body from reading to indexing:
 //! the bodies of a dump's thread are let go once it is read and read again from the dump,
 //! whose bytes must not have changed, where the thread's pages or the search index need
-//! them ([`read`]).
+//! them (`read`).
 //!
 //! Beside the output there are also the build's lock and the search index's store of
 //! tokenised threads ([`crate::search::store`]); nothing a build keeps is inside the

@@ -24,7 +24,7 @@ pub struct Report {
     pub seconds: f64,
     /// Each stage, in order, for `--verbose`.
     pub stages: Vec<Stage>,
-    /// Dumps whose posts' bodies were let go once read ([`BuildOptions::low_memory`]).
+    /// Dumps whose posts' bodies were let go once read ([`super::BuildOptions::low_memory`]).
     pub reread: usize,
 }
 

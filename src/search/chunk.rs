@@ -25,7 +25,7 @@ use crate::slug::fnv1a64;
 pub const POSTINGS_MAX: usize = 128 * 1024;
 
 /// The sizes that shape the index: what a query loads against how many files there are.
-/// Files are cut where their content says ([`Cuts`]): these are the sizes they
+/// Files are cut where their content says (`Cuts`): these are the sizes they
 /// aim at; none is cut below a quarter of it, and none grows past three times it.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {

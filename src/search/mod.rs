@@ -12,13 +12,13 @@
 //!
 //! # How it is made
 //!
-//! [`write_index_inner`] reads the threads in address order, a batch at a time, each once:
-//! [`collect`] takes from a thread its terms and each post's doc-shard entry (or
-//! [`store`] hands over what an earlier build took); [`doc_shards`] writes the posts'
-//! entries as they come; [`postings`] gathers which posts hold each term and, once every
-//! thread is in, encodes them, which [`term_shards`] packs into term shards and packs;
-//! `meta.js` comes last. [`chunk`] says where each file ends and what it is called,
-//! whatever it holds; [`tokenize`] what makes a word a term; [`vlq`] how numbers are
+//! `write_index_inner` reads the threads in address order, a batch at a time, each once:
+//! `collect` takes from a thread its terms and each post's doc-shard entry (or
+//! [`store`] hands over what an earlier build took); `doc_shards` writes the posts'
+//! entries as they come; `postings` gathers which posts hold each term and, once every
+//! thread is in, encodes them, which `term_shards` packs into term shards and packs;
+//! `meta.js` comes last. `chunk` says where each file ends and what it is called,
+//! whatever it holds; [`tokenize`] what makes a word a term; `vlq` how numbers are
 //! written.
 //!
 //! # The index format (version 2)
@@ -31,7 +31,7 @@
 //! packs of the reply's terms (now and then a neighbour of one), and nothing else. So no
 //! file holds an address that a reply to another thread would move, nothing stored
 //! depends on the whole archive but `N` in `meta.js`, and files end and are named where
-//! their content says ([`chunk`]), not by running size and sequence number.
+//! their content says (`chunk`), not by running size and sequence number.
 //!
 //! **Posts** have addresses (THREAD, POST): THREAD indexes the threads in order of their
 //! first post's date (undated first, then by dump and place in it), POST the thread's
@@ -341,32 +341,12 @@ mod tests {
 
     use super::*;
     use crate::config::Config;
-    use crate::model::Format;
-    use crate::model::{Post, Thread};
+    use crate::model::Thread;
+    use crate::testing;
 
-    fn thread(path: &str, topic: &str, title: &str, date: &str, posts: &[(&str, &str)]) -> Thread {
-        Thread {
-            path: path.into(),
-            format: Format::Plain,
-            title: title.into(),
-            topic: topic.into(),
-            tags: vec![],
-            source: None,
-            paragraphs: Default::default(),
-            posts: posts
-                .iter()
-                .enumerate()
-                .map(|(i, (author, body))| Post {
-                    number: i as u32 + 1,
-                    author: (!author.is_empty()).then(|| (*author).to_owned()),
-                    date: Some(date.parse().unwrap()),
-                    body: (*body).into(),
-                    ..Post::default()
-                })
-                .collect(),
-            excerpts: Vec::new(),
-            released: false,
-        }
+    /// A thread of `posts` (author, body), all posted at `date`; its topic the dump's folder.
+    fn thread(path: &str, title: &str, date: &str, posts: &[(&str, &str)]) -> Thread {
+        posts.iter().fold(testing::thread(path, title).dated(date), |t, (author, body)| t.post(author, body)).build()
     }
 
     fn site() -> Site {
@@ -375,7 +355,6 @@ mod tests {
             vec![
                 thread(
                     "garden/new.txt",
-                    "garden",
                     "Tomato blight",
                     "2022-06-01T00:00:00Z",
                     &[
@@ -386,12 +365,11 @@ mod tests {
                 ),
                 thread(
                     "garden/old.txt",
-                    "garden",
                     "Roses",
                     "2020-01-01T00:00:00Z",
                     &[("Bob", "Roses and a tomato or two <script>x</script>"), ("Ann Lee", "nice")],
                 ),
-                thread("bikes/a.txt", "bikes", "Chains", "2021-01-01T00:00:00Z", &[("Cy", "Oil the chain")]),
+                thread("bikes/a.txt", "Chains", "2021-01-01T00:00:00Z", &[("Cy", "Oil the chain")]),
             ],
         )
     }
@@ -580,7 +558,6 @@ mod tests {
             Config::default(),
             vec![thread(
                 "t/a.txt",
-                "t",
                 "x",
                 "2020-01-01T00:00:00Z",
                 &[("", "rare word"), ("", "rare word and a great many other words that dilute it a lot more")],
@@ -595,7 +572,7 @@ mod tests {
         let one = |extra: &[(&str, &str)]| {
             let mut posts = vec![("", "a rare word in a post of ordinary length")];
             posts.extend_from_slice(extra);
-            let site = Site::new(Config::default(), vec![thread("t/a.txt", "t", "x", "2020-01-01T00:00:00Z", &posts)]);
+            let site = Site::new(Config::default(), vec![thread("t/a.txt", "x", "2020-01-01T00:00:00Z", &posts)]);
             word(&files(&site, Limits::default()), "rare")[0]
         };
         let long = "word ".repeat(500);
@@ -607,7 +584,7 @@ mod tests {
         let many: Vec<(&str, &str)> =
             (0..300).map(|i| ("", if i % 3 == 0 { "common common rare" } else { "common filler" })).collect();
         let config = Config { posts_per_page: 100, ..Config::default() };
-        let site = Site::new(config, vec![thread("t/a.txt", "t", "Many", "2020-01-01T00:00:00Z", &many)]);
+        let site = Site::new(config, vec![thread("t/a.txt", "Many", "2020-01-01T00:00:00Z", &many)]);
         let limits = Limits { postings_max: 64, inline_max: 8, term_shard: 64, doc_shard: 512, pack: 128 };
         let files = files(&site, limits);
         let meta = args(&files["search/meta.js"]);
@@ -645,10 +622,8 @@ mod tests {
 
     #[test]
     fn terms_sort_as_javascript_compares_them() {
-        let site = Site::new(
-            Config::default(),
-            vec![thread("t/a.txt", "t", "x", "2020-01-01T00:00:00Z", &[("", "𠀀 가 z ﬀ é")])],
-        );
+        let site =
+            Site::new(Config::default(), vec![thread("t/a.txt", "x", "2020-01-01T00:00:00Z", &[("", "𠀀 가 z ﬀ é")])]);
         let files = files(&site, Limits { term_shard: 1, ..Limits::default() });
         let meta = args(&files["search/meta.js"]);
         let firsts: Vec<Vec<u16>> =
@@ -689,7 +664,7 @@ mod tests {
                     .collect();
                 let posts: Vec<(&str, &str)> = bodies.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
                 let date = format!("2020-{:02}-{:02}T{:02}:00:00Z", 1 + t / 200, 1 + t / 8 % 25, t % 8);
-                thread(&format!("t{}/{t}.txt", t % 3), &format!("t{}", t % 3), &title.join(" "), &date, &posts)
+                thread(&format!("t{}/{t}.txt", t % 3), &title.join(" "), &date, &posts)
             })
             .collect()
     }

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use super::chunk::{Limits, Sink};
 use super::collect::{PARTS, ThreadTerms, Words, in_range};
-use super::term_shards::IndexFiles;
+use super::term_shards::TermShards;
 use super::vlq;
 
 /// How many times a word in a thread's title counts for each post of the thread.
@@ -272,7 +272,7 @@ impl Terms {
         // Encoded a slice of terms at a time, and written as packs and shards close: only
         // a slice's postings strings are held, not the whole index's, and the postings
         // gathered are freed as their encoding is made.
-        let mut files = IndexFiles::new(limits);
+        let mut files = TermShards::new(limits);
         for slice in terms.chunks(ENCODE_TERMS) {
             let slice: Vec<(&str, BodyPostings, TitlePostings)> = slice
                 .iter()

@@ -46,7 +46,7 @@ struct OpenShard<'t> {
 /// terms of one shard, cut likewise and at the shard's end, and postings of half
 /// [`Limits::pack`] or more get a pack of their own. As a pack never serves two shards,
 /// its size and members' places, which its entries name, change only with its shard.
-pub(super) struct IndexFiles<'l, 't> {
+pub(super) struct TermShards<'l, 't> {
     limits: &'l Limits,
     shard_cuts: chunk::Cuts,
     pack_cuts: chunk::Cuts,
@@ -62,9 +62,9 @@ pub(super) struct IndexFiles<'l, 't> {
     closed: Vec<(String, String)>,
 }
 
-impl<'l, 't> IndexFiles<'l, 't> {
-    pub(super) fn new(limits: &'l Limits) -> IndexFiles<'l, 't> {
-        IndexFiles {
+impl<'l, 't> TermShards<'l, 't> {
+    pub(super) fn new(limits: &'l Limits) -> TermShards<'l, 't> {
+        TermShards {
             limits,
             shard_cuts: chunk::Cuts::new(limits.term_shard),
             pack_cuts: chunk::Cuts::new(limits.pack),

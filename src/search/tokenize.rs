@@ -99,7 +99,7 @@ fn is_cut(prev: Option<char>, c: char, next: Option<char>) -> bool {
 /// Word boundaries always fall on both sides of ASCII white space (UAX #29 joins nothing
 /// across it but marks that follow it, which make no term), so the text is cut there
 /// first, and the pieces that are all ASCII, nearly every piece of most text, go through
-/// [`for_each_ascii_term`], which gives the same terms much faster.
+/// `for_each_ascii_term`, which gives the same terms much faster.
 /// `tests::ascii_pieces_give_the_same_terms` checks that against the full rules.
 pub fn for_each_term(text: &str, mut emit: impl FnMut(&str)) {
     // ASCII white space separates terms in the ASCII rules too.
