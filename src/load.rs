@@ -161,7 +161,15 @@ fn strip_controls(thread: &mut Thread) {
         {
             strip(field, true);
         }
-        extra.attachments.iter_mut().for_each(|a| strip(a, true));
+        for attachment in &mut extra.attachments {
+            strip(&mut attachment.name, true);
+            if let Some(source) = &mut attachment.source {
+                strip(source, true);
+            }
+        }
+        for field in [&mut extra.forwarded_from].into_iter().flatten() {
+            strip(field, true);
+        }
         for reaction in &mut extra.reactions {
             strip(&mut reaction.emoji, true);
             reaction.users.iter_mut().for_each(|u| strip(u, true));

@@ -30,11 +30,31 @@ pub enum Format {
     Reddit,
     /// A phpBB topic's print view copied out of a browser.
     Phpbb,
+    /// WhatsApp's "Export chat" (`.txt`, or a `.zip` with the media).
+    #[serde(rename = "whatsapp")]
+    WhatsApp,
+    /// An irssi channel log.
+    Irssi,
+    /// A WeeChat channel log (logger plugin).
+    Weechat,
+    /// A ZNC channel log (`log` module), one day a file.
+    Znc,
+    /// A HexChat (XChat) channel log.
+    Hexchat,
+    /// Telegram Desktop's machine-readable export (`result.json`).
+    Telegram,
+    /// A Slack workspace export: a zip, or the folder it unpacks to.
+    Slack,
+    /// DiscordChatExporter's JSON export of a channel.
+    DiscordJson,
 }
 
 impl Format {
     /// Every format, in the order detection tries them.
     pub const ALL: &'static [Format] = &[
+        Format::Slack,
+        Format::Telegram,
+        Format::DiscordJson,
         Format::DiscourseRaw,
         Format::Mbox,
         Format::Digest,
@@ -43,6 +63,11 @@ impl Format {
         Format::HackerNews,
         Format::Reddit,
         Format::Phpbb,
+        Format::WhatsApp,
+        Format::Irssi,
+        Format::Weechat,
+        Format::Znc,
+        Format::Hexchat,
         Format::Plain,
     ];
 
@@ -57,6 +82,14 @@ impl Format {
             Format::HackerNews => "hackernews",
             Format::Reddit => "reddit",
             Format::Phpbb => "phpbb",
+            Format::WhatsApp => "whatsapp",
+            Format::Irssi => "irssi",
+            Format::Weechat => "weechat",
+            Format::Znc => "znc",
+            Format::Hexchat => "hexchat",
+            Format::Telegram => "telegram",
+            Format::Slack => "slack",
+            Format::DiscordJson => "discord-json",
         }
     }
 
@@ -64,9 +97,28 @@ impl Format {
         Format::ALL.iter().copied().find(|f| f.name() == name)
     }
 
-    /// Whether post bodies in this format are Markdown (else plain text).
+    /// Whether post bodies in this format are Markdown (else plain text): Discourse's own,
+    /// and what the chat exporters' markup (Slack's mrkdwn, Telegram's entities, Discord's
+    /// Markdown) is turned into.
     pub fn is_markdown(self) -> bool {
-        matches!(self, Format::DiscourseRaw)
+        matches!(self, Format::DiscourseRaw | Format::Slack | Format::Telegram | Format::DiscordJson)
+    }
+
+    /// Whether the dump is a chat: many short messages in time order, whose thread pages
+    /// list the days they span.
+    pub fn is_chat(self) -> bool {
+        matches!(
+            self,
+            Format::Discord
+                | Format::WhatsApp
+                | Format::Irssi
+                | Format::Weechat
+                | Format::Znc
+                | Format::Hexchat
+                | Format::Telegram
+                | Format::Slack
+                | Format::DiscordJson
+        )
     }
 
     /// Whether posts are mail messages: bodies are plain text with `>` quotes and
@@ -165,6 +217,8 @@ static NO_EXTRA: PostExtra = PostExtra {
     score_hidden: false,
     reactions: Vec::new(),
     attachments: Vec::new(),
+    forwarded_from: None,
+    action: false,
     edited: false,
     submitter: false,
     pinned: false,
@@ -239,12 +293,19 @@ pub struct PostExtra {
     /// The score was hidden by the site (`[score hidden]`).
     #[serde(skip_serializing_if = "is_false")]
     pub score_hidden: bool,
-    /// Emoji reactions (Discord).
+    /// Emoji reactions (chats).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reactions: Vec<Reaction>,
-    /// Files attached to the post, as URLs.
+    /// Files attached to the post.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub attachments: Vec<String>,
+    pub attachments: Vec<Attachment>,
+    /// Where a forwarded message came from, as the export names it (Telegram).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forwarded_from: Option<String>,
+    /// The post is an action, not a message (IRC's `/me waves`): the body is what the
+    /// author did, shown after their name.
+    #[serde(skip_serializing_if = "is_false")]
+    pub action: bool,
     /// The post was edited after it was written (Reddit's `*`).
     #[serde(skip_serializing_if = "is_false")]
     pub edited: bool,
@@ -263,6 +324,99 @@ pub struct PostExtra {
     /// Why the body is missing or hidden: `deleted`, `removed`, `dead`, `flagged`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+
+/// A file attached to a post: its name and where the export says it is, and what the
+/// build found there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attachment {
+    /// The file's name as the export gives it: shown, and offered when it is downloaded.
+    pub name: String,
+    /// Where the export says the file is: a path relative to the dump (inside its zip or
+    /// folder, or beside it, with `/`), or the URL of a file the export only links to.
+    /// None where the export says it left the file out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// What the build found; a parser leaves it [`Stored::Unknown`].
+    #[serde(skip_serializing_if = "Stored::is_unknown")]
+    pub stored: Stored,
+}
+
+impl Attachment {
+    /// An attachment as a parser reads it from an export.
+    pub fn new(name: impl Into<String>, source: Option<String>) -> Attachment {
+        Attachment { name: name.into(), source, stored: Stored::Unknown }
+    }
+
+    /// An attachment the export names only by where it is: its name is the path's or URL's
+    /// last part (`https://cdn.example/a/zpool.txt?x=1` is `zpool.txt`).
+    pub fn at(source: &str) -> Attachment {
+        let path = source.split(['?', '#']).next().unwrap_or(source);
+        let name = path.rsplit(['/', '\\']).find(|s| !s.is_empty()).unwrap_or(source);
+        Attachment::new(name, Some(source.to_owned()))
+    }
+
+    /// Whether the export only links to the file, at a URL.
+    pub fn is_linked(&self) -> bool {
+        self.source.as_deref().is_some_and(|s| {
+            let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+            lower.starts_with("http://") || lower.starts_with("https://")
+        })
+    }
+}
+
+/// What became of an attachment's file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "status")]
+pub enum Stored {
+    /// Not looked for (what a parser gives).
+    #[default]
+    Unknown,
+    /// The export links to it (a URL) rather than holding it.
+    Linked,
+    /// Not in the export: it said so, or the file is not where it said.
+    Missing,
+    /// Left out: larger than the archive takes (`max_attachment_mb`).
+    TooLarge { size: u64 },
+    /// Copied into the archive.
+    Copied(StoredFile),
+}
+
+impl Stored {
+    pub fn is_unknown(&self) -> bool {
+        *self == Stored::Unknown
+    }
+}
+
+/// An attachment's file as the archive holds it, named by a hash of its bytes so that the
+/// same file attached twice is stored once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredFile {
+    /// Its path from the archive's root (`files/ab/abcdef….jpg`).
+    pub path: String,
+    pub size: u64,
+    /// What it is, by its bytes: how a page shows it.
+    pub kind: FileKind,
+    /// Its media type, by its bytes.
+    pub mime: String,
+}
+
+/// How a page shows an attached file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "type")]
+pub enum FileKind {
+    /// An image a browser shows (PNG, JPEG, GIF, WebP, AVIF), with its size in pixels.
+    Image {
+        width: u32,
+        height: u32,
+    },
+    Audio,
+    Video,
+    /// Anything else: a link to download it.
+    Download,
+    /// A file a browser would run or render as a page (HTML, SVG, XML, JavaScript): kept
+    /// only as text, never where it could run.
+    Inert,
 }
 
 /// One emoji reaction to a post.

@@ -52,7 +52,7 @@ use super::parsed::{ParsedThread, Score};
 use crate::dates::{self, DateContext};
 use crate::diagnostic::Problem;
 use crate::model::ParseOptions;
-use crate::model::{Post, Reaction};
+use crate::model::{Attachment, Post, Reaction};
 use crate::text::is_blank;
 
 /// `[DATE] AUTHOR`; the date is checked by [`dates`].
@@ -210,7 +210,7 @@ fn fill(post: &mut Post, lines: &[&str]) {
         let end = (i + 1..lines.len()).find(|&j| is_blank(lines[j])).unwrap_or(lines.len());
         let block: Vec<&str> = lines[i + 1..end].iter().map(|l| l.trim()).collect();
         match marker {
-            "{Attachments}" | "{Stickers}" => post.extra.attachments.extend(block.iter().map(|l| (*l).to_owned())),
+            "{Attachments}" | "{Stickers}" => post.extra.attachments.extend(block.iter().map(|l| Attachment::at(l))),
             "{Reactions}" => post.extra.reactions.extend(block.iter().flat_map(|l| parse_reactions(l))),
             _ => {
                 let linked = block.iter().filter(|l| is_url(l)).any(|url| content.iter().any(|c| c.contains(url)));
@@ -342,12 +342,16 @@ mod tests {
             ]
         );
         assert_eq!(t.posts[0].date.unwrap().to_string(), "2023-03-14T21:05:00Z");
-        assert_eq!(t.posts[0].extra.attachments, ["https://cdn.discordapp.com/attachments/1/2/zpool.txt"]);
+        assert_eq!(
+            t.posts[0].extra.attachments,
+            [Attachment::at("https://cdn.discordapp.com/attachments/1/2/zpool.txt")]
+        );
+        assert_eq!(t.posts[0].extra.attachments[0].name, "zpool.txt");
         let reactions: Vec<(&str, u32)> =
             t.posts[0].extra.reactions.iter().map(|r| (r.emoji.as_str(), r.count)).collect();
         assert_eq!(reactions, [("😱", 3), (":zfs_cat:", 1)]);
         assert!(t.posts[1].extra.pinned && !t.posts[0].extra.pinned);
-        assert_eq!(t.posts[2].extra.attachments, ["https://media.discordapp.net/stickers/1.png"]);
+        assert_eq!(t.posts[2].extra.attachments, [Attachment::at("https://media.discordapp.net/stickers/1.png")]);
         assert_eq!(t.posts[1].line, 18);
     }
 
@@ -408,7 +412,7 @@ mod tests {
         assert_eq!(t.posts.len(), 2);
         assert_eq!(t.posts[0].body, "[citation needed] bob");
         assert_eq!(t.posts[1].body, "");
-        assert_eq!(t.posts[1].extra.attachments, ["https://x.example/a.png"]);
+        assert_eq!(t.posts[1].extra.attachments, [Attachment::at("https://x.example/a.png")]);
     }
 
     #[test]

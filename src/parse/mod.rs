@@ -7,9 +7,12 @@
 
 pub mod digest;
 pub mod discord;
+pub mod discord_json;
 pub mod discourse_page;
 pub mod discourse_raw;
 pub mod hackernews;
+pub mod hexchat;
+pub mod irssi;
 mod layout;
 pub mod mail;
 pub mod mbox;
@@ -17,11 +20,16 @@ mod parsed;
 pub mod phpbb;
 pub mod plain;
 pub mod reddit;
+pub mod slack;
+pub mod telegram;
 pub mod threading;
+pub mod weechat;
+pub mod whatsapp;
+pub mod znc;
 
 use serde::Serialize;
 
-pub use parsed::{Parsed, ParsedThread, Score};
+pub use parsed::{Bundle, Parsed, ParsedThread, Score};
 
 use crate::diagnostic::Problem;
 use crate::model::{Format, ParseOptions, Post};
@@ -45,6 +53,15 @@ fn max_score(format: Format) -> u8 {
         Format::HackerNews => hackernews::MAX_SCORE,
         Format::Reddit => reddit::MAX_SCORE,
         Format::Phpbb => phpbb::MAX_SCORE,
+        Format::WhatsApp => whatsapp::MAX_SCORE,
+        Format::Irssi => irssi::MAX_SCORE,
+        Format::Weechat => weechat::MAX_SCORE,
+        Format::Znc => znc::MAX_SCORE,
+        Format::Hexchat => hexchat::MAX_SCORE,
+        Format::Telegram => telegram::MAX_SCORE,
+        Format::DiscordJson => discord_json::MAX_SCORE,
+        // A Slack export is a zip or a folder, never one text.
+        Format::Slack => 0,
     }
 }
 
@@ -59,6 +76,14 @@ fn score_unchecked(format: Format, text: &str) -> Score {
         Format::HackerNews => hackernews::score(text),
         Format::Reddit => reddit::score(text),
         Format::Phpbb => phpbb::score(text),
+        Format::WhatsApp => whatsapp::score(text),
+        Format::Irssi => irssi::score(text),
+        Format::Weechat => weechat::score(text),
+        Format::Znc => znc::score(text),
+        Format::Hexchat => hexchat::score(text),
+        Format::Telegram => telegram::score(text),
+        Format::DiscordJson => discord_json::score(text),
+        Format::Slack => Score::none("a Slack export is a zip or a folder, not one file"),
     }
 }
 
@@ -78,6 +103,42 @@ fn parse_text(format: Format, text: &str, options: &ParseOptions) -> Result<Pars
         Format::Phpbb => phpbb::parse(text, options).map(Parsed::from),
         Format::Mbox => mbox::parse(text.as_bytes(), options),
         Format::Digest => digest::parse(text.as_bytes(), options).map(Parsed::from),
+        Format::WhatsApp => whatsapp::parse(text, options),
+        Format::Irssi => irssi::parse(text, options),
+        Format::Weechat => weechat::parse(text, options),
+        Format::Znc => znc::parse(text, options),
+        Format::Hexchat => hexchat::parse(text, options),
+        Format::Telegram => telegram::parse(text, options),
+        Format::DiscordJson => discord_json::parse(text, options),
+        Format::Slack => Err(Problem {
+            line: 1,
+            message: "a Slack export is a zip, or the folder it unpacks to, not one file".into(),
+            hint: Some("put the export's .zip (or its whole folder) in the topic folder".into()),
+        }),
+    }
+}
+
+/// What detection makes of a dump of several files (a zip, a folder): a Slack export, or
+/// none (then the loader reads the one export file it holds, as a text).
+pub fn detect_bundle(bundle: &Bundle) -> Option<Detection> {
+    let score = slack::score(bundle);
+    (score.value >= THRESHOLD).then(|| Detection {
+        format: Format::Slack,
+        score: score.value,
+        reason: score.reason,
+        fallback: false,
+    })
+}
+
+/// Parses a dump of several files as `format`.
+pub fn parse_bundle(format: Format, bundle: &Bundle, options: &ParseOptions) -> Result<Parsed, Problem> {
+    match format {
+        Format::Slack => slack::parse(bundle, options).map(notice_undated),
+        other => Err(Problem {
+            line: 1,
+            message: format!("a {other} dump is one file, and this is a zip or folder of {}", bundle.files.len()),
+            hint: Some("put the file itself in the topic folder, or set no format".into()),
+        }),
     }
 }
 

@@ -63,3 +63,18 @@ pub struct ParsedThread {
     pub source: Option<String>,
     pub posts: Vec<Post>,
 }
+
+/// A dump of several files: a zip's entries or a folder's files, by their paths inside it
+/// (with `/`), in order. Only the files a parser reads are here (text and JSON); media stay
+/// where they are, for the build to copy as attachments.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Bundle {
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+impl Bundle {
+    /// The bytes of the file at `name`.
+    pub fn get(&self, name: &str) -> Option<&[u8]> {
+        self.files.iter().find(|(n, _)| n == name).map(|(_, bytes)| bytes.as_slice())
+    }
+}

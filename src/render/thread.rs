@@ -240,7 +240,7 @@ impl<'a> ThreadRenderer<'a> {
                         .extra
                         .attachments
                         .iter()
-                        .filter_map(|a| safe_url(Some(a)))
+                        .filter_map(|a| safe_url(a.source.as_deref().filter(|_| a.is_linked())))
                         .filter_map(markup::valid_url)
                         .map(Cow::into_owned)
                         .collect(),
