@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use crate::build;
+use crate::build::{self, Found};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Format;
@@ -90,7 +90,8 @@ pub fn check(options: &CheckOptions) -> CheckReport {
 
     let mut files = Vec::new();
     let mut topics_used = BTreeSet::new();
-    for (f, loaded) in found.iter().zip(build::load_all(&found, options.format)) {
+    let (loaded, attached) = build::load_all(&found, options.format, &config);
+    for (f, loaded) in found.iter().zip(loaded).filter(|(f, _)| f.is_dump()) {
         let shown = f.path.display().to_string();
         let mut file_diagnostics = loaded.diagnostics;
         for d in &mut file_diagnostics {
@@ -112,7 +113,8 @@ pub fn check(options: &CheckOptions) -> CheckReport {
         diagnostics.extend(file_diagnostics);
     }
 
-    if options.input.is_dir() && found.is_empty() {
+    diagnostics.extend(attached);
+    if options.input.is_dir() && !found.iter().any(Found::is_dump) {
         diagnostics.push(
             Diagnostic::warning(
                 options.input.display().to_string(),

@@ -40,6 +40,12 @@ pub struct Config {
     pub posts_per_page: u32,
     /// How many entries an Atom feed holds.
     pub feed_entries: usize,
+    /// The zone of dates that name none (an IANA name, `Europe/Berlin`), where a dump's front
+    /// matter does not say; UTC when not set.
+    pub timezone: Option<String>,
+    /// Attached files larger than this many MiB are left out (25: the largest file static
+    /// hosts take).
+    pub max_attachment_mb: u64,
     pub topics: BTreeMap<String, TopicConfig>,
 }
 
@@ -63,6 +69,8 @@ impl Default for Config {
             base_url: None,
             posts_per_page: 200,
             feed_entries: 20,
+            timezone: None,
+            max_attachment_mb: 25,
             topics: BTreeMap::new(),
         }
     }
@@ -82,6 +90,16 @@ impl Config {
         }
     }
 
+    /// The zone of dates that name none, where a dump does not say.
+    pub fn zone(&self) -> Option<jiff::tz::TimeZone> {
+        self.timezone.as_deref().and_then(|name| jiff::tz::TimeZone::get(name).ok())
+    }
+
+    /// The largest attachment the archive takes, in bytes.
+    pub fn max_attachment_bytes(&self) -> u64 {
+        self.max_attachment_mb.saturating_mul(1024 * 1024)
+    }
+
     pub fn parse(text: &str) -> Result<Config, Diagnostic> {
         let config: Config = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|span| text[..span.start].matches('\n').count() + 1);
@@ -96,6 +114,13 @@ impl Config {
             ));
         }
         let mut config = config;
+        if let Some(zone) = &config.timezone
+            && jiff::tz::TimeZone::get(zone).is_err()
+        {
+            let line = text.lines().position(|l| l.trim_start().starts_with("timezone")).map(|i| i + 1);
+            return Err(Diagnostic::error("archive.toml", line, format!("unknown time zone `{zone}`"))
+                .with_hint("use an IANA name like \"Europe/Berlin\" or \"UTC\""));
+        }
         if let Some(url) = &mut config.base_url {
             let lower = url.to_ascii_lowercase();
             if !(lower.starts_with("https://") || lower.starts_with("http://")) || url.contains(char::is_whitespace) {

@@ -192,7 +192,7 @@ mod tests {
                 panic!("no init example for format {format}: add a dump to src/init/ and a line to EXAMPLES")
             });
             let path = format!("examples/{format}.txt");
-            let loaded = load(&Dump { path: &path, topic: "examples", bytes: example.text.as_bytes(), format: None });
+            let loaded = load(&Dump::text(&path, "examples", example.text.as_bytes()));
             // Notes say what a format cannot tell (whom a copied Reddit reply answers).
             let problems: Vec<_> = loaded.diagnostics.iter().filter(|d| d.severity != Severity::Note).collect();
             assert!(problems.is_empty(), "{format}: {problems:?}");

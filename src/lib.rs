@@ -42,6 +42,7 @@ pub mod codec;
 pub mod config;
 pub mod dates;
 pub mod diagnostic;
+pub mod filetype;
 pub mod frontmatter;
 pub mod init;
 pub mod load;

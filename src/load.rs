@@ -4,13 +4,15 @@
 
 use crate::diagnostic::{Diagnostic, Problem, Severity};
 use crate::frontmatter;
+use jiff::tz::TimeZone;
+
 use crate::model::Thread;
 use crate::model::{Format, ParseOptions};
-use crate::parse::{self, Detection};
+use crate::parse::{self, Bundle, Detection, Parsed};
 use crate::{slug, text};
 
 /// What one dump gave.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Loaded {
     pub threads: Vec<Thread>,
     pub detection: Option<Detection>,
@@ -24,9 +26,29 @@ pub struct Loaded {
 pub struct Dump<'a> {
     pub path: &'a str,
     pub topic: &'a str,
-    pub bytes: &'a [u8],
+    pub content: Content<'a>,
     /// A format forced on the command line.
     pub format: Option<Format>,
+    /// The zone of dates that name none where front matter does not say (`archive.toml`'s
+    /// `timezone`); UTC when none.
+    pub timezone: Option<&'a TimeZone>,
+}
+
+/// What a dump holds.
+#[derive(Debug, Clone, Copy)]
+pub enum Content<'a> {
+    /// One file's bytes.
+    Text(&'a [u8]),
+    /// A zip's or a folder's files (a Slack export).
+    Bundle(&'a Bundle),
+}
+
+impl<'a> Dump<'a> {
+    /// A dump of one file's bytes, its format detected, its dates in UTC where it names no
+    /// zone.
+    pub fn text(path: &'a str, topic: &'a str, bytes: &'a [u8]) -> Dump<'a> {
+        Dump { path, topic, content: Content::Text(bytes), format: None, timezone: None }
+    }
 }
 
 pub fn load(dump: &Dump) -> Loaded {
@@ -36,8 +58,15 @@ pub fn load(dump: &Dump) -> Loaded {
 /// [`load`], given what detection found in these same bytes before (the build cache
 /// remembers it), so that it need not run again.
 pub fn load_detected(dump: &Dump, detected: Option<&Detection>) -> Loaded {
+    match dump.content {
+        Content::Text(bytes) => load_text(dump, bytes, detected),
+        Content::Bundle(bundle) => load_bundle(dump, bundle, detected),
+    }
+}
+
+fn load_text(dump: &Dump, bytes: &[u8], detected: Option<&Detection>) -> Loaded {
     let mut diagnostics = Vec::new();
-    let (text, bad_utf8) = text::normalize(dump.bytes);
+    let (text, bad_utf8) = text::normalize(bytes);
     let at_line = |e: Problem, offset: usize| e.in_file(Severity::Error, dump.path, offset);
     let split = match frontmatter::split(&text) {
         Ok(split) => split,
@@ -48,12 +77,7 @@ pub fn load_detected(dump: &Dump, detected: Option<&Detection>) -> Loaded {
     };
     let fm = split.front_matter;
     let detection = match dump.format.or(fm.format) {
-        Some(format) => Detection {
-            format,
-            score: 100,
-            reason: if dump.format.is_some() { "set on the command line" } else { "set in front matter" }.into(),
-            fallback: false,
-        },
+        Some(format) => forced(format, dump.format.is_some()),
         None => detected.cloned().unwrap_or_else(|| parse::detect(split.body)),
     };
     // Mail is read from its bytes, each message in the charset it names: bytes that are not
@@ -70,14 +94,14 @@ pub fn load_detected(dump: &Dump, detected: Option<&Detection>) -> Loaded {
                 .with_hint("set `format` in front matter if this is another format"),
         );
     }
-    let options = match parse_options(&fm) {
+    let options = match parse_options(&fm, dump.timezone) {
         Ok(options) => options,
         Err(message) => {
             diagnostics.push(Diagnostic::error(dump.path, Some(1), message));
             return Loaded { threads: Vec::new(), detection: Some(detection), diagnostics };
         }
     };
-    let raw = detection.format.is_mail().then(|| raw_body(dump.bytes, &text, split.body)).flatten();
+    let raw = detection.format.is_mail().then(|| raw_body(bytes, &text, split.body)).flatten();
     let parsed = match raw.map_or_else(
         || parse::parse(detection.format, split.body, &options),
         |raw| parse::parse_bytes(detection.format, raw, &options),
@@ -88,8 +112,58 @@ pub fn load_detected(dump: &Dump, detected: Option<&Detection>) -> Loaded {
             return Loaded { threads: Vec::new(), detection: Some(detection), diagnostics };
         }
     };
+    let threads = threads_of(dump, parsed, &fm, &detection, &options, split.body_offset, &mut diagnostics);
+    Loaded { threads, detection: Some(detection), diagnostics }
+}
 
-    let in_file = |severity| move |p: Problem| p.in_file(severity, dump.path, split.body_offset);
+/// A dump of several files: what detection finds in them (a Slack export), read as it.
+fn load_bundle(dump: &Dump, bundle: &Bundle, detected: Option<&Detection>) -> Loaded {
+    let mut diagnostics = Vec::new();
+    let detection = match dump.format {
+        Some(format) => forced(format, true),
+        None => match detected.cloned().or_else(|| parse::detect_bundle(bundle)) {
+            Some(detection) => detection,
+            None => {
+                let files = bundle.files.len();
+                diagnostics.push(
+                    Diagnostic::error(dump.path, None, format!("{files} files, and no export threadarc reads"))
+                        .with_hint("a zip or folder is read as a Slack export (channels.json, users.json and a folder per channel) or as the one dump it holds"),
+                );
+                return Loaded { threads: Vec::new(), detection: None, diagnostics };
+            }
+        },
+    };
+    let options = ParseOptions { timezone: dump.timezone.cloned(), ..ParseOptions::default() };
+    let parsed = match parse::parse_bundle(detection.format, bundle, &options) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            diagnostics.push(e.in_file(Severity::Error, dump.path, 0));
+            return Loaded { threads: Vec::new(), detection: Some(detection), diagnostics };
+        }
+    };
+    let fm = frontmatter::FrontMatter::default();
+    let threads = threads_of(dump, parsed, &fm, &detection, &options, 0, &mut diagnostics);
+    Loaded { threads, detection: Some(detection), diagnostics }
+}
+
+/// Detection's verdict for a format set on the command line or in front matter.
+fn forced(format: Format, command_line: bool) -> Detection {
+    let reason = if command_line { "set on the command line" } else { "set in front matter" };
+    Detection { format, score: 100, reason: reason.into(), fallback: false }
+}
+
+/// The threads a parser read, with what the dump's place and front matter add, and its
+/// warnings and notes as diagnostics; `offset` is the line the parser's text starts after.
+fn threads_of(
+    dump: &Dump,
+    parsed: Parsed,
+    fm: &frontmatter::FrontMatter,
+    detection: &Detection,
+    options: &ParseOptions,
+    offset: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Thread> {
+    let in_file = |severity| move |p: Problem| p.in_file(severity, dump.path, offset);
     diagnostics.extend(parsed.warnings.into_iter().map(in_file(Severity::Warning)));
     diagnostics.extend(parsed.notes.into_iter().map(in_file(Severity::Note)));
     let single = parsed.threads.len() == 1;
@@ -99,7 +173,7 @@ pub fn load_detected(dump: &Dump, detected: Option<&Detection>) -> Loaded {
         .map(|p| {
             let mut posts = p.posts;
             for post in &mut posts {
-                post.line += split.body_offset;
+                post.line += offset;
             }
             let title = fm
                 .title
@@ -136,7 +210,7 @@ pub fn load_detected(dump: &Dump, detected: Option<&Detection>) -> Loaded {
             diagnostics.push(Diagnostic::warning(dump.path, None, format!("thread “{}” has no posts", thread.title)));
         }
     }
-    Loaded { threads, detection: Some(detection), diagnostics }
+    threads
 }
 
 /// Removes the control characters that front matter's TOML escapes or a mail's decoding
@@ -190,13 +264,14 @@ fn raw_body<'b>(bytes: &'b [u8], text: &str, body: &str) -> Option<&'b [u8]> {
     (text::normalize(&bytes[..at]).0 == head).then_some(&bytes[at..])
 }
 
-/// The parser settings front matter gives, checked.
-fn parse_options(fm: &frontmatter::FrontMatter) -> Result<ParseOptions, String> {
+/// The parser settings front matter gives, checked; dates that name no zone are read in
+/// front matter's `timezone`, else in `zone`.
+fn parse_options(fm: &frontmatter::FrontMatter, zone: Option<&TimeZone>) -> Result<ParseOptions, String> {
     let timezone = match &fm.timezone {
         Some(name) => Some(jiff::tz::TimeZone::get(name).map_err(|_| {
             format!("front matter: unknown time zone `{name}`; use an IANA name like \"Europe/Berlin\" or \"UTC\"")
         })?),
-        None => None,
+        None => zone.cloned(),
     };
     let captured = match &fm.captured {
         Some(when) => Some(when.to_string().parse::<jiff::Timestamp>().map_err(|_| {
@@ -219,12 +294,19 @@ fn merge_tags(front_matter: &[String], dump: Vec<String>) -> Vec<String> {
 }
 
 /// A title made from a file name: `therapy-during-ketamine.txt` → `Therapy during ketamine`.
+/// WhatsApp names its exports `WhatsApp Chat with NAME.txt` (Android) and `WhatsApp Chat -
+/// NAME.zip` (iOS): the title is the NAME.
 pub fn title_from_path(path: &str) -> String {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = match name.rsplit_once('.') {
         Some((stem, _)) if !stem.is_empty() => stem,
         _ => name,
     };
+    let stem = ["WhatsApp Chat with ", "WhatsApp Chat - "]
+        .iter()
+        .find_map(|prefix| stem.strip_prefix(prefix))
+        .filter(|rest| !rest.trim().is_empty())
+        .unwrap_or(stem);
     let words: Vec<&str> = stem.split(['-', '_', ' ']).filter(|w| !w.is_empty()).collect();
     let joined = words.join(" ");
     let mut chars = joined.chars();
@@ -239,7 +321,7 @@ mod tests {
     use super::*;
 
     fn dump(bytes: &[u8]) -> Dump<'_> {
-        Dump { path: "general/my_old-thread.txt", topic: "general", bytes, format: None }
+        Dump::text("general/my_old-thread.txt", "general", bytes)
     }
 
     #[test]
@@ -247,6 +329,9 @@ mod tests {
         assert_eq!(title_from_path("a/therapy-during-ketamine.txt"), "Therapy during ketamine");
         assert_eq!(title_from_path("x/.txt"), ".txt");
         assert_eq!(title_from_path("x/__"), "Untitled");
+        assert_eq!(title_from_path("chats/WhatsApp Chat with Plot 14.txt"), "Plot 14");
+        assert_eq!(title_from_path("chats/WhatsApp Chat - Book club.zip"), "Book club");
+        assert_eq!(title_from_path("chats/WhatsApp Chat with .txt"), "WhatsApp Chat with");
     }
 
     #[test]

@@ -321,7 +321,7 @@ fn run_parse(files: &[PathBuf], json: bool, format: Option<Format>) -> ExitCode 
             .parent()
             .and_then(|p| p.file_name())
             .map_or_else(|| "general".to_owned(), |n| n.to_string_lossy().into_owned());
-        let loaded = load::load(&Dump { path: &name, topic: &topic, bytes: &bytes, format });
+        let loaded = load::load(&Dump { format, ..Dump::text(&name, &topic, &bytes) });
         term::print_diagnostics(&loaded.diagnostics, Severity::Note);
         failed |= loaded.diagnostics.iter().any(Diagnostic::is_error);
         if !json {

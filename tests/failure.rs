@@ -96,8 +96,10 @@ fn symlinks_are_reported_not_followed() {
 fn huge_files_are_refused_with_a_message() {
     let dir = tempfile::tempdir().unwrap();
     write(&dir.path().join("threads/t/ok.txt"), "Fine\n\none\n\ntwo\n");
-    let huge = fs::File::create(dir.path().join("threads/t/huge.txt")).unwrap();
-    huge.set_len(threadarc::build::MAX_DUMP_BYTES + 1).unwrap(); // sparse: no real disk use
+    let mut huge = fs::File::create(dir.path().join("threads/t/huge.txt")).unwrap();
+    // Text at its start (what tells a dump from a photo), then sparse: no real disk use.
+    std::io::Write::write_all(&mut huge, format!("A huge dump\n\n{}\n", "word ".repeat(200)).as_bytes()).unwrap();
+    huge.set_len(threadarc::build::MAX_DUMP_BYTES + 1).unwrap();
     let out = threadarc(dir.path(), &["build"]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -15,7 +15,7 @@ fn fuzz_finds_stay_fixed() {
     for entry in std::fs::read_dir(dir).unwrap() {
         let bytes = std::fs::read(entry.unwrap().path()).unwrap();
         for format in std::iter::once(None).chain(Format::ALL.iter().copied().map(Some)) {
-            let loaded = load(&Dump { path: "fuzz/dump.txt", topic: "fuzz", bytes: &bytes, format });
+            let loaded = load(&Dump { format, ..Dump::text("fuzz/dump.txt", "fuzz", &bytes) });
             let site = Site::new(Config::default(), loaded.threads);
             for entry in &site.threads {
                 assert!(!entry.thread.title.trim().is_empty());

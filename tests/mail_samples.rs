@@ -8,7 +8,7 @@ use threadarc::model::Thread;
 fn load_sample(name: &str) -> Loaded {
     let path = format!("threads/mailing-list/{name}");
     let bytes = std::fs::read(&path).unwrap();
-    let loaded = load(&Dump { path: &path, topic: "mailing-list", bytes: &bytes, format: None });
+    let loaded = load(&Dump::text(&path, "mailing-list", &bytes));
     assert!(loaded.diagnostics.is_empty(), "{name}: {:?}", loaded.diagnostics);
     loaded
 }

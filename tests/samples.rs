@@ -50,7 +50,7 @@ fn samples() -> Vec<(String, Vec<u8>)> {
 fn load_sample(path: &str) -> Loaded {
     let bytes = std::fs::read(threads_dir().join(path)).unwrap();
     let topic = path.split('/').next().unwrap();
-    load(&Dump { path, topic, bytes: &bytes, format: None })
+    load(&Dump::text(path, topic, &bytes))
 }
 
 /// What reading a dump reported but for notes (what a format cannot say, like whom a

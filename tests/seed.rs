@@ -23,7 +23,7 @@ fn seed_matches_ground_truth() {
     let expected: Expected =
         toml::from_str(&std::fs::read_to_string("tests/fixtures/seed-expected.toml").unwrap()).unwrap();
     let bytes = std::fs::read(SEED).unwrap();
-    let loaded = load(&Dump { path: SEED, topic: "ketamine-therapy", bytes: &bytes, format: None });
+    let loaded = load(&Dump::text(SEED, "ketamine-therapy", &bytes));
     assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
     assert_eq!(loaded.detection.unwrap().format, Format::Plain);
     let [thread] = &loaded.threads[..] else { panic!("one thread expected") };
@@ -41,7 +41,7 @@ fn seed_matches_ground_truth() {
 #[test]
 fn seed_renders_emoji_and_keeps_literal_emoji() {
     let bytes = std::fs::read(SEED).unwrap();
-    let loaded = load(&Dump { path: SEED, topic: "ketamine-therapy", bytes: &bytes, format: None });
+    let loaded = load(&Dump::text(SEED, "ketamine-therapy", &bytes));
     let thread = &loaded.threads[0];
     let html = threadarc::render::markup::plain_to_html(&thread.posts[6].body, thread.paragraphs);
     assert!(html.contains("personally. 🙂"), "{html}");

@@ -8,7 +8,7 @@ use threadarc::model::Format;
 fuzz_target!(|bytes: &[u8]| {
     let formats = std::iter::once(None).chain(Format::ALL.iter().copied().map(Some));
     for format in formats {
-        let loaded = load(&Dump { path: "fuzz/dump.txt", topic: "fuzz", bytes, format });
+        let loaded = load(&Dump { format, ..Dump::text("fuzz/dump.txt", "fuzz", bytes) });
         for thread in &loaded.threads {
             assert!(!thread.title.trim().is_empty(), "a thread without a title");
             for post in &thread.posts {

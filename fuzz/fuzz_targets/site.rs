@@ -9,7 +9,7 @@ use threadarc::render::pages;
 use threadarc::site::Site;
 
 fuzz_target!(|bytes: &[u8]| {
-    let loaded = load(&Dump { path: "fuzz/dump.txt", topic: "fuzz", bytes, format: None });
+    let loaded = load(&Dump::text("fuzz/dump.txt", "fuzz", bytes));
     let site = Site::new(Config::default(), loaded.threads);
     pages::index_page(&site).render().unwrap();
     for t in 0..site.topics.len() {

@@ -1,5 +1,7 @@
 //! Finding the dumps: every file under the input folder, its topic from the folder it
-//! sits in, in a stable order.
+//! sits in, in a stable order, and what it holds by its first bytes: a text dump, a zip, a
+//! folder that is one export (a Slack export, unpacked), or something that is no dump (a
+//! photo beside a chat export, which a post may attach).
 
 use std::fs;
 use std::io;
@@ -20,9 +22,34 @@ pub struct Found {
     /// Relative to the input folder, with `/` separators.
     pub relative: String,
     pub topic: String,
-    /// The file's size in bytes when it was found.
+    /// The file's size in bytes when it was found (of a folder: its files').
     pub size: u64,
+    pub kind: Kind,
 }
+
+/// What a found file holds, by its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Text: one dump.
+    Text,
+    /// A zip: the one dump inside it, or a Slack export.
+    Zip,
+    /// A folder holding one export of several files (a Slack export, unpacked).
+    Folder,
+    /// No dump (a photo, a PDF, an empty file): what it is, by its media type. It is
+    /// published only where a post attaches it.
+    Other(&'static str),
+}
+
+impl Found {
+    /// Whether this is a dump to read (not a file a post may attach).
+    pub fn is_dump(&self) -> bool {
+        !matches!(self.kind, Kind::Other(_))
+    }
+}
+
+/// The files of a folder that make it a Slack export, read as one dump.
+const EXPORT_FOLDER_FILES: &[&str] = &["channels.json", "users.json"];
 
 /// Every dump under `input`, in a stable order, and warnings for what was skipped. The
 /// topic of a dump is the first folder under `input` it sits in; deeper folders only
@@ -37,12 +64,12 @@ pub fn discover(input: &Path, default_topic: &str) -> Result<(Vec<Found>, Vec<Di
     }
     let mut found = Vec::new();
     let mut warnings = Vec::new();
-    let walker = WalkDir::new(input)
+    let mut walker = WalkDir::new(input)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = entry.map_err(|e| BuildError::new(format!("cannot read {}: {e}", input.display())))?;
         let relative_path = entry.path().strip_prefix(input).unwrap_or(entry.path());
         let relative: Vec<String> =
@@ -55,17 +82,77 @@ pub fn discover(input: &Path, default_topic: &str) -> Result<(Vec<Found>, Vec<Di
             );
             continue;
         }
-        if !entry.file_type().is_file() {
-            continue;
-        }
         let topic = match relative.split_once('/') {
             Some((folder, _)) => folder.to_owned(),
             None => default_topic.to_owned(),
         };
-        let size = entry.metadata().map_or(0, |m| m.len());
-        found.push(Found { path: entry.path().to_owned(), relative, topic, size });
+        let (kind, size) = if entry.file_type().is_dir() {
+            if entry.depth() == 0 || !is_export_folder(entry.path()) {
+                continue;
+            }
+            // The export's files are its own: none is a dump of its own.
+            walker.skip_current_dir();
+            (Kind::Folder, folder_size(entry.path()))
+        } else if entry.file_type().is_file() {
+            (sniff(entry.path()), entry.metadata().map_or(0, |m| m.len()))
+        } else {
+            continue;
+        };
+        found.push(Found { path: entry.path().to_owned(), relative, topic, size, kind });
     }
     Ok((found, warnings))
+}
+
+fn is_export_folder(path: &Path) -> bool {
+    EXPORT_FOLDER_FILES.iter().all(|name| fs::symlink_metadata(path.join(name)).is_ok_and(|m| m.is_file()))
+}
+
+/// The bytes of a folder's files, in all.
+fn folder_size(path: &Path) -> u64 {
+    WalkDir::new(path)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+/// What a file holds, by its first bytes. A file that cannot be read is taken for text:
+/// reading it then says why it cannot be.
+fn sniff(path: &Path) -> Kind {
+    let mut head = [0u8; 512];
+    let read = fs::File::open(path).and_then(|mut f| {
+        let mut n = 0;
+        while n < head.len() {
+            match io::Read::read(&mut f, &mut head[n..])? {
+                0 => break,
+                k => n += k,
+            }
+        }
+        Ok(n)
+    });
+    match read {
+        Ok(n) => kind_of(&head[..n]),
+        Err(_) => Kind::Text,
+    }
+}
+
+/// What bytes that start so hold.
+pub(super) fn kind_of(head: &[u8]) -> Kind {
+    if head.is_empty() {
+        return Kind::Other("an empty file");
+    }
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        return Kind::Zip;
+    }
+    match infer::get(head) {
+        // Text formats infer knows (HTML, XML, shell scripts) are read as text, as any text is.
+        Some(t) if t.matcher_type() != infer::MatcherType::Text => Kind::Other(t.mime_type()),
+        _ if head.contains(&0) => Kind::Other("binary data"),
+        _ => Kind::Text,
+    }
 }
 
 pub(super) fn read_dump(path: &Path) -> io::Result<Vec<u8>> {

@@ -31,6 +31,7 @@
 //! tokenised threads ([`crate::search::store`]); nothing a build keeps is inside the
 //! archive but its small `.threadarc-cache`.
 
+mod attach;
 mod discover;
 mod folder;
 mod index;
@@ -39,6 +40,7 @@ mod pages;
 mod plan;
 mod read;
 mod report;
+mod source;
 mod write;
 
 use std::path::PathBuf;
@@ -107,7 +109,7 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
     }
 
     let low_memory = options.low_memory || found.iter().map(|f| f.size).sum::<u64>() > HOLD_BODIES_BYTES;
-    let mut dumps = read::read_all(&found, options.format, last.detections(), low_memory, config.show_emails, progress);
+    let mut dumps = read::read_all(&found, options.format, last.detections(), low_memory, &config, progress);
     stages.done("load");
     diagnostics.extend(dumps.diagnostics.iter().cloned());
     check_errors(&diagnostics, options.keep_going, &options.output)?;
@@ -115,7 +117,7 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
     let mut site = Site::new(config, std::mem::take(&mut dumps.threads));
     stages.done("site");
     let (staging, kept) = folder::prepare_staging(&options.output, options.force)?;
-    let inputs = dumps.inputs_hash(&found);
+    let inputs = dumps.inputs;
     let plan = Plan {
         build: last.build,
         dumps: dumps.hashes_by_path(&found),
@@ -124,7 +126,7 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
         reread: &dumps.reread,
         progress,
     };
-    let written = write::write_archive(&mut site, &staging, &plan, &mut stages).and_then(|w| {
+    let written = write::write_archive(&mut site, &staging, &plan, &dumps.attached, &mut stages).and_then(|w| {
         let counts = [found.len(), site.threads.len(), site.post_count(), w.out.page_count()];
         let (pages, written) =
             w.out.finish(&staging, plan.build, inputs, counts, dumps.diagnostics, dumps.detections)?;

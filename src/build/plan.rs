@@ -12,7 +12,7 @@ use super::folder::MARKER;
 use super::read::{Reread, hash_inputs};
 use crate::cache::{self, CACHE_FILE, Cache, Hash};
 use crate::config::Config;
-use crate::model::Format;
+use crate::model::{Format, Stored};
 use crate::parse::Detection;
 use crate::site::{Entry, Site};
 use crate::term::Progress;
@@ -93,6 +93,13 @@ fn thread_fingerprint(site: &Site, entry: &Entry, build: Hash, dump: Hash) -> Ha
     for post in &entry.thread.posts {
         let author = post.author.as_deref().and_then(|a| site.author(a));
         hasher.str(author.map_or("\0", |a| site.authors[a].slug.as_str()));
+        // Where each attachment is stored: a file beside the dump may change on its own.
+        for attachment in &post.extra.attachments {
+            match &attachment.stored {
+                Stored::Copied(file) => hasher.str(&file.path),
+                other => hasher.str(&format!("{other:?}")),
+            };
+        }
     }
     for tag in &entry.thread.tags {
         hasher.str(site.tags.iter().find(|t| &t.name == tag).map_or("\0", |t| t.slug.as_str()));

@@ -6,8 +6,13 @@ use std::io;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::discover::{Found, read_dump};
+use jiff::tz::TimeZone;
+
+use super::attach::{self, Located};
+use super::discover::{Found, Kind, read_dump};
+use super::source::{self, Place};
 use crate::cache::{self, Hash};
+use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, Dump, Loaded};
 use crate::model::{Format, Thread};
@@ -16,9 +21,30 @@ use crate::render::pages;
 use crate::site::Entry;
 use crate::term::Progress;
 
-/// Reads and parses every dump, in parallel.
-pub fn load_all(found: &[Found], format: Option<Format>) -> Vec<Loaded> {
-    load_all_hashed(found, format, None, None, &Progress::hidden()).into_iter().map(|(loaded, _)| loaded).collect()
+/// Reads and parses every dump, in parallel, as a build with `config` would, and finds the
+/// files their posts attach: what each found file gave (nothing, for a file that is no
+/// dump), and what finding the attachments had to say.
+pub fn load_all(found: &[Found], format: Option<Format>, config: &Config) -> (Vec<Loaded>, Vec<Diagnostic>) {
+    let zone = config.zone();
+    let read = read_each(found, format, None, None, zone.as_ref(), &Progress::hidden());
+    let mut places = FxHashMap::default();
+    let mut loaded = Vec::with_capacity(read.len());
+    for (read, f) in read.into_iter().zip(found) {
+        if let Some(place) = read.place {
+            places.insert(f.relative.clone(), place);
+        }
+        loaded.push(read.loaded);
+    }
+    let mut threads: Vec<Thread> = loaded.iter_mut().flat_map(|l| std::mem::take(&mut l.threads)).collect();
+    let (_, diagnostics) = attach::locate(&mut threads, &places, found, config.max_attachment_bytes());
+    // Each dump's threads back where they were read from, in order.
+    let mut threads = threads.into_iter().peekable();
+    for (l, f) in loaded.iter_mut().zip(found) {
+        while let Some(thread) = threads.next_if(|t| t.path == f.relative) {
+            l.threads.push(thread);
+        }
+    }
+    (loaded, diagnostics)
 }
 
 /// Every dump read, and what the build needs to know of each besides its threads.
@@ -26,36 +52,47 @@ pub(super) struct Dumps<'f> {
     pub threads: Vec<Thread>,
     /// Each dump's hash, in the order the dumps were found.
     pub hashes: Vec<Hash>,
+    /// A hash of every found file's place and what [`input_hash`] takes of it.
+    pub inputs: Hash,
     /// What detection found in each dump, by the hash of its bytes.
     pub detections: FxHashMap<Hash, Detection>,
     /// What reading the dumps reported, each naming its dump as the user did.
     pub diagnostics: Vec<Diagnostic>,
     /// Where the bodies let go are read again from.
     pub reread: Reread<'f>,
+    /// The files the posts attach, found.
+    pub attached: Located,
 }
 
-/// Reads and parses every dump, in parallel; `known` holds what detection found in the
-/// dumps of the last build, by their hashes. A `low_memory` build lets go of the bodies of
-/// a dump's thread once it is read ([`pages::release_bodies`]) where the dump holds one
-/// thread, and reads them again where they are needed ([`Reread`]).
+/// Reads and parses every dump, in parallel, and finds the files its posts attach; `known`
+/// holds what detection found in the dumps of the last build, by their hashes. A
+/// `low_memory` build lets go of the bodies of a dump's thread once it is read
+/// ([`pages::release_bodies`]) where the dump holds one thread, and reads them again where
+/// they are needed ([`Reread`]).
 pub(super) fn read_all<'f>(
     found: &'f [Found],
     format: Option<Format>,
     known: Option<&FxHashMap<Hash, Detection>>,
     low_memory: bool,
-    show_emails: bool,
+    config: &Config,
     progress: &Progress,
 ) -> Dumps<'f> {
-    let release = low_memory.then_some(show_emails);
-    let loaded = load_all_hashed(found, format, known, release, progress);
+    let release = low_memory.then_some(config.show_emails);
+    let zone = config.zone();
+    let read = read_each(found, format, known, release, zone.as_ref(), progress);
+    let hashes: Vec<Hash> = read.iter().map(|r| r.hash).collect();
     let mut dumps = Dumps {
         threads: Vec::new(),
-        hashes: loaded.iter().map(|(_, h)| *h).collect(),
+        inputs: inputs_hash(found, &read.iter().map(|r| r.input).collect::<Vec<_>>()),
+        hashes,
         detections: FxHashMap::default(),
         diagnostics: Vec::new(),
-        reread: Reread { dumps: FxHashMap::default(), format, show_emails },
+        reread: Reread { dumps: FxHashMap::default(), format, show_emails: config.show_emails, zone },
+        attached: Located::default(),
     };
-    for ((l, hash), f) in loaded.into_iter().zip(found) {
+    let mut places = FxHashMap::default();
+    for (read, f) in read.into_iter().zip(found) {
+        let (l, hash) = (read.loaded, read.hash);
         dumps.diagnostics.extend(l.diagnostics);
         if let (Some(detection), [thread]) = (&l.detection, l.threads.as_slice())
             && thread.released
@@ -66,6 +103,9 @@ pub(super) fn read_all<'f>(
         if let Some(detection) = l.detection {
             dumps.detections.insert(hash, detection);
         }
+        if let Some(place) = read.place {
+            places.insert(f.relative.clone(), place);
+        }
     }
     // Name the dumps' own paths as the user sees them.
     let by_relative: FxHashMap<&str, &Found> = found.iter().map(|f| (f.relative.as_str(), f)).collect();
@@ -74,63 +114,111 @@ pub(super) fn read_all<'f>(
             d.path = f.path.display().to_string();
         }
     }
+    let (attached, said) = attach::locate(&mut dumps.threads, &places, found, config.max_attachment_bytes());
+    dumps.attached = attached;
+    dumps.diagnostics.extend(said);
     dumps
 }
 
 impl Dumps<'_> {
-    /// A hash of every dump's place and bytes: equal hashes, equal dumps.
-    pub fn inputs_hash(&self, found: &[Found]) -> Hash {
-        inputs_hash(found, &self.hashes)
-    }
-
     /// Each dump's hash, by its path under the input folder.
     pub fn hashes_by_path<'a>(&self, found: &'a [Found]) -> FxHashMap<&'a str, Hash> {
         found.iter().zip(&self.hashes).map(|(f, &h)| (f.relative.as_str(), h)).collect()
     }
 }
 
-/// [`load_all`], with a hash of each dump's bytes (of the error, for one that cannot be
-/// read); `known` holds what detection found in dumps of the last build, by their hashes.
-/// With `release`, the bodies of a dump's thread are let go ([`pages::release_bodies`],
-/// with `release` for `show_emails`) where the dump holds one thread.
-fn load_all_hashed(
+/// One found file, read.
+struct ReadDump {
+    loaded: Loaded,
+    /// A hash of what it holds (of the error, for one that cannot be read).
+    hash: Hash,
+    /// What [`input_hash`] takes of it.
+    input: Hash,
+    /// Where its posts' attachments are; none for a file that is no dump.
+    place: Option<Place>,
+}
+
+/// Reads every found file, in parallel: `known` holds what detection found in dumps of the
+/// last build, by their hashes. With `release`, the bodies of a dump's thread are let go
+/// ([`pages::release_bodies`], with `release` for `show_emails`) where the dump holds one
+/// thread.
+fn read_each(
     found: &[Found],
     format: Option<Format>,
     known: Option<&FxHashMap<Hash, Detection>>,
     release: Option<bool>,
+    zone: Option<&TimeZone>,
     progress: &Progress,
-) -> Vec<(Loaded, Hash)> {
+) -> Vec<ReadDump> {
     progress.stage("reading dumps", found.len());
     found
         .par_iter()
         .inspect(|_| progress.inc(1))
-        .map(|f| match read_dump(&f.path) {
-            Ok(bytes) => {
-                let hash = cache::hash(&bytes);
-                let dump = Dump { path: &f.relative, topic: &f.topic, bytes: &bytes, format };
-                let mut loaded = load::load_detected(&dump, known.and_then(|k| k.get(&hash)));
-                if let (Some(show_emails), [thread]) = (release, loaded.threads.as_mut_slice()) {
-                    pages::release_bodies(thread, show_emails);
-                }
-                (loaded, hash)
+        .map(|f| {
+            if !f.is_dump() {
+                let input = input_hash(f, None);
+                return ReadDump { loaded: Loaded::default(), hash: input, input, place: None };
             }
-            Err(e) => {
-                let message = format!("cannot read: {e}");
-                let hash = cache::hash(message.as_bytes());
-                let diagnostics = vec![Diagnostic::error(f.path.display().to_string(), None, message)];
-                (Loaded { threads: Vec::new(), detection: None, diagnostics }, hash)
+            match source::read(f) {
+                Ok(source) => {
+                    let hash = source.hash;
+                    let dump = Dump { format, timezone: zone, ..Dump::text(&f.relative, &f.topic, b"") };
+                    let dump = Dump { content: source.content.as_load(), ..dump };
+                    let mut loaded = load::load_detected(&dump, known.and_then(|k| k.get(&hash)));
+                    if let (Some(show_emails), [thread]) = (release, loaded.threads.as_mut_slice()) {
+                        pages::release_bodies(thread, show_emails);
+                    }
+                    ReadDump { loaded, hash, input: input_hash(f, Some(hash)), place: Some(source.place) }
+                }
+                Err(e) => {
+                    let message = format!("cannot read: {e}");
+                    let hash = cache::hash(message.as_bytes());
+                    let diagnostics = vec![Diagnostic::error(f.path.display().to_string(), None, message)];
+                    let loaded = Loaded { threads: Vec::new(), detection: None, diagnostics };
+                    ReadDump { loaded, hash, input: input_hash(f, Some(hash)), place: None }
+                }
             }
         })
         .collect()
 }
 
-/// A hash of every dump's place and bytes, as [`Dumps::inputs_hash`] makes it, read anew.
+/// What tells whether a found file changed, for a build that would write nothing new: a
+/// text dump's hash (it is read anyway, and cheap to read), else its size and modification
+/// time (a zip of photos, a photo: reading them all only to find nothing changed would
+/// cost more than the build it saves).
+fn input_hash(found: &Found, text_hash: Option<Hash>) -> Hash {
+    if let (Kind::Text, Some(hash)) = (found.kind, text_hash) {
+        return hash;
+    }
+    let mut hasher = cache::Hasher::new();
+    match std::fs::symlink_metadata(&found.path) {
+        Ok(metadata) if found.kind != Kind::Folder => {
+            let modified = metadata.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+            hasher.number(metadata.len()).number(modified.map_or(0, |d| d.as_nanos() as u64));
+        }
+        // An export folder's files are its JSON, read (an unchanged folder's time says nothing).
+        Ok(_) => {
+            if let Some(hash) = text_hash.or_else(|| source::read(found).ok().map(|s| s.hash)) {
+                hasher.hash(hash);
+            }
+        }
+        Err(e) => {
+            hasher.str(&e.to_string());
+        }
+    }
+    hasher.finish()
+}
+
+/// A hash of every found file's place and what [`input_hash`] takes of it, read anew.
 pub(super) fn hash_inputs(found: &[Found]) -> Hash {
     let hashes: Vec<Hash> = found
         .par_iter()
-        .map(|f| match read_dump(&f.path) {
-            Ok(bytes) => cache::hash(&bytes),
-            Err(e) => cache::hash(format!("cannot read: {e}").as_bytes()),
+        .map(|f| match f.kind {
+            Kind::Text => match read_dump(&f.path) {
+                Ok(bytes) => cache::hash(&bytes),
+                Err(e) => cache::hash(format!("cannot read: {e}").as_bytes()),
+            },
+            _ => input_hash(f, None),
         })
         .collect();
     inputs_hash(found, &hashes)
@@ -151,6 +239,7 @@ pub(super) struct Reread<'a> {
     pub dumps: FxHashMap<&'a str, (&'a Found, Hash, Detection)>,
     format: Option<Format>,
     show_emails: bool,
+    zone: Option<TimeZone>,
 }
 
 impl Reread<'_> {
@@ -163,12 +252,17 @@ impl Reread<'_> {
             let path = found.path.display();
             io::Error::other(format!("{path} changed while the archive was being built; build again"))
         };
-        let bytes = read_dump(&found.path)
+        let source = source::read(found)
             .map_err(|e| io::Error::other(format!("cannot read {} again: {e}; build again", found.path.display())))?;
-        if cache::hash(&bytes) != hash {
+        if source.hash != hash {
             return Err(changed());
         }
-        let dump = Dump { path: &found.relative, topic: &found.topic, bytes: &bytes, format: self.format };
+        let dump = Dump {
+            format: self.format,
+            timezone: self.zone.as_ref(),
+            ..Dump::text(&found.relative, &found.topic, b"")
+        };
+        let dump = Dump { content: source.content.as_load(), ..dump };
         let loaded = load::load_detected(&dump, Some(detection));
         let Ok([mut thread]) = <[Thread; 1]>::try_from(loaded.threads) else { return Err(changed()) };
         if thread.posts.len() != entry.thread.posts.len() {
@@ -210,9 +304,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.txt");
         fs::write(&path, "Title\n\nfirst\n\nsecond\n").unwrap();
-        let found = Found { path: path.clone(), relative: "t/a.txt".into(), topic: "t".into(), size: 0 };
+        let found =
+            Found { path: path.clone(), relative: "t/a.txt".into(), topic: "t".into(), size: 0, kind: Kind::Text };
         let bytes = fs::read(&path).unwrap();
-        let loaded = load::load(&Dump { path: "t/a.txt", topic: "t", bytes: &bytes, format: None });
+        let loaded = load::load(&Dump::text("t/a.txt", "t", &bytes));
         let mut thread = loaded.threads.into_iter().next().unwrap();
         pages::release_bodies(&mut thread, false);
         assert_eq!(thread.posts[1].body, "");
@@ -223,6 +318,7 @@ mod tests {
             dumps: [("t/a.txt", (&found, cache::hash(&bytes), detection))].into_iter().collect(),
             format: None,
             show_emails: false,
+            zone: None,
         };
         assert_eq!(reread.bodies(&site.threads[0]).unwrap(), ["first", "second"]);
         fs::write(&path, "Title\n\nfirst\n\nedited\n").unwrap();

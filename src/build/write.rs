@@ -7,13 +7,20 @@
 
 use std::io;
 use std::path::Path;
+use std::sync::Mutex;
 use std::time::Instant;
 
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::attach::{self, Located};
 use super::index::{SearchStore, write_search_index};
 use super::output::Output;
 use super::pages::write_site;
 use super::plan::Plan;
 use super::report::Stages;
+use super::source::{Location, read_location};
+use crate::model::{Stored, StoredFile};
 use crate::search;
 use crate::site::{Entry, Site};
 
@@ -31,10 +38,14 @@ pub(super) fn write_archive<'a>(
     site: &mut Site,
     staging: &Path,
     plan: &'a Plan<'a>,
+    attached: &Located,
     stages: &mut Stages,
 ) -> io::Result<Written<'a>> {
     let reread_bodies = |entry: &Entry| plan.reread.bodies(entry);
     let out = Output::new(staging, plan)?;
+    // The pages show where each attachment is stored: it is copied first.
+    copy_attachments(site, attached, &out)?;
+    stages.done("attachments");
     let store = SearchStore::new(site, plan);
     let (search, search_seconds) = if store.as_ref().is_some_and(|s| s.holds_nearly_all()) {
         // The index needs the bodies of only the few threads not in the store: it is made
@@ -66,4 +77,44 @@ pub(super) fn write_archive<'a>(
         (search, seconds)
     };
     Ok(Written { out, search, search_seconds: search_seconds.as_secs_f64() })
+}
+
+/// Copies every attached file that was found into the archive, once per content, and
+/// records in each attachment where it is stored.
+fn copy_attachments(site: &mut Site, located: &Located, out: &Output) -> io::Result<usize> {
+    let max = site.config.max_attachment_bytes();
+    // Each file read once, however many posts attach it.
+    let mut wanted: Vec<&(Location, u64)> = located.files.values().collect();
+    wanted.sort_by(|a, b| format!("{:?}", a.0).cmp(&format!("{:?}", b.0)));
+    wanted.dedup_by(|a, b| a.0 == b.0);
+    let stored: Mutex<FxHashMap<Location, StoredFile>> = Mutex::default();
+    let written: Mutex<FxHashSet<String>> = Mutex::default();
+    wanted.par_iter().try_for_each(|(location, _)| -> io::Result<()> {
+        let bytes = match read_location(location, max) {
+            Ok(bytes) => bytes,
+            // Gone or changed since it was found: shown as not in the export.
+            Err(_) => return Ok(()),
+        };
+        let file = attach::store(&bytes, location);
+        if written.lock().expect("no copier panicked").insert(file.path.clone()) {
+            out.file(&file.path, &bytes)?;
+        }
+        stored.lock().expect("no copier panicked").insert(location.clone(), file);
+        Ok(())
+    })?;
+    let stored = stored.into_inner().expect("no copier panicked");
+    for entry in &mut site.threads {
+        let path = entry.thread.path.clone();
+        for post in &mut entry.thread.posts {
+            let Some(extra) = post.extra.get_mut() else { continue };
+            for attachment in extra.attachments.iter_mut().filter(|a| a.stored.is_unknown()) {
+                let key = (path.clone(), attachment.source.clone().unwrap_or_default());
+                attachment.stored = match located.files.get(&key).and_then(|(l, _)| stored.get(l)) {
+                    Some(file) => Stored::Copied(file.clone()),
+                    None => Stored::Missing,
+                };
+            }
+        }
+    }
+    Ok(written.into_inner().expect("no copier panicked").len())
 }

@@ -13,11 +13,15 @@
 //! - [`markup`]: where the rest of the crate finds the five above;
 //! - [`mail`]: mail bodies: quotes folded, signatures set apart, addresses hidden;
 //! - `layout`: what every page shares: its [`pages::Meta`], dates, pagination;
+//! - `attachments`: a post's attached files as its page shows them;
+//! - `calendar`: the days or months a thread's posts span, each linking to its first post;
 //! - `thread`: a thread's pages ([`pages::ThreadRenderer`]), its posts' bodies and excerpts;
 //! - [`pages`]: the lists (index, topics, authors, tags, months) and the 404 page, and
 //!   where the rest of the crate finds `layout`'s and `thread`'s views;
 //! - [`publish`]: records, feeds, the sitemap and `robots.txt`.
 
+mod attachments;
+mod calendar;
 mod excerpt;
 mod inline;
 mod layout;

@@ -14,9 +14,10 @@ use askama::Template;
 
 use crate::model::{Post, Thread};
 pub use crate::render::layout::{DateView, Meta, Pagination};
+pub use crate::render::markup::safe_url;
 use crate::render::thread::thread_excerpt;
 pub use crate::render::thread::{
-    BodyHtml, MAX_POST_BYTES, PostView, ThreadPage, ThreadRenderer, cap_body, post_excerpt, post_html, safe_url,
+    BodyHtml, MAX_POST_BYTES, PostView, ThreadPage, ThreadRenderer, cap_body, post_excerpt, post_html,
 };
 use crate::site::{Entry, Site, paged_path};
 

@@ -257,7 +257,7 @@ mod tests {
         let config = Config { base_url: Some("https://example.org/a/".into()), ..Config::default() };
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("threads");
         let (found, _) = crate::build::discover(&root, &config.default_topic).unwrap();
-        let threads = crate::build::load_all(&found, None).into_iter().flat_map(|l| l.threads).collect();
+        let threads = crate::build::load_all(&found, None, &config).0.into_iter().flat_map(|l| l.threads).collect();
         Site::new(config, threads)
     }
 

@@ -252,6 +252,14 @@ fn tidy(html: String) -> String {
     out
 }
 
+/// Only addresses a reader can follow safely are linked.
+pub fn safe_url(url: Option<&str>) -> Option<&str> {
+    url.filter(|s| {
+        let lower = s.to_ascii_lowercase();
+        (lower.starts_with("https://") || lower.starts_with("http://")) && !s.chars().any(char::is_whitespace)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,9 +13,11 @@ use askama::Template;
 
 use crate::model::{Post, PostExtra, Thread};
 use crate::parse::discourse_raw;
+use crate::render::attachments::{self, AttachmentView, Shown};
+use crate::render::calendar::{self, Calendar};
 use crate::render::layout::{DateView, Meta, Pagination};
 use crate::render::mail;
-use crate::render::markup::{self, ThreadContext};
+use crate::render::markup::{self, ThreadContext, safe_url};
 use crate::site::{Entry, Site};
 
 pub struct PostView {
@@ -34,8 +36,8 @@ pub struct PostView {
     pub cut: Option<String>,
     /// What the format says beyond the common fields; `email` only when published.
     pub extra: PostExtra,
-    /// Attachments that can be linked (http and https only).
-    pub attachments: Vec<String>,
+    /// The post's attached files.
+    pub attachments: Vec<AttachmentView>,
 }
 
 #[derive(Template)]
@@ -52,6 +54,8 @@ pub struct ThreadPage<'a> {
     pub posts: Vec<PostView>,
     /// Every post of the thread as (number, link), for the jump-to-post list.
     pub jump: Vec<(u32, String)>,
+    /// The days or months the thread's posts span (a chat's, a long thread's).
+    pub calendar: Option<Calendar>,
     pub pagination: Pagination,
     /// The neighbouring threads in the topic's order: (title, URL).
     pub newer: Option<(String, String)>,
@@ -74,14 +78,6 @@ pub fn post_excerpt(thread: &Thread, post: &Post, max: usize) -> String {
         return markup::excerpt(&text, false, max);
     }
     markup::excerpt(&post.body, thread.format.is_markdown(), max)
-}
-
-/// Only addresses a reader can follow safely are linked.
-pub fn safe_url(url: Option<&str>) -> Option<&str> {
-    url.filter(|s| {
-        let lower = s.to_ascii_lowercase();
-        (lower.starts_with("https://") || lower.starts_with("http://")) && !s.chars().any(char::is_whitespace)
-    })
 }
 
 /// The longest post body rendered; the rest is left in the dump, and the page says so.
@@ -236,14 +232,7 @@ impl<'a> ThreadRenderer<'a> {
                         .unwrap_or_default(),
                     body_html,
                     cut,
-                    attachments: post
-                        .extra
-                        .attachments
-                        .iter()
-                        .filter_map(|a| safe_url(a.source.as_deref().filter(|_| a.is_linked())))
-                        .filter_map(markup::valid_url)
-                        .map(Cow::into_owned)
-                        .collect(),
+                    attachments: attachments::views(&post.extra.attachments, &root),
                     extra: PostExtra {
                         email: post.extra.email.clone().filter(|_| config.show_emails),
                         // Every reply repeats a mail thread's subject; only a changed one is
@@ -278,6 +267,7 @@ impl<'a> ThreadRenderer<'a> {
             participants: thread.participants().len(),
             posts,
             jump: thread.posts.iter().filter_map(|p| Some((p.number, self.post_href(page, p.number)?))).collect(),
+            calendar: calendar::calendar(thread, pages.len() > 1, |n| self.post_href(page, n)),
             pagination: Pagination::new(page, &pages, |n| format!("{root}{}", site.thread_page_path(entry, n))),
             newer: newer.map(neighbour),
             older: older.map(neighbour),
