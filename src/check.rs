@@ -170,7 +170,7 @@ pub fn run(options: &CheckOptions, json: bool, verbosity: Verbosity) -> ExitCode
     let report = check(options);
     if json {
         match serde_json::to_string_pretty(&report) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => term::print_out(&format!("{text}\n")),
             Err(e) => {
                 term::print_error(&format!("cannot write the report as JSON: {e}"));
                 return ExitCode::FAILURE;
@@ -182,9 +182,9 @@ pub fn run(options: &CheckOptions, json: bool, verbosity: Verbosity) -> ExitCode
         term::print_diagnostics(&report.diagnostics, least);
         if verbosity > Verbosity::Quiet {
             if !report.files.is_empty() {
-                anstream::print!("{}", table(&report, verbosity == Verbosity::Verbose));
+                term::print_out(&table(&report, verbosity == Verbosity::Verbose));
             }
-            anstream::println!("{}", summary(&report, options));
+            term::print_out(&format!("{}\n", summary(&report, options)));
         }
     }
     if report.ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }

@@ -1,5 +1,6 @@
 //! The `threadarc` command line.
 
+use std::fmt::Write as _;
 use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,7 +9,6 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use threadarc::build::{self, BuildOptions};
 use threadarc::check::{self, CheckOptions};
 use threadarc::diagnostic::{Diagnostic, Severity};
-use threadarc::load::{self, Dump};
 use threadarc::model::Format;
 use threadarc::serve::{self, ServeOptions};
 use threadarc::term::{self, Verbosity};
@@ -309,30 +309,26 @@ fn run_parse(files: &[PathBuf], json: bool, format: Option<Format>) -> ExitCode 
     let mut failed = false;
     for file in files {
         let name = file.display().to_string();
-        let bytes = match std::fs::read(file) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                term::print_error(&format!("{name}: cannot read: {e}"));
-                failed = true;
-                continue;
-            }
-        };
-        let topic = file
-            .parent()
-            .and_then(|p| p.file_name())
-            .map_or_else(|| "general".to_owned(), |n| n.to_string_lossy().into_owned());
-        let loaded = load::load(&Dump { format, ..Dump::text(&name, &topic, &bytes) });
+        let loaded = build::load_path(file, format);
         term::print_diagnostics(&loaded.diagnostics, Severity::Note);
         failed |= loaded.diagnostics.iter().any(Diagnostic::is_error);
         if !json {
+            let mut text = String::new();
             if let Some(d) = &loaded.detection {
-                println!("{name}: {} ({})", d.format, d.reason);
+                let _ = writeln!(text, "{name}: {} ({})", d.format, d.reason);
             }
             for thread in &loaded.threads {
-                println!("  thread “{}” in topic “{}”: {} posts", thread.title, thread.topic, thread.posts.len());
+                let _ = writeln!(
+                    text,
+                    "  thread “{}” in topic “{}”: {} posts",
+                    thread.title,
+                    thread.topic,
+                    thread.posts.len()
+                );
                 for post in &thread.posts {
                     let excerpt = threadarc::render::markup::excerpt(&post.body, false, 60);
-                    println!(
+                    let _ = writeln!(
+                        text,
                         "    #{:<4} {:<20} {:<20} {:>3} likes{}  {}",
                         post.number,
                         post.author.as_deref().unwrap_or("-"),
@@ -343,12 +339,13 @@ fn run_parse(files: &[PathBuf], json: bool, format: Option<Format>) -> ExitCode 
                     );
                 }
             }
+            term::print_out(&text);
         }
         threads.extend(loaded.threads);
     }
     if json {
         match serde_json::to_string_pretty(&threads) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => term::print_out(&format!("{text}\n")),
             Err(e) => {
                 term::print_error(&e.to_string());
                 return ExitCode::FAILURE;

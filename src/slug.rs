@@ -11,9 +11,10 @@ pub const MAX_LEN: usize = 80;
 
 /// Names that the archive's own files and folders take, or that file systems refuse.
 const RESERVED: &[&str] = &[
-    "index", "static", "search", "assets", "feeds", "feed", "authors", "author", "tags", "tag", "months", "sitemap",
-    "robots", "404", "threads", "manifest", "page", "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5",
-    "com6", "com7", "com8", "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    "index", "static", "search", "files", "assets", "feeds", "feed", "authors", "author", "tags", "tag", "months",
+    "sitemap", "robots", "404", "threads", "manifest", "page", "con", "prn", "aux", "nul", "com1", "com2", "com3",
+    "com4", "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8",
+    "lpt9",
 ];
 
 /// The slug of a name, or `fallback` when nothing of it survives.

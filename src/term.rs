@@ -81,6 +81,14 @@ pub fn print_diagnostics(diagnostics: &[Diagnostic], least: Severity) {
     }
 }
 
+/// Writes `text` on stdout (colour removed where it is off). A reader that went away
+/// (`threadarc parse … | head`) ends the output quietly, as it does for other tools.
+pub fn print_out(text: &str) {
+    use std::io::Write;
+    let mut out = anstream::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
 /// An error of the command itself (not about one input file).
 pub fn print_error(message: &str) {
     anstream::eprintln!("{ERROR}error{ERROR:#}: {}", clean(message));

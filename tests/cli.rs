@@ -381,3 +381,26 @@ bob | 2020-05-01 13:00:00 UTC | #2\n\nHello\n",
     let out = threadarc(root, &["build", "--verbose", "--output", "other"]);
     assert!(stderr(&out).contains(warning) && stderr(&out).contains(note), "{}", stderr(&out));
 }
+
+#[test]
+fn output_cut_short_by_its_reader_ends_quietly() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let posts: String = (0..5000).map(|i| format!("Post number {i} of a long thread.\n\n")).collect();
+    write(&dir.path().join("long.txt"), &format!("A long thread\n\n{posts}"));
+    for args in [&["parse", "long.txt"][..], &["parse", "--json", "long.txt"]] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_threadarc"))
+            .args(args)
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Read a little, as `| head` does, and go away.
+        let mut first = [0u8; 64];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}

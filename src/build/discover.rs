@@ -103,6 +103,17 @@ pub fn discover(input: &Path, default_topic: &str) -> Result<(Vec<Found>, Vec<Di
     Ok((found, warnings))
 }
 
+/// A dump named by its path (as `threadarc parse` is given one), with what it holds.
+pub fn found_at(path: &Path, relative: &str, topic: &str) -> Found {
+    let metadata = fs::metadata(path).ok();
+    let (kind, size) = match metadata {
+        Some(m) if m.is_dir() => (Kind::Folder, folder_size(path)),
+        Some(m) => (sniff(path), m.len()),
+        None => (Kind::Text, 0),
+    };
+    Found { path: path.to_owned(), relative: relative.to_owned(), topic: topic.to_owned(), size, kind }
+}
+
 fn is_export_folder(path: &Path) -> bool {
     EXPORT_FOLDER_FILES.iter().all(|name| fs::symlink_metadata(path.join(name)).is_ok_and(|m| m.is_file()))
 }

@@ -48,7 +48,7 @@ use std::path::PathBuf;
 pub use discover::{Found, MAX_DUMP_BYTES, discover};
 pub use folder::MARKER;
 pub use pages::{SEARCH_JS, STYLE_CSS, THREAD_JS};
-pub use read::load_all;
+pub use read::{load_all, load_path};
 pub use report::{BuildError, Report, Stage};
 
 use crate::cache::Cache;

@@ -2,6 +2,7 @@
 //! bodies a low-memory build let go read again from the same bytes where they are needed.
 
 use std::io;
+use std::path::Path;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -9,7 +10,7 @@ use rustc_hash::FxHashMap;
 use jiff::tz::TimeZone;
 
 use super::attach::{self, Located};
-use super::discover::{Found, Kind, read_dump};
+use super::discover::{self, Found, Kind, read_dump};
 use super::source::{self, Place};
 use crate::cache::{self, Hash};
 use crate::config::Config;
@@ -45,6 +46,26 @@ pub fn load_all(found: &[Found], format: Option<Format>, config: &Config) -> (Ve
         }
     }
     (loaded, diagnostics)
+}
+
+/// One dump named on the command line (a file, a zip, an export folder), read as a build
+/// reads it, its topic the folder it is in; the files its posts attach are looked for.
+pub fn load_path(path: &Path, format: Option<Format>) -> Loaded {
+    let name = path.display().to_string();
+    let topic = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .map_or_else(|| "general".to_owned(), |n| n.to_string_lossy().into_owned());
+    let found = [discover::found_at(path, &name, &topic)];
+    let (mut loaded, attached) = load_all(&found, format, &Config::default());
+    let mut loaded = loaded.pop().unwrap_or_default();
+    if !found[0].is_dump() {
+        let Kind::Other(what) = found[0].kind else { unreachable!("a file that is no dump is Other") };
+        loaded.diagnostics.push(Diagnostic::error(&name, None, format!("not a dump ({what})")));
+    } else {
+        loaded.diagnostics.extend(attached);
+    }
+    loaded
 }
 
 /// Every dump read, and what the build needs to know of each besides its threads.

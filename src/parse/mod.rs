@@ -122,7 +122,7 @@ fn parse_text(format: Format, text: &str, options: &ParseOptions) -> Result<Pars
 /// none (then the loader reads the one export file it holds, as a text).
 pub fn detect_bundle(bundle: &Bundle) -> Option<Detection> {
     let score = slack::score(bundle);
-    (score.value >= THRESHOLD).then(|| Detection {
+    (score.value >= THRESHOLD).then_some(Detection {
         format: Format::Slack,
         score: score.value,
         reason: score.reason,

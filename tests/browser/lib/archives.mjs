@@ -78,6 +78,19 @@ export function hostileDumps() {
   return path.join(dir, 'threads');
 }
 
+/** The folder of chat exports with media that tests/attachments.rs writes. */
+export function attachmentDumps() {
+  const given = process.env.THREADARC_ATTACHMENT_DUMPS;
+  if (given && fs.existsSync(path.join(given, 'threads'))) return path.join(given, 'threads');
+  const dir = tempDir('attachment-dumps');
+  execFileSync('cargo', ['test', '--quiet', '--test', 'attachments', 'a_whatsapp_export_with_media_is_kept_whole_and_inert'], {
+    cwd: repo,
+    env: { ...process.env, THREADARC_ATTACHMENT_DUMPS: dir },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return path.join(dir, 'threads');
+}
+
 let hostile = null;
 
 /** The archive of the hostile dumps, built once per test file. */
