@@ -25,6 +25,7 @@ pub mod telegram;
 pub mod threading;
 pub mod weechat;
 pub mod whatsapp;
+mod whatsapp_sentences;
 pub mod znc;
 
 use serde::Serialize;
