@@ -302,12 +302,14 @@ pub fn title_from_path(path: &str) -> String {
         Some((stem, _)) if !stem.is_empty() => stem,
         _ => name,
     };
-    let stem = ["WhatsApp Chat with ", "WhatsApp Chat - "]
-        .iter()
-        .find_map(|prefix| stem.strip_prefix(prefix))
-        .filter(|rest| !rest.trim().is_empty())
-        .unwrap_or(stem);
-    let words: Vec<&str> = stem.split(['-', '_', ' ']).filter(|w| !w.is_empty()).collect();
+    let mut words: Vec<&str> = stem.split(['-', '_', ' ']).filter(|w| !w.is_empty()).collect();
+    let is = |i: usize, word: &str| words.get(i).is_some_and(|w| w.eq_ignore_ascii_case(word));
+    if is(0, "whatsapp") && is(1, "chat") {
+        let prefix = if is(2, "with") { 3 } else { 2 };
+        if words.len() > prefix {
+            words.drain(..prefix);
+        }
+    }
     let joined = words.join(" ");
     let mut chars = joined.chars();
     match chars.next() {
@@ -332,6 +334,7 @@ mod tests {
         assert_eq!(title_from_path("chats/WhatsApp Chat with Plot 14.txt"), "Plot 14");
         assert_eq!(title_from_path("chats/WhatsApp Chat - Book club.zip"), "Book club");
         assert_eq!(title_from_path("chats/WhatsApp Chat with .txt"), "WhatsApp Chat with");
+        assert_eq!(title_from_path("allotment/whatsapp-chat-with-plot-14.txt"), "Plot 14");
     }
 
     #[test]

@@ -58,9 +58,11 @@ test('every page opens, images show at their size, players wait, and nothing run
   }
   // The photo sent twice is one file.
   assert.equal(new Set(images.map((i) => i.src)).size, 2);
-  // Laid out at the size the page gives, before the image loads.
-  const box = await page.$eval('ul.attachments img[width="3"]', (i) => [i.getBoundingClientRect().width, i.getBoundingClientRect().height]);
-  assert.ok(box[0] > 0 && Math.abs(box[0] / box[1] - 1.5) < 0.05, `${box}`);
+  // The photo loads from disk, laid out at the shape its page gives.
+  await page.waitForFunction(() => document.querySelector('ul.attachments img[width="300"]').complete);
+  const box = await page.$eval('ul.attachments img[width="300"]', (i) => [i.naturalWidth, i.getBoundingClientRect().width, i.getBoundingClientRect().height]);
+  assert.equal(box[0], 300, 'the photo is shown from disk');
+  assert.ok(box[1] > 0 && Math.abs(box[1] / box[2] - 1.5) < 0.05, `${box}`);
   const players = await page.$$eval('ul.attachments audio, ul.attachments video', (els) => els.map((e) => [e.localName, e.preload, e.controls, e.getAttribute('src')]));
   assert.deepEqual(players.map((p) => p.slice(0, 3)), [['audio', 'none', true], ['video', 'none', true]]);
   assert.ok(players.every((p) => /^\.\.\/files\//.test(p[3])));
