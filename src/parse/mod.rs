@@ -12,6 +12,7 @@ pub mod discourse_page;
 pub mod discourse_raw;
 pub mod hackernews;
 pub mod hexchat;
+mod irc;
 pub mod irssi;
 mod layout;
 pub mod mail;
