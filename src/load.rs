@@ -95,7 +95,7 @@ fn load_text(dump: &Dump, bytes: &[u8], detected: Option<&Detection>) -> Loaded 
         );
     }
     let options = match parse_options(&fm, dump.timezone) {
-        Ok(options) => options,
+        Ok(options) => ParseOptions { path: Some(dump.path.to_owned()), ..options },
         Err(message) => {
             diagnostics.push(Diagnostic::error(dump.path, Some(1), message));
             return Loaded { threads: Vec::new(), detection: Some(detection), diagnostics };
@@ -279,7 +279,7 @@ fn parse_options(fm: &frontmatter::FrontMatter, zone: Option<&TimeZone>) -> Resu
         })?),
         None => None,
     };
-    Ok(ParseOptions { paragraphs: fm.paragraphs.unwrap_or_default(), timezone, captured })
+    Ok(ParseOptions { paragraphs: fm.paragraphs.unwrap_or_default(), timezone, captured, path: None })
 }
 
 /// Front matter's tags, then the dump's own that front matter does not already have.

@@ -142,6 +142,9 @@ pub struct ParseOptions {
     pub timezone: Option<jiff::tz::TimeZone>,
     /// When the page was copied: relative dates (`5 hours ago`) are counted back from it.
     pub captured: Option<jiff::Timestamp>,
+    /// The dump's path under the input folder, for formats whose file names say what their
+    /// text does not (a ZNC log's day and channel: `#chan/2023-03-11.log`).
+    pub path: Option<String>,
 }
 
 /// How a plain copy-paste dump separates paragraphs from posts (FORMATS.md §1).

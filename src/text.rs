@@ -1,5 +1,6 @@
 //! Cleaning raw dump bytes into text every parser can trust: UTF-8, `\n` line ends, no BOM,
-//! no control characters but tab and newline.
+//! no control characters but tab and newline. An IRC colour code (`^C04,12`, as ZNC and
+//! other clients log colours) goes with its digits: they belong to the code, not the text.
 
 /// The text of a dump, and the byte offset of the first invalid UTF-8 sequence if it had one.
 pub fn normalize(raw: &[u8]) -> (String, Option<usize>) {
@@ -22,11 +23,31 @@ pub fn normalize(raw: &[u8]) -> (String, Option<usize>) {
                 out.push('\n');
             }
             '\n' | '\t' => out.push(c),
+            '\u{3}' => skip_colour(&mut chars),
             c if c.is_control() => {}
             c => out.push(c),
         }
     }
     (out, bad_offset)
+}
+
+/// Skips an IRC colour code's numbers after its `^C`: a foreground of one or two digits,
+/// then a comma and a background of one or two.
+fn skip_colour(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    let mut digits = |chars: &mut std::iter::Peekable<std::str::Chars<'_>>| {
+        let mut n = 0;
+        while n < 2 && chars.next_if(char::is_ascii_digit).is_some() {
+            n += 1;
+        }
+        n
+    };
+    if digits(chars) > 0 {
+        let mut ahead = chars.clone();
+        if ahead.next() == Some(',') && ahead.peek().is_some_and(char::is_ascii_digit) {
+            chars.next();
+            digits(chars);
+        }
+    }
 }
 
 /// Removes the control characters that decoding let back in after [`normalize`] (TOML
@@ -75,6 +96,20 @@ pub fn is_blank(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn irc_colour_codes_go_with_their_numbers() {
+        let cases = [
+            ("\u{3}04red\u{3} plain", "red plain"),
+            ("\u{3}4,12on blue\u{f}", "on blue"),
+            ("\u{3}04,x keeps the comma", ",x keeps the comma"),
+            ("\u{3}123 three digits", "3 three digits"),
+            ("\u{2}bold\u{2} and 2024", "bold and 2024"),
+        ];
+        for (raw, text) in cases {
+            assert_eq!(normalize(raw.as_bytes()).0, text, "{raw:?}");
+        }
+    }
 
     #[test]
     fn controls_decoded_later_are_stripped() {

@@ -91,7 +91,8 @@ fn score_unchecked(format: Format, text: &str) -> Score {
 
 /// Parses a whole dump (front matter already removed) as `format`.
 pub fn parse(format: Format, text: &str, options: &ParseOptions) -> Result<Parsed, Problem> {
-    parse_text(format, text, options).map(notice_undated)
+    // A chat log's parser says itself what it could not date (a time without a day).
+    parse_text(format, text, options).map(|parsed| if format.is_chat() { parsed } else { notice_undated(parsed) })
 }
 
 fn parse_text(format: Format, text: &str, options: &ParseOptions) -> Result<Parsed, Problem> {

@@ -12,16 +12,18 @@
 //! ```
 //!
 //! ZNC writes one file per window and day, `NETWORK/#chan/2023-03-11.log`, and the day is
-//! only in that name: this parser, given the text alone, keeps each message's time as
-//! written (`20:01:07`) and leaves it undated, and says so once. The times are the ZNC
-//! user's timezone. A timestamp changed to carry the date (`-timestamp "[%Y-%m-%d
-//! %H:%M:%S]"`) dates the messages, in the `timezone` (else UTC).
+//! only in that name, the channel only in the folder's: both are read from the dump's path
+//! ([`ParseOptions::path`]). A log whose name holds no day keeps each message's time as
+//! written (`20:01:07`), undated, and says so once. The times are the ZNC user's timezone.
+//! A timestamp changed to carry the date (`-timestamp "[%Y-%m-%d %H:%M:%S]"`) dates the
+//! messages, in the `timezone` (else UTC).
 //!
 //! Messages are `<nick> text` (ZNC writes no channel mode), actions `* nick text`; `***`
 //! lines are events (joins, parts, quits, kicks, nick and mode changes, topics), `-nick-`
 //! lines notices, and `Connected to IRC` and the like the status window's: none is a post.
-//! ZNC's events do not name the channel, so the thread has no title of its own.
+//! ZNC's events do not name the channel: the thread is titled by its folder.
 
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 use super::irc::{self, Log};
@@ -33,13 +35,13 @@ use crate::model::ParseOptions;
 /// The highest score [`score`] gives.
 pub const MAX_SCORE: u8 = 85;
 
-/// The `[HH:MM:SS]` or `[YYYY-MM-DD HH:MM:SS]` opening a line, read into a date, and the
-/// rest of the line.
-fn stamp<'a>(line: &'a str, zone: &TimeZone) -> Option<(When, &'a str)> {
+/// The `[HH:MM:SS]` or `[YYYY-MM-DD HH:MM:SS]` opening a line, read into a date (on `day`
+/// where the stamp gives none), and the rest of the line.
+fn stamp<'a>(line: &'a str, day: Option<Date>, zone: &TimeZone) -> Option<(When, &'a str)> {
     let inside = line.strip_prefix('[')?;
     let (date, time) = match irc::ymd_at(inside) {
         Some(date) if inside.as_bytes().get(10) == Some(&b' ') => (Some(date), &inside[11..]),
-        _ => (None, inside),
+        _ => (day, inside),
     };
     let (clock, len) = irc::clock_at(time)?;
     let rest = time[len..].strip_prefix(']')?;
@@ -89,7 +91,7 @@ pub fn score(text: &str) -> Score {
     let (mut lines, mut logged, mut events) = (0, 0, 0);
     for line in irc::head(text).lines().filter(|l| !l.trim().is_empty()) {
         lines += 1;
-        let Some((_, rest)) = stamp(line, &TimeZone::UTC) else { continue };
+        let Some((_, rest)) = stamp(line, None, &TimeZone::UTC) else { continue };
         match said(rest) {
             // irssi with a bracketed timestamp writes a mode or a space before the nick.
             Some(Said::Message { nick, .. }) if irc::strip_mode(nick) != nick => return Score::none("nick modes"),
@@ -111,15 +113,26 @@ pub fn score(text: &str) -> Score {
     Score::none("no ZNC `[HH:MM:SS] <nick>` lines")
 }
 
+/// The day a ZNC log's file name gives (`2023-03-11.log`), and the channel its folder is
+/// (`NETWORK/#chan/2023-03-11.log`).
+fn named(path: &str) -> (Option<Date>, Option<String>) {
+    let mut parts = path.rsplit('/');
+    let name = parts.next().unwrap_or(path);
+    let day = name.char_indices().find_map(|(i, _)| irc::ymd_at(&name[i..]));
+    let channel = parts.next().filter(|folder| folder.len() > 1 && folder.starts_with(['#', '&'])).map(str::to_owned);
+    (day, channel)
+}
+
 pub fn parse(text: &str, options: &ParseOptions) -> Result<Parsed, Problem> {
     let zone = options.timezone.clone().unwrap_or(TimeZone::UTC);
+    let (day, channel) = options.path.as_deref().map(named).unwrap_or_default();
     let mut log = Log::default();
     for (i, line) in text.lines().enumerate() {
         let at = i + 1;
         if line.trim().is_empty() {
             continue;
         }
-        let Some((when, said)) = stamp(line, &zone).and_then(|(when, rest)| Some((when, said(rest)?))) else {
+        let Some((when, said)) = stamp(line, day, &zone).and_then(|(when, rest)| Some((when, said(rest)?))) else {
             log.unread(at);
             continue;
         };
@@ -132,10 +145,15 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<Parsed, Problem> {
     }
     log.warn_undated(
         usize::MAX,
-        "ZNC writes the day only in the log's file name (`2023-03-11.log`), which is not read",
-        None,
+        "ZNC writes the day only in the log's file name, and this one names none",
+        Some("keep ZNC's own file names (`2023-03-11.log`), or put the day in the timestamp"),
     );
-    log.finish("ZNC", "set `format` in front matter if this is another format")
+    let mut parsed = log.finish("ZNC", "set `format` in front matter if this is another format")?;
+    // ZNC's events never name the channel; its folder does.
+    for thread in parsed.threads.iter_mut().filter(|t| t.title.is_none()) {
+        thread.title.clone_from(&channel);
+    }
+    Ok(parsed)
 }
 
 #[cfg(test)]
@@ -156,14 +174,28 @@ mod tests {
     const FIXTURE: &str = include_str!("../../tests/fixtures/formats/irc-znc.log");
 
     #[test]
+    fn the_file_name_gives_the_day_and_its_folder_the_channel() {
+        let options = ParseOptions { path: Some("libera/#homelab/2023-03-11.log".into()), ..ParseOptions::default() };
+        let parsed = parse("[20:01:07] <ferrite> anyone?\n[20:03:40] * zed nods\n", &options).unwrap();
+        assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+        let t = parsed.only();
+        assert_eq!(t.title.as_deref(), Some("#homelab"));
+        let dates: Vec<String> = t.posts.iter().map(|p| p.date.unwrap().to_string()).collect();
+        assert_eq!(dates, ["2023-03-11T20:01:07Z", "2023-03-11T20:03:40Z"]);
+        let named = ParseOptions { path: Some("logs/notes.log".into()), ..ParseOptions::default() };
+        let parsed = parse("[20:01:07] <ferrite> anyone?\n", &named).unwrap();
+        assert!(parsed.warnings[0].message.contains("names none"), "{:?}", parsed.warnings);
+    }
+
+    #[test]
     fn fixture() {
         let parsed = parse(FIXTURE, &ParseOptions::default()).unwrap();
         assert_eq!(parsed.warnings.len(), 1, "{:?}", parsed.warnings);
         assert_eq!(parsed.warnings[0].line, 2);
         assert_eq!(
             parsed.warnings[0].message,
-            "5 messages have no day: ZNC writes the day only in the log's file name (`2023-03-11.log`), \
-which is not read; kept with their time (`20:01:07` and on), undated"
+            "5 messages have no day: ZNC writes the day only in the log's file name, and this one names none; \
+kept with their time (`20:01:07` and on), undated"
         );
         let thread = parsed.only();
         assert_eq!(thread.title, None);
