@@ -34,7 +34,7 @@ pub fn normalize(raw: &[u8]) -> (String, Option<usize>) {
 /// Skips an IRC colour code's numbers after its `^C`: a foreground of one or two digits,
 /// then a comma and a background of one or two.
 fn skip_colour(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-    let mut digits = |chars: &mut std::iter::Peekable<std::str::Chars<'_>>| {
+    let digits = |chars: &mut std::iter::Peekable<std::str::Chars<'_>>| {
         let mut n = 0;
         while n < 2 && chars.next_if(char::is_ascii_digit).is_some() {
             n += 1;

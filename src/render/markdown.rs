@@ -104,6 +104,17 @@ fn quote_open(quote: &Quote, ctx: &ThreadContext) -> String {
 
 /// A Discourse (Markdown) body: CommonMark with tables, strikethrough and task lists.
 pub fn markdown_to_html(body: &str, ctx: &ThreadContext) -> String {
+    to_html(body, ctx, false)
+}
+
+/// A chat message's Markdown (what Slack's, Telegram's and Discord's markup became): as
+/// [`markdown_to_html`], but a line break in the message is one on the page, as the chat
+/// showed it.
+pub fn chat_markdown_to_html(body: &str, ctx: &ThreadContext) -> String {
+    to_html(body, ctx, true)
+}
+
+fn to_html(body: &str, ctx: &ThreadContext, line_breaks: bool) -> String {
     let source = discourse_blocks(body, ctx);
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let mut events = Vec::new();
@@ -112,7 +123,11 @@ pub fn markdown_to_html(body: &str, ctx: &ThreadContext) -> String {
     // An image becomes a link to it (pages load nothing from the network): its alt text
     // is gathered until the image ends.
     let mut image: Option<(CowStr, String)> = None;
-    for event in limit_structure(Parser::new_ext(&source, options)) {
+    let events_in = limit_structure(Parser::new_ext(&source, options)).into_iter().map(|event| match event {
+        Event::SoftBreak if line_breaks => Event::HardBreak,
+        event => event,
+    });
+    for event in events_in {
         if let Some((_, alt)) = &mut image {
             match event {
                 Event::End(TagEnd::Image) => {
@@ -240,6 +255,16 @@ mod tests {
             post_href: &|n| (n <= 3).then(|| format!("#post-{n}")),
             source: Some("https://forum.example.org/t/x/4821"),
         }
+    }
+
+    #[test]
+    fn a_chat_message_keeps_its_line_breaks() {
+        let body = "Count me in.\nIs it **icy**?\n\n```\ncode\nlines\n```";
+        let chat = sanitize(&chat_markdown_to_html(body, &ctx()));
+        assert!(chat.contains("<p>Count me in.<br>\nIs it <strong>icy</strong>?</p>"), "{chat}");
+        assert!(chat.contains("<pre><code>code\nlines\n</code></pre>"), "{chat}");
+        let forum = sanitize(&markdown_to_html(body, &ctx()));
+        assert!(forum.contains("<p>Count me in.\nIs it"), "{forum}");
     }
 
     fn md(body: &str) -> String {

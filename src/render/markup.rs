@@ -20,6 +20,6 @@
 pub use crate::render::excerpt::{excerpt, plain_text};
 pub(crate) use crate::render::inline::push_text;
 pub use crate::render::inline::{emojify, escape};
-pub use crate::render::markdown::{MAX_DEPTH, MAX_HTML_TAGS, ThreadContext, markdown_to_html};
+pub use crate::render::markdown::{MAX_DEPTH, MAX_HTML_TAGS, ThreadContext, chat_markdown_to_html, markdown_to_html};
 pub use crate::render::plain::{plain_to_html, unquote};
 pub use crate::render::sanitize::{safe_url, sanitize, valid_url};

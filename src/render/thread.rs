@@ -112,6 +112,8 @@ pub fn post_html(thread: &Thread, post: &Post, ctx: &ThreadContext, show_emails:
     let (body, cut) = cap_body(&post.body, MAX_POST_BYTES);
     let html = if thread.format.is_mail() {
         mail::body_to_html(body, show_emails)
+    } else if thread.format.is_markdown() && thread.format.is_chat() {
+        markup::chat_markdown_to_html(body, ctx)
     } else if thread.format.is_markdown() {
         markup::markdown_to_html(body, ctx)
     } else {
