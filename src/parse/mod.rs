@@ -5,6 +5,7 @@
 //! reason), and `parse`, the threads it holds. Parsers are pure functions of text, so they
 //! are tested on small inline dumps.
 
+mod chat_json;
 pub mod digest;
 pub mod discord;
 pub mod discord_json;
