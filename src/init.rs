@@ -16,35 +16,99 @@ use std::process::ExitCode;
 use crate::model::Format;
 use crate::term::{self, EMPHASIS, GOOD, Verbosity};
 
-/// An example dump for a new archive, written to `threads/examples/FORMAT.txt`.
+/// An example dump for a new archive: its files, by path under `threads/examples/` (a chat
+/// export brings its photos; a Slack export is a folder).
 pub struct Example {
     pub format: Format,
-    pub text: &'static str,
+    pub files: &'static [(&'static str, &'static [u8])],
 }
 
 /// One example per format: a new format adds a line here (and a dump in `src/init/` or the
 /// sample archive).
 pub const EXAMPLES: &[Example] = &[
-    Example { format: Format::Plain, text: include_str!("init/plain.txt") },
+    Example { format: Format::Plain, files: &[("plain.txt", include_bytes!("init/plain.txt"))] },
     Example {
         format: Format::DiscourseRaw,
-        text: include_str!("../threads/rust-help/cross-compiling-for-a-raspberry-pi.txt"),
+        files: &[("discourse-raw.txt", include_bytes!("../threads/rust-help/cross-compiling-for-a-raspberry-pi.txt"))],
     },
-    Example { format: Format::Mbox, text: include_str!("init/mbox.txt") },
-    Example { format: Format::Digest, text: include_str!("init/digest.txt") },
+    Example { format: Format::Mbox, files: &[("mbox.txt", include_bytes!("init/mbox.txt"))] },
+    Example { format: Format::Digest, files: &[("digest.txt", include_bytes!("init/digest.txt"))] },
     Example {
         format: Format::DiscoursePage,
-        text: include_str!("../threads/ketamine-therapy/does-insurance-cover-ketamine-infusions.txt"),
+        files: &[(
+            "discourse-page.txt",
+            include_bytes!("../threads/ketamine-therapy/does-insurance-cover-ketamine-infusions.txt"),
+        )],
     },
-    Example { format: Format::Discord, text: include_str!("../threads/home-lab/zfs-pool-degraded-after-reboot.txt") },
+    Example {
+        format: Format::Discord,
+        files: &[("discord.txt", include_bytes!("../threads/home-lab/zfs-pool-degraded-after-reboot.txt"))],
+    },
     Example {
         format: Format::HackerNews,
-        text: include_str!("../threads/rust-help/why-are-rust-compile-times-slow.txt"),
+        files: &[("hackernews.txt", include_bytes!("../threads/rust-help/why-are-rust-compile-times-slow.txt"))],
     },
-    Example { format: Format::Reddit, text: include_str!("../threads/baking/why-does-my-sourdough-spread-flat.txt") },
+    Example {
+        format: Format::Reddit,
+        files: &[("reddit.txt", include_bytes!("../threads/baking/why-does-my-sourdough-spread-flat.txt"))],
+    },
     Example {
         format: Format::Phpbb,
-        text: include_str!("../threads/3d-printing/first-layer-too-thin-on-one-side.txt"),
+        files: &[("phpbb.txt", include_bytes!("../threads/3d-printing/first-layer-too-thin-on-one-side.txt"))],
+    },
+    Example {
+        format: Format::WhatsApp,
+        files: &[
+            (
+                "whatsapp/WhatsApp Chat with Plot 14.txt",
+                include_bytes!("../threads/allotment/whatsapp-chat-with-plot-14.txt"),
+            ),
+            ("whatsapp/IMG-20240414-WA0004.jpg", include_bytes!("../threads/allotment/IMG-20240414-WA0004.jpg")),
+            ("whatsapp/IMG-20240417-WA0011.jpg", include_bytes!("../threads/allotment/IMG-20240417-WA0011.jpg")),
+        ],
+    },
+    Example {
+        format: Format::Irssi,
+        files: &[("irssi.log", include_bytes!("../threads/home-lab/irc-homelab-2023-03-11.log"))],
+    },
+    Example {
+        format: Format::Weechat,
+        files: &[("weechat.log", include_bytes!("../threads/typography/weechat-typography.log"))],
+    },
+    // ZNC names a log by its day, in a folder named by its channel.
+    Example { format: Format::Znc, files: &[("znc/#homelab/2023-03-11.log", include_bytes!("init/znc.log"))] },
+    Example { format: Format::Hexchat, files: &[("hexchat.log", include_bytes!("init/hexchat.log"))] },
+    Example {
+        format: Format::Telegram,
+        files: &[
+            ("telegram/result.json", include_bytes!("../threads/hiking/ridge-walkers/result.json")),
+            (
+                "telegram/photos/photo_1@14-06-2024_19-09-31.jpg",
+                include_bytes!("../threads/hiking/ridge-walkers/photos/photo_1@14-06-2024_19-09-31.jpg"),
+            ),
+            (
+                "telegram/photos/photo_2@22-06-2024_19-14-06.jpg",
+                include_bytes!("../threads/hiking/ridge-walkers/photos/photo_2@22-06-2024_19-14-06.jpg"),
+            ),
+        ],
+    },
+    Example {
+        format: Format::Slack,
+        files: &[
+            ("slack/channels.json", include_bytes!("init/slack/channels.json")),
+            ("slack/users.json", include_bytes!("init/slack/users.json")),
+            ("slack/general/2024-03-11.json", include_bytes!("init/slack/general/2024-03-11.json")),
+        ],
+    },
+    Example {
+        format: Format::DiscordJson,
+        files: &[
+            ("discord-json/consoles.json", include_bytes!("../threads/retro-repair/consoles.json")),
+            (
+                "discord-json/consoles.json_Files/dmg-fixed-6F1C2.jpg",
+                include_bytes!("../threads/retro-repair/consoles.json_Files/dmg-fixed-6F1C2.jpg"),
+            ),
+        ],
     },
 ];
 /// The configuration a new archive starts with: every option, commented.
@@ -55,7 +119,7 @@ const GITIGNORE: &str = include_str!("init/gitignore");
 /// A file init writes: its path in the new folder, its text, and what it is for.
 pub struct NewFile {
     pub path: String,
-    pub text: &'static str,
+    pub bytes: &'static [u8],
     pub about: String,
 }
 
@@ -64,16 +128,24 @@ pub fn files() -> Vec<NewFile> {
     let mut files = vec![
         NewFile {
             path: "archive.toml".into(),
-            text: ARCHIVE_TOML,
+            bytes: ARCHIVE_TOML.as_bytes(),
             about: "the archive's settings, each explained".into(),
         },
-        NewFile { path: ".gitignore".into(), text: GITIGNORE, about: "keeps the built archive out of git".into() },
+        NewFile {
+            path: ".gitignore".into(),
+            bytes: GITIGNORE.as_bytes(),
+            about: "keeps the built archive out of git".into(),
+        },
     ];
-    files.extend(EXAMPLES.iter().map(|e| NewFile {
-        path: format!("threads/examples/{}.txt", e.format.name()),
-        text: e.text,
-        about: format!("an example dump in the {} format", e.format.name()),
-    }));
+    for example in EXAMPLES {
+        for (i, (path, bytes)) in example.files.iter().enumerate() {
+            let about = match i {
+                0 => format!("an example dump in the {} format", example.format.name()),
+                _ => format!("a file the {} example attaches", example.format.name()),
+            };
+            files.push(NewFile { path: format!("threads/examples/{path}"), bytes, about });
+        }
+    }
     files
 }
 
@@ -100,7 +172,7 @@ pub fn init(dir: &Path) -> Result<Vec<NewFile>, InitError> {
     }
     for file in &files {
         let path = dir.join(&file.path);
-        write_new(&path, file.text)
+        write_new(&path, file.bytes)
             .map_err(|e| InitError { message: format!("cannot write {}: {e}", path.display()), hint: None })?;
     }
     Ok(files)
@@ -124,7 +196,7 @@ fn in_the_way(dir: &Path, files: &[NewFile]) -> Result<Vec<String>, InitError> {
         let entry =
             entry.map_err(|e| InitError { message: format!("cannot read {}: {e}", dir.display()), hint: None })?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        let written = files.iter().any(|f| f.path == name);
+        let written = files.iter().any(|f| f.path.split('/').next() == Some(name.as_str()));
         if !name.starts_with('.') || written {
             names.push(name);
         }
@@ -133,12 +205,12 @@ fn in_the_way(dir: &Path, files: &[NewFile]) -> Result<Vec<String>, InitError> {
     Ok(names)
 }
 
-fn write_new(path: &Path, text: &str) -> io::Result<()> {
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)?;
     }
     let mut file = fs::OpenOptions::new().write(true).create_new(true).open(path)?;
-    file.write_all(text.as_bytes())
+    file.write_all(bytes)
 }
 
 /// `threadarc init DIR`, with what it prints.
@@ -182,23 +254,38 @@ mod tests {
     use super::*;
     use crate::config::Config;
     use crate::diagnostic::Severity;
-    use crate::load::{Dump, load};
 
     #[test]
     fn every_format_has_an_example_that_reads_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        for example in EXAMPLES {
+            for (path, bytes) in example.files {
+                write_new(&dir.path().join("examples").join(path), bytes).unwrap();
+            }
+        }
+        let (found, _) = crate::build::discover(dir.path(), "general").unwrap();
+        let (loaded, attached) = crate::build::load_all(&found, None, &Config::default());
+        assert!(attached.is_empty(), "{attached:?}");
         for &format in Format::ALL {
             let example = EXAMPLES.iter().find(|e| e.format == format);
             let example = example.unwrap_or_else(|| {
                 panic!("no init example for format {format}: add a dump to src/init/ and a line to EXAMPLES")
             });
-            let path = format!("examples/{format}.txt");
-            let loaded = load(&Dump::text(&path, "examples", example.text.as_bytes()));
+            // A dump is the example's first file, or the folder a Slack export is.
+            let first = example.files[0].0;
+            let dump = if format == Format::Slack { first.split('/').next().unwrap_or(first) } else { first };
+            let path = format!("examples/{dump}");
+            let at = found.iter().position(|f| f.relative == path).unwrap_or_else(|| panic!("{path} not found"));
+            let loaded = &loaded[at];
             // Notes say what a format cannot tell (whom a copied Reddit reply answers).
             let problems: Vec<_> = loaded.diagnostics.iter().filter(|d| d.severity != Severity::Note).collect();
             assert!(problems.is_empty(), "{format}: {problems:?}");
-            assert_eq!(loaded.detection.map(|d| d.format), Some(format), "{format} example detected as another format");
+            let detected = loaded.detection.as_ref().map(|d| d.format);
+            assert_eq!(detected, Some(format), "{format} example detected as another format");
+            assert_eq!(loaded.threads.len(), 1, "{format} example is one thread");
             assert!(loaded.threads.iter().all(|t| t.posts.len() >= 2), "{format} example has too few posts");
         }
+        assert_eq!(found.iter().filter(|f| f.is_dump()).count(), EXAMPLES.len(), "one dump an example");
     }
 
     #[test]

@@ -171,9 +171,17 @@ impl Site {
         pages
     }
 
-    /// Page `page` of a thread, from the archive's root.
+    /// Page `page` of a thread, from the archive's root. The first page that holds posts is
+    /// the thread's own address: a chat whose post numbers are the export's message ids
+    /// (Telegram's start where the export does, at 414, say) begins on its page 3.
     pub fn thread_page_path(&self, entry: &Entry, page: usize) -> String {
+        let page = if page <= self.first_page(entry) { 1 } else { page };
         paged_path(&format!("{}/{}", self.topics[entry.topic].slug, entry.slug), page)
+    }
+
+    /// The first page of a thread that holds posts.
+    pub fn first_page(&self, entry: &Entry) -> usize {
+        entry.thread.posts.iter().map(|p| p.number).min().map_or(1, |n| self.post_page(n))
     }
 
     /// The threads before and after one in its topic's order (newer, older), as indexes
@@ -198,7 +206,7 @@ impl Site {
 
     /// A thread page's path from the archive's root.
     pub fn thread_path(&self, entry: &Entry) -> String {
-        self.thread_page_path(entry, 1)
+        self.thread_page_path(entry, self.first_page(entry))
     }
 
     pub fn post_count(&self) -> usize {
@@ -375,6 +383,17 @@ mod tests {
         assert_eq!(site.post_path(entry, 10), "t/long.html#post-10");
         assert_eq!(site.post_path(entry, 11), "t/long/2.html#post-11");
         assert_eq!(site.post_path(entry, 35), "t/long/4.html#post-35");
+
+        // A chat whose numbers are its export's message ids starts past page 1: its first
+        // page with posts is the thread's own address.
+        let mut chat = thread("t/chat.txt", "Chat", None);
+        chat.posts = [414, 415, 601].iter().map(|&n| Post { number: n, ..Post::default() }).collect();
+        let site = Site::new(Config::default(), vec![chat]);
+        let entry = &site.threads[0];
+        assert_eq!(site.thread_pages(entry), [3, 4]);
+        assert_eq!(site.thread_path(entry), "t/chat.html");
+        assert_eq!(site.post_path(entry, 415), "t/chat.html#post-415");
+        assert_eq!(site.post_path(entry, 601), "t/chat/4.html#post-601");
     }
 
     #[test]

@@ -86,7 +86,7 @@ fn write_dumps(root: &Path) {
 3/9/23, 7:03 PM - Marcus Obi: I've got a box of washers in the shed.\n",
     )
     .unwrap();
-    fs::write(chats.join("IMG-20230309-WA0003.jpg"), PHOTO.to_vec()).unwrap();
+    fs::write(chats.join("IMG-20230309-WA0003.jpg"), PHOTO).unwrap();
 }
 
 #[test]

@@ -37,7 +37,7 @@ fn builds_a_browsable_archive() {
     let out = threadarc(dir.path(), &["build"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("built 18 threads"), "{stderr}");
+    assert!(stderr.contains("built 31 threads"), "{stderr}");
     let public = dir.path().join("public");
     let files = snapshot(&public);
     for expected in [

@@ -8,7 +8,9 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-use threadarc::load::{Dump, Loaded, load};
+use threadarc::build::{Found, Kind};
+use threadarc::config::Config;
+use threadarc::load::Loaded;
 use threadarc::model::Thread;
 use threadarc::model::{Format, ParseOptions};
 use threadarc::parse;
@@ -26,31 +28,41 @@ const EXPECTED: &[(&str, &str)] = &[
     ("rust-help/cross-compiling-for-a-raspberry-pi.txt", "discourse-raw"),
     ("rust-help/linker-errors-after-updating-xcode.txt", "discourse-page"),
     ("rust-help/why-are-rust-compile-times-slow.txt", "hackernews"),
+    ("allotment/whatsapp-chat-with-plot-14.txt", "whatsapp"),
+    ("home-lab/irc-homelab-2023-03-11.log", "irssi"),
+    ("typography/weechat-typography.log", "weechat"),
+    ("hiking/ridge-walkers/result.json", "telegram"),
+    ("retro-repair/consoles.json", "discord-json"),
+    ("co-op/slack-export", "slack"),
 ];
 
 fn threads_dir() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/threads"))
 }
 
-/// Every file under `threads/`, by path relative to it, with its bytes.
-fn samples() -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(threads_dir())
+/// Every dump under `threads/` as a build finds it (an export folder is one; the photos
+/// beside a chat are none), by path relative to it.
+fn samples() -> Vec<(String, Found)> {
+    let (found, _) = threadarc::build::discover(threads_dir(), "general").unwrap();
+    found.into_iter().filter(Found::is_dump).map(|f| (f.relative.clone(), f)).collect()
+}
+
+/// The text dumps among the samples, with their bytes.
+fn text_samples() -> Vec<(String, Vec<u8>)> {
+    samples()
         .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(threads_dir()).unwrap().to_string_lossy().replace('\\', "/");
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect();
-    out.sort();
-    out
+        .filter(|(_, f)| f.kind == Kind::Text)
+        .map(|(path, f)| (path, std::fs::read(&f.path).unwrap()))
+        .collect()
 }
 
 fn load_sample(path: &str) -> Loaded {
-    let bytes = std::fs::read(threads_dir().join(path)).unwrap();
-    let topic = path.split('/').next().unwrap();
-    load(&Dump::text(path, topic, &bytes))
+    let found: Vec<Found> = samples().into_iter().filter(|(p, _)| p == path).map(|(_, f)| f).collect();
+    assert_eq!(found.len(), 1, "threads/{path}");
+    let (mut loaded, attached) = threadarc::build::load_all(&found, None, &Config::default());
+    let mut loaded = loaded.pop().unwrap();
+    loaded.diagnostics.extend(attached);
+    loaded
 }
 
 /// What reading a dump reported but for notes (what a format cannot say, like whom a
@@ -186,6 +198,45 @@ fn phpbb_sample() {
     assert!(html.contains("<p class=\"quote-title\">Mod_Kathrin wrote:</p>"), "{html}");
 }
 
+#[test]
+fn chat_samples() {
+    let whatsapp = thread("allotment/whatsapp-chat-with-plot-14.txt");
+    assert_eq!(whatsapp.posts.len(), 38);
+    let attached: Vec<&str> =
+        whatsapp.posts.iter().flat_map(|p| &p.extra.attachments).filter_map(|a| a.source.as_deref()).collect();
+    assert_eq!(attached, ["IMG-20240414-WA0004.jpg", "IMG-20240417-WA0011.jpg"]);
+    assert!(whatsapp.posts.iter().any(|p| p.extra.status.as_deref() == Some("deleted") && p.body.is_empty()));
+    assert!(whatsapp.posts.iter().any(|p| p.extra.edited));
+
+    let irssi = thread("home-lab/irc-homelab-2023-03-11.log");
+    assert_eq!(irssi.title, "#homelab");
+    assert!(irssi.posts.iter().filter(|p| p.extra.action).count() >= 2);
+    assert!(
+        irssi.posts.iter().all(|p| p.date.is_some() && !p.author.as_deref().unwrap_or("@").starts_with(['@', '+']))
+    );
+
+    let weechat = thread("typography/weechat-typography.log");
+    assert!(weechat.posts.iter().any(|p| p.body.contains('\n')), "a continuation line joins its message");
+
+    let telegram = thread("hiking/ridge-walkers/result.json");
+    assert!(telegram.posts.windows(2).all(|w| w[0].number < w[1].number));
+    assert!(telegram.posts.iter().any(|p| p.number != telegram.posts[0].number + 1 && p.reply_to.is_some()));
+    assert!(telegram.posts.iter().any(|p| p.likes > 0 && !p.extra.reactions.is_empty()));
+    assert!(telegram.posts.iter().any(|p| p.extra.forwarded_from.is_some()));
+    assert!(telegram.posts.iter().flat_map(|p| &p.extra.attachments).any(|a| a.source.is_none()));
+
+    let discord = thread("retro-repair/consoles.json");
+    assert_eq!((discord.title.as_str(), discord.topic.as_str()), ("#consoles", "retro-repair"));
+    assert!(discord.posts.iter().any(|p| p.reply_to.is_some()));
+
+    let slack = load_sample("co-op/slack-export");
+    assert!(problems(&slack).is_empty(), "{:?}", slack.diagnostics);
+    let topics: std::collections::BTreeSet<&str> = slack.threads.iter().map(|t| t.topic.as_str()).collect();
+    assert_eq!(topics.into_iter().collect::<Vec<_>>(), ["general", "maintenance"]);
+    let threaded = slack.threads.iter().filter(|t| t.posts.iter().skip(1).all(|p| p.reply_to == Some(1))).count();
+    assert!(threaded >= 2, "Slack threads are threads of their own");
+}
+
 /// A small deterministic generator, so that a failure can be replayed.
 struct Lcg(u64);
 
@@ -228,11 +279,13 @@ fn parsers_never_panic_on_mangled_samples() {
         ..ParseOptions::default()
     };
     let mut rng = Lcg(0x5eed);
-    for (path, bytes) in samples() {
+    for (path, bytes) in text_samples() {
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let lines: Vec<&str> = text.split('\n').collect();
         let mut inputs: Vec<String> = Vec::new();
-        for i in 0..=lines.len() {
+        // Every cut and every removed line of a short sample; of a long one, sixty of each.
+        let step = (lines.len() / 60).max(1);
+        for i in (0..=lines.len()).step_by(step) {
             inputs.push(lines[..i].join("\n"));
             let mut without = lines.clone();
             if i < without.len() {

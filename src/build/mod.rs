@@ -45,7 +45,7 @@ mod write;
 
 use std::path::PathBuf;
 
-pub use discover::{Found, MAX_DUMP_BYTES, discover};
+pub use discover::{Found, Kind, MAX_DUMP_BYTES, discover};
 pub use folder::MARKER;
 pub use pages::{SEARCH_JS, STYLE_CSS, THREAD_JS};
 pub use read::{load_all, load_path};
@@ -114,6 +114,7 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
     diagnostics.extend(dumps.diagnostics.iter().cloned());
     check_errors(&diagnostics, options.keep_going, &options.output)?;
 
+    let dump_count = found.iter().filter(|f| f.is_dump()).count();
     let mut site = Site::new(config, std::mem::take(&mut dumps.threads));
     stages.done("site");
     let (staging, kept) = folder::prepare_staging(&options.output, options.force)?;
@@ -127,7 +128,7 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
         progress,
     };
     let written = write::write_archive(&mut site, &staging, &plan, &dumps.attached, &mut stages).and_then(|w| {
-        let counts = [found.len(), site.threads.len(), site.post_count(), w.out.page_count()];
+        let counts = [dump_count, site.threads.len(), site.post_count(), w.out.page_count()];
         let (pages, written) =
             w.out.finish(&staging, plan.build, inputs, counts, dumps.diagnostics, dumps.detections)?;
         Ok((pages, written, w.search, w.search_seconds))
@@ -140,7 +141,7 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
     stages.done("replace");
 
     Ok(Report {
-        files: found.len(),
+        files: dump_count,
         threads: site.threads.len(),
         posts: site.post_count(),
         pages,

@@ -272,6 +272,7 @@ pub(super) fn read_thread(site: &Site, t: usize, bodies: Option<&[String]>) -> T
 fn read_thread_with(reader: &mut Reader, site: &Site, t: usize, taken: Option<&[String]>) -> ThreadTerms {
     let entry = &site.threads[t];
     let thread = &entry.thread;
+    let first_page = site.first_page(entry);
     let (mut title, title_len) = reader.count(&thread.title);
     let topic = reader.id(&topic_term(&site.topics[entry.topic].slug));
     let markdown = thread.format.is_markdown();
@@ -286,7 +287,7 @@ fn read_thread_with(reader: &mut Reader, site: &Site, t: usize, taken: Option<&[
             let date = post.date.map(|d| d.strftime("%Y-%m-%d").to_string());
             let text = cut_text(&text, TEXT_MAX_CHARS);
             let page = site.post_page(post.number);
-            let entry = if page > 1 {
+            let entry = if page > first_page {
                 serde_json::to_string(&(post.number, &post.author, date, text, page))
             } else {
                 serde_json::to_string(&(post.number, &post.author, date, text))

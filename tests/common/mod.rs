@@ -92,7 +92,10 @@ impl Inspector {
                 r#"|<meta charset="utf-8">|<meta name="(?:viewport|referrer|description)" content="[^"]*">"#,
                 r#"|<meta property="og:[a-z_]+" content="[^"]*">"#,
                 r#"|<meta http-equiv="content-security-policy" content="[^"]*">"#,
-                r#"|<input id="search-q" type="search" autocomplete="off" spellcheck="false" placeholder="[^"]*">)$"#
+                r#"|<input id="search-q" type="search" autocomplete="off" spellcheck="false" placeholder="[^"]*">"#,
+                // Attached files, only the archive's own copies (`files/ab/HASH.EXT`).
+                r#"|<img src="(?:\.\./)*files/[0-9a-f]{2}/[0-9a-f]{32}\.(?:png|jpg|gif|webp|avif)" width="\d+" height="\d+" alt="[^"<>]*" loading="lazy" decoding="async">"#,
+                r#"|<(?:audio|video) controls preload="none" src="(?:\.\./)*files/[0-9a-f]{2}/[0-9a-f]{32}\.[a-z0-9]+" aria-label="[^"<>]*">)$"#
             ))
             .unwrap(),
         }
