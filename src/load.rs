@@ -199,6 +199,7 @@ fn threads_of(
                 posts,
                 excerpts: Vec::new(),
                 released: false,
+                pool: p.pool,
             }
         })
         .collect::<Vec<_>>();

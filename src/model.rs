@@ -47,6 +47,16 @@ pub enum Format {
     Slack,
     /// DiscordChatExporter's JSON export of a channel.
     DiscordJson,
+    /// What a Reddit thread's address gives with `.json` appended.
+    RedditJson,
+    /// Reddit's bulk dumps (Pushshift, Arctic Shift): submissions and comments, a JSON
+    /// object a line.
+    RedditDump,
+    /// A Hacker News item with its comments, from the Algolia API.
+    #[serde(rename = "hackernews-json")]
+    HackerNewsJson,
+    /// A Discourse topic's JSON (`/t/ID.json`, `/t/ID/posts.json`).
+    DiscourseJson,
 }
 
 impl Format {
@@ -55,6 +65,10 @@ impl Format {
         Format::Slack,
         Format::Telegram,
         Format::DiscordJson,
+        Format::RedditJson,
+        Format::RedditDump,
+        Format::HackerNewsJson,
+        Format::DiscourseJson,
         Format::DiscourseRaw,
         Format::Mbox,
         Format::Digest,
@@ -90,6 +104,10 @@ impl Format {
             Format::Telegram => "telegram",
             Format::Slack => "slack",
             Format::DiscordJson => "discord-json",
+            Format::RedditJson => "reddit-json",
+            Format::RedditDump => "reddit-dump",
+            Format::HackerNewsJson => "hackernews-json",
+            Format::DiscourseJson => "discourse-json",
         }
     }
 
@@ -101,7 +119,17 @@ impl Format {
     /// and what the chat exporters' markup (Slack's mrkdwn, Telegram's entities, Discord's
     /// Markdown) is turned into.
     pub fn is_markdown(self) -> bool {
-        matches!(self, Format::DiscourseRaw | Format::Slack | Format::Telegram | Format::DiscordJson)
+        matches!(
+            self,
+            Format::DiscourseRaw
+                | Format::Slack
+                | Format::Telegram
+                | Format::DiscordJson
+                | Format::RedditJson
+                | Format::RedditDump
+                | Format::HackerNewsJson
+                | Format::DiscourseJson
+        )
     }
 
     /// Whether the dump is a chat: many short messages in time order, whose thread pages
@@ -184,6 +212,10 @@ pub struct Thread {
     /// the search index needs them.
     #[serde(skip)]
     pub released: bool,
+    /// How the thread joins threads read from other files of its topic, where its format's
+    /// threads span files.
+    #[serde(skip)]
+    pub pool: Option<Pool>,
 }
 
 /// One post of a thread.
@@ -222,6 +254,11 @@ static NO_EXTRA: PostExtra = PostExtra {
     attachments: Vec::new(),
     forwarded_from: None,
     action: false,
+    event: None,
+    whisper: false,
+    id: None,
+    links: Vec::new(),
+    more_replies: 0,
     edited: false,
     submitter: false,
     pinned: false,
@@ -309,6 +346,25 @@ pub struct PostExtra {
     /// author did, shown after their name.
     #[serde(skip_serializing_if = "is_false")]
     pub action: bool,
+    /// The post is an event of the thread, not a message: what happened, in the
+    /// platform's own code (a Discourse small action: `closed.enabled`, `pinned.enabled`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    /// Only staff saw the post (a Discourse whisper).
+    #[serde(skip_serializing_if = "is_false")]
+    pub whisper: bool,
+    /// The platform's own id of the post (a Message-ID, Reddit's `t1_abc`, a Discourse
+    /// post id): what joins the same post read from two files into one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The ids of the posts this one follows up, oldest first, its parent last (a mail's
+    /// `References` and `In-Reply-To`; a Reddit comment's `parent_id`): what places it in a
+    /// thread that spans files ([`Pool`]).
+    #[serde(skip)]
+    pub links: Vec<String>,
+    /// Replies the dump knows of but does not hold (Reddit's "load more comments").
+    #[serde(skip_serializing_if = "is_zero")]
+    pub more_replies: u32,
     /// The post was edited after it was written (Reddit's `*`).
     #[serde(skip_serializing_if = "is_false")]
     pub edited: bool,
@@ -434,6 +490,24 @@ pub struct Reaction {
 
 fn is_false(b: &bool) -> bool {
     !b
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// How the threads read from several files of one topic are joined into the threads the
+/// archive shows: mail by its headers across months, a Reddit dump's posts by their
+/// submission, a Discourse topic's page files by the topic.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Pool {
+    /// Threaded by `Message-ID`, `References` and `In-Reply-To` (the posts' [`PostExtra::id`]
+    /// and [`PostExtra::links`]), with every mail file of the topic.
+    Mail,
+    /// The posts of one submission (`t3_…`), from every Reddit dump of the topic.
+    Reddit(String),
+    /// The posts of one Discourse topic (its id), from every page file of the topic.
+    Discourse(String),
 }
 
 impl Thread {

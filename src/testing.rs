@@ -34,6 +34,7 @@ pub fn thread(path: &str, title: &str) -> ThreadBuilder {
             posts: Vec::new(),
             excerpts: Vec::new(),
             released: false,
+            pool: None,
         },
         date: None,
     }

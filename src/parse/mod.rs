@@ -9,9 +9,11 @@ mod chat_json;
 pub mod digest;
 pub mod discord;
 pub mod discord_json;
+pub mod discourse_json;
 pub mod discourse_page;
 pub mod discourse_raw;
 pub mod hackernews;
+pub mod hackernews_json;
 pub mod hexchat;
 mod irc;
 pub mod irssi;
@@ -22,6 +24,8 @@ mod parsed;
 pub mod phpbb;
 pub mod plain;
 pub mod reddit;
+pub mod reddit_dump;
+pub mod reddit_json;
 pub mod slack;
 pub mod telegram;
 pub mod threading;
@@ -63,6 +67,10 @@ fn max_score(format: Format) -> u8 {
         Format::Hexchat => hexchat::MAX_SCORE,
         Format::Telegram => telegram::MAX_SCORE,
         Format::DiscordJson => discord_json::MAX_SCORE,
+        Format::RedditJson => reddit_json::MAX_SCORE,
+        Format::RedditDump => reddit_dump::MAX_SCORE,
+        Format::HackerNewsJson => hackernews_json::MAX_SCORE,
+        Format::DiscourseJson => discourse_json::MAX_SCORE,
         // A Slack export is a zip or a folder, never one text.
         Format::Slack => 0,
     }
@@ -86,6 +94,10 @@ fn score_unchecked(format: Format, text: &str) -> Score {
         Format::Hexchat => hexchat::score(text),
         Format::Telegram => telegram::score(text),
         Format::DiscordJson => discord_json::score(text),
+        Format::RedditJson => reddit_json::score(text),
+        Format::RedditDump => reddit_dump::score(text),
+        Format::HackerNewsJson => hackernews_json::score(text),
+        Format::DiscourseJson => discourse_json::score(text),
         Format::Slack => Score::none("a Slack export is a zip or a folder, not one file"),
     }
 }
@@ -114,6 +126,10 @@ fn parse_text(format: Format, text: &str, options: &ParseOptions) -> Result<Pars
         Format::Hexchat => hexchat::parse(text, options),
         Format::Telegram => telegram::parse(text, options),
         Format::DiscordJson => discord_json::parse(text, options),
+        Format::RedditJson => reddit_json::parse(text, options),
+        Format::RedditDump => reddit_dump::parse(text, options),
+        Format::HackerNewsJson => hackernews_json::parse(text, options),
+        Format::DiscourseJson => discourse_json::parse(text, options),
         Format::Slack => Err(Problem {
             line: 1,
             message: "a Slack export is a zip, or the folder it unpacks to, not one file".into(),

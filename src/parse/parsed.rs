@@ -3,7 +3,7 @@
 //! from here, and the detection and dispatch in `parse/mod.rs` hands them on.
 
 use crate::diagnostic::Problem;
-use crate::model::Post;
+use crate::model::{Pool, Post};
 
 /// How sure a format is that it can read a text, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +62,9 @@ pub struct ParsedThread {
     pub tags: Vec<String>,
     pub source: Option<String>,
     pub posts: Vec<Post>,
+    /// How the thread joins threads of other files of its topic (mail, Reddit dumps,
+    /// Discourse page files); none for a thread that is whole in its file.
+    pub pool: Option<Pool>,
 }
 
 /// A dump of several files: a zip's entries or a folder's files, by their paths inside it
