@@ -48,6 +48,7 @@ pub mod init;
 pub mod load;
 pub mod model;
 pub mod parse;
+pub mod pool;
 pub mod redact;
 pub mod render;
 pub mod search;

@@ -116,6 +116,29 @@ fn load_text(dump: &Dump, bytes: &[u8], detected: Option<&Detection>) -> Loaded 
     Loaded { threads, detection: Some(detection), diagnostics }
 }
 
+/// A Reddit dump too large to hold, read as it streams: `lines` gives its text, and
+/// `progress` is told how many bytes were read so far.
+pub fn load_reader(dump: &Dump, lines: &mut dyn std::io::BufRead, progress: &mut dyn FnMut(u64)) -> Loaded {
+    let mut diagnostics = Vec::new();
+    let detection = Detection {
+        format: Format::RedditDump,
+        score: 100,
+        reason: "a Reddit dump too large to hold, read line by line".into(),
+        fallback: false,
+    };
+    let options = ParseOptions { timezone: dump.timezone.cloned(), path: Some(dump.path.to_owned()), ..ParseOptions::default() };
+    let parsed = match parse::reddit_dump::parse_reader(lines, &options, progress) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            diagnostics.push(e.in_file(Severity::Error, dump.path, 0));
+            return Loaded { threads: Vec::new(), detection: Some(detection), diagnostics };
+        }
+    };
+    let fm = frontmatter::FrontMatter::default();
+    let threads = threads_of(dump, parsed, &fm, &detection, &options, 0, &mut diagnostics);
+    Loaded { threads, detection: Some(detection), diagnostics }
+}
+
 /// A dump of several files: what detection finds in them (a Slack export), read as it.
 fn load_bundle(dump: &Dump, bundle: &Bundle, detected: Option<&Detection>) -> Loaded {
     let mut diagnostics = Vec::new();
@@ -299,6 +322,11 @@ fn merge_tags(front_matter: &[String], dump: Vec<String>) -> Vec<String> {
 /// NAME.zip` (iOS): the title is the NAME.
 pub fn title_from_path(path: &str) -> String {
     let name = path.rsplit('/').next().unwrap_or(path);
+    // A compressed dump is named after the dump inside: `2023-March.txt.gz`.
+    let name = [".gz", ".bz2", ".xz", ".zst", ".zstd", ".zip"]
+        .iter()
+        .find_map(|suffix| name.strip_suffix(suffix).filter(|stem| stem.contains('.')))
+        .unwrap_or(name);
     let stem = match name.rsplit_once('.') {
         Some((stem, _)) if !stem.is_empty() => stem,
         _ => name,
@@ -336,6 +364,8 @@ mod tests {
         assert_eq!(title_from_path("chats/WhatsApp Chat - Book club.zip"), "Book club");
         assert_eq!(title_from_path("chats/WhatsApp Chat with .txt"), "WhatsApp Chat with");
         assert_eq!(title_from_path("allotment/whatsapp-chat-with-plot-14.txt"), "Plot 14");
+        assert_eq!(title_from_path("lists/2023-March.txt.gz"), "2023 March");
+        assert_eq!(title_from_path("r/RC_2024-03.zst"), "RC 2024 03");
     }
 
     #[test]

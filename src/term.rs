@@ -112,11 +112,7 @@ pub struct Progress {
 impl Progress {
     pub fn new(enabled: bool) -> Progress {
         let bar = indicatif::ProgressBar::hidden();
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {msg:<20} [{bar:30}] {pos}/{len} {elapsed}")
-                .expect("the template is valid")
-                .progress_chars("=> "),
-        );
+        bar.set_style(Self::style("{pos}/{len}"));
         Progress { bar, enabled, shown: Default::default(), started: std::time::Instant::now() }
     }
 
@@ -127,10 +123,26 @@ impl Progress {
 
     /// A new stage of `total` steps.
     pub fn stage(&self, name: &'static str, total: usize) {
+        self.bar.set_style(Self::style("{pos}/{len}"));
         self.bar.set_message(name);
         self.bar.set_length(total as u64);
         self.bar.set_position(0);
         self.show_if_slow();
+    }
+
+    /// A new stage of `total` bytes (reading the dumps, which may be a few large ones).
+    pub fn stage_bytes(&self, name: &'static str, total: u64) {
+        self.bar.set_style(Self::style("{bytes}/{total_bytes}"));
+        self.bar.set_message(name);
+        self.bar.set_length(total);
+        self.bar.set_position(0);
+        self.show_if_slow();
+    }
+
+    fn style(counts: &str) -> indicatif::ProgressStyle {
+        indicatif::ProgressStyle::with_template(&format!("{{spinner}} {{msg:<20}} [{{bar:30}}] {counts} {{elapsed}}"))
+            .expect("the template is valid")
+            .progress_chars("=> ")
     }
 
     /// `n` more steps done.

@@ -3,7 +3,12 @@
 //! other clients log colours) goes with its digits: they belong to the code, not the text.
 
 /// The text of a dump, and the byte offset of the first invalid UTF-8 sequence if it had one.
+/// Text saved as UTF-16 (its byte-order mark first, as Windows' Notepad writes it) is
+/// decoded as such.
 pub fn normalize(raw: &[u8]) -> (String, Option<usize>) {
+    if let Some(utf16) = utf16(raw) {
+        return normalize(utf16.as_bytes());
+    }
     let (text, bad_offset) = match std::str::from_utf8(raw) {
         Ok(text) => (std::borrow::Cow::Borrowed(text), None),
         Err(e) => (String::from_utf8_lossy(raw), Some(e.valid_up_to())),
@@ -29,6 +34,21 @@ pub fn normalize(raw: &[u8]) -> (String, Option<usize>) {
         }
     }
     (out, bad_offset)
+}
+
+/// The text of UTF-16 bytes that start with a byte-order mark, unpaired surrogates
+/// replaced; none for other bytes.
+fn utf16(raw: &[u8]) -> Option<String> {
+    let little = match raw {
+        [0xff, 0xfe, ..] => true,
+        [0xfe, 0xff, ..] => false,
+        _ => return None,
+    };
+    let units = raw[2..].chunks_exact(2).map(|pair| {
+        let pair = [pair[0], pair[1]];
+        if little { u16::from_le_bytes(pair) } else { u16::from_be_bytes(pair) }
+    });
+    Some(char::decode_utf16(units).map(|c| c.unwrap_or('\u{fffd}')).collect())
 }
 
 /// Skips an IRC colour code's numbers after its `^C`: a foreground of one or two digits,
@@ -96,6 +116,14 @@ pub fn is_blank(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_text_is_decoded() {
+        let little: Vec<u8> = [0xff, 0xfe].into_iter().chain("Tï\r\nx".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        assert_eq!(normalize(&little), ("Tï\nx".to_owned(), None));
+        let big: Vec<u8> = [0xfe, 0xff].into_iter().chain("ok 😀".encode_utf16().flat_map(u16::to_be_bytes)).collect();
+        assert_eq!(normalize(&big).0, "ok 😀");
+    }
 
     #[test]
     fn irc_colour_codes_go_with_their_numbers() {

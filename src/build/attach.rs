@@ -92,10 +92,13 @@ pub(super) fn locate(
     }
     for f in found.iter().filter(|f| !attached.contains(&f.path)) {
         if let Kind::Other(what) = f.kind {
-            diagnostics.push(
-                Diagnostic::warning(f.path.display().to_string(), None, format!("not a dump ({what}): skipped"))
-                    .with_hint("a file beside a dump is published only where a post attaches it"),
-            );
+            let archive = ["tar", "7z", "rar", "x-xz"].iter().any(|a| what.contains(a));
+            let (message, hint) = if archive {
+                (format!("an archive threadarc does not read yet ({what}): skipped"), "unpack it into the topic folder")
+            } else {
+                (format!("not a dump ({what}): skipped"), "a file beside a dump is published only where a post attaches it")
+            };
+            diagnostics.push(Diagnostic::warning(f.path.display().to_string(), None, message).with_hint(hint));
         }
     }
     (located, diagnostics)

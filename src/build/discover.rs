@@ -36,10 +36,42 @@ pub enum Kind {
     Zip,
     /// A folder holding one export of several files (a Slack export, unpacked).
     Folder,
+    /// A compressed file: the one dump inside it.
+    Compressed(Codec),
     /// No dump (a photo, a PDF, an empty file): what it is, by its media type. It is
     /// published only where a post attaches it.
     Other(&'static str),
 }
+
+/// How a compressed dump is compressed, known by its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Codec {
+    Gzip,
+    Bzip2,
+    Xz,
+    Zstd,
+}
+
+impl Codec {
+    /// The codec whose magic bytes `head` starts with.
+    pub fn of(head: &[u8]) -> Option<Codec> {
+        let zstd_skippable = head.len() >= 4 && head[0] & 0xf0 == 0x50 && head[1..4] == [0x2a, 0x4d, 0x18];
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Some(Codec::Gzip)
+        } else if head.starts_with(b"BZh") && head.get(3).is_some_and(|b| (b'1'..=b'9').contains(b)) {
+            Some(Codec::Bzip2)
+        } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+            Some(Codec::Xz)
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) || zstd_skippable {
+            Some(Codec::Zstd)
+        } else {
+            None
+        }
+    }
+}
+
+/// Files that systems leave in folders, skipped without a word.
+const SYSTEM_FILES: &[&str] = &["Thumbs.db", "thumbs.db", "desktop.ini", "Desktop.ini"];
 
 impl Found {
     /// Whether this is a dump to read (not a file a post may attach).
@@ -94,6 +126,9 @@ pub fn discover(input: &Path, default_topic: &str) -> Result<(Vec<Found>, Vec<Di
             walker.skip_current_dir();
             (Kind::Folder, folder_size(entry.path()))
         } else if entry.file_type().is_file() {
+            if SYSTEM_FILES.iter().any(|n| entry.file_name() == *n) {
+                continue;
+            }
             (sniff(entry.path()), entry.metadata().map_or(0, |m| m.len()))
         } else {
             continue;
@@ -158,12 +193,30 @@ pub(super) fn kind_of(head: &[u8]) -> Kind {
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
         return Kind::Zip;
     }
+    if let Some(codec) = Codec::of(head) {
+        return Kind::Compressed(codec);
+    }
+    // UTF-16 text (its byte-order mark first) is text, NUL bytes and all.
+    if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
+        return Kind::Text;
+    }
     match infer::get(head) {
         // Text formats infer knows (HTML, XML, shell scripts) are read as text, as any text is.
         Some(t) if t.matcher_type() != infer::MatcherType::Text => Kind::Other(t.mime_type()),
-        _ if head.contains(&0) => Kind::Other("binary data"),
+        _ if head.contains(&0) || mostly_controls(head) => Kind::Other("binary data"),
         _ => Kind::Text,
     }
+}
+
+/// Whether bytes that are not UTF-8 hold more than a few percent control characters, as
+/// no text does (Latin-1 and Windows-1252 text, which is not UTF-8 either, has none).
+fn mostly_controls(head: &[u8]) -> bool {
+    // Valid UTF-8, but for a character cut at the head's end.
+    if std::str::from_utf8(head).map_or_else(|e| e.error_len().is_none(), |_| true) {
+        return false;
+    }
+    let controls = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)).count();
+    controls * 20 > head.len()
 }
 
 pub(super) fn read_dump(path: &Path) -> io::Result<Vec<u8>> {

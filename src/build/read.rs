@@ -1,6 +1,7 @@
 //! Reading the dumps: every dump loaded (in parallel) with a hash of its bytes, and the
 //! bodies a low-memory build let go read again from the same bytes where they are needed.
 
+use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
 
@@ -18,6 +19,7 @@ use crate::diagnostic::Diagnostic;
 use crate::load::{self, Dump, Loaded};
 use crate::model::{Format, Thread};
 use crate::parse::Detection;
+use crate::pool;
 use crate::render::pages;
 use crate::site::Entry;
 use crate::term::Progress;
@@ -36,13 +38,15 @@ pub fn load_all(found: &[Found], format: Option<Format>, config: &Config) -> (Ve
         }
         loaded.push(read.loaded);
     }
-    let mut threads: Vec<Thread> = loaded.iter_mut().flat_map(|l| std::mem::take(&mut l.threads)).collect();
+    let threads: Vec<Thread> = loaded.iter_mut().flat_map(|l| std::mem::take(&mut l.threads)).collect();
+    let mut threads = pool::pool(threads);
     let (_, diagnostics) = attach::locate(&mut threads, &places, found, config.max_attachment_bytes());
-    // Each dump's threads back where they were read from, in order.
-    let mut threads = threads.into_iter().peekable();
-    for (l, f) in loaded.iter_mut().zip(found) {
-        while let Some(thread) = threads.next_if(|t| t.path == f.relative) {
-            l.threads.push(thread);
+    // Each thread back with the dump it was read from (a thread joined from several, with
+    // its first post's).
+    let at: FxHashMap<&str, usize> = found.iter().enumerate().map(|(i, f)| (f.relative.as_str(), i)).collect();
+    for thread in threads {
+        if let Some(&i) = at.get(thread.path.as_str()) {
+            loaded[i].threads.push(thread);
         }
     }
     (loaded, diagnostics)
@@ -83,6 +87,9 @@ pub(super) struct Dumps<'f> {
     pub reread: Reread<'f>,
     /// The files the posts attach, found.
     pub attached: Located,
+    /// For the files whose threads were joined with other files' ([`pool`]), a hash of
+    /// every file of the join, by path: what such a thread's pages depend on.
+    pub joined: FxHashMap<String, Hash>,
 }
 
 /// Reads and parses every dump, in parallel, and finds the files its posts attach; `known`
@@ -110,10 +117,16 @@ pub(super) fn read_all<'f>(
         diagnostics: Vec::new(),
         reread: Reread { dumps: FxHashMap::default(), format, show_emails: config.show_emails, zone },
         attached: Located::default(),
+        joined: FxHashMap::default(),
     };
     let mut places = FxHashMap::default();
+    // What each topic's joined threads are read from: their hashes, in order.
+    let mut pooled: BTreeMap<&str, Vec<(&str, Hash)>> = BTreeMap::new();
     for (read, f) in read.into_iter().zip(found) {
         let (l, hash) = (read.loaded, read.hash);
+        if l.threads.iter().any(|t| t.pool.is_some()) {
+            pooled.entry(f.topic.as_str()).or_default().push((f.relative.as_str(), hash));
+        }
         dumps.diagnostics.extend(l.diagnostics);
         if let (Some(detection), [thread]) = (&l.detection, l.threads.as_slice())
             && thread.released
@@ -135,6 +148,16 @@ pub(super) fn read_all<'f>(
             d.path = f.path.display().to_string();
         }
     }
+    dumps.threads = pool::pool(std::mem::take(&mut dumps.threads));
+    // A thread joined from several files shows them all: each of them stands for all.
+    for files in pooled.values() {
+        let mut hasher = cache::Hasher::new();
+        for &(path, hash) in files {
+            hasher.str(path).hash(hash);
+        }
+        let joined = hasher.finish();
+        dumps.joined.extend(files.iter().map(|&(path, _)| (path.to_owned(), joined)));
+    }
     let (attached, said) = attach::locate(&mut dumps.threads, &places, found, config.max_attachment_bytes());
     dumps.attached = attached;
     dumps.diagnostics.extend(said);
@@ -144,7 +167,8 @@ pub(super) fn read_all<'f>(
 impl Dumps<'_> {
     /// Each dump's hash, by its path under the input folder.
     pub fn hashes_by_path<'a>(&self, found: &'a [Found]) -> FxHashMap<&'a str, Hash> {
-        found.iter().zip(&self.hashes).map(|(f, &h)| (f.relative.as_str(), h)).collect()
+        let hash = |f: &Found, h: Hash| self.joined.get(&f.relative).copied().unwrap_or(h);
+        found.iter().zip(&self.hashes).map(|(f, &h)| (f.relative.as_str(), hash(f, h))).collect()
     }
 }
 
@@ -171,27 +195,46 @@ fn read_each(
     zone: Option<&TimeZone>,
     progress: &Progress,
 ) -> Vec<ReadDump> {
-    progress.stage("reading dumps", found.len());
+    let bytes: u64 = found.iter().filter(|f| f.is_dump()).map(|f| f.size).sum();
+    progress.stage_bytes("reading dumps", bytes);
     found
         .par_iter()
-        .inspect(|_| progress.inc(1))
         .map(|f| {
             if !f.is_dump() {
                 let input = input_hash(f, None);
                 return ReadDump { loaded: Loaded::default(), hash: input, input, place: None };
             }
             match source::read(f) {
-                Ok(source) => {
+                Ok(mut source) => {
                     let hash = source.hash;
                     let dump = Dump { format, timezone: zone, ..Dump::text(&f.relative, &f.topic, b"") };
-                    let dump = Dump { content: source.content.as_load(), ..dump };
-                    let mut loaded = load::load_detected(&dump, known.and_then(|k| k.get(&hash)));
-                    if let (Some(show_emails), [thread]) = (release, loaded.threads.as_mut_slice()) {
+                    let mut told = 0;
+                    let mut loaded = match &mut source.content {
+                        source::Content::Stream(lines) => {
+                            // A dump read as it streams tells how far it is.
+                            let mut tell = |bytes: u64| {
+                                progress.inc(bytes.saturating_sub(told) as usize);
+                                told = told.max(bytes);
+                            };
+                            load::load_reader(&dump, lines.as_mut(), &mut tell)
+                        }
+                        content => {
+                            let dump = Dump { content: content.held().expect("a dump that does not stream is held"), ..dump };
+                            load::load_detected(&dump, known.and_then(|k| k.get(&hash)))
+                        }
+                    };
+                    progress.inc(f.size.saturating_sub(told) as usize);
+                    let shown = f.path.display().to_string();
+                    loaded.diagnostics.extend(source.warnings.iter().map(|w| Diagnostic::warning(&shown, None, w)));
+                    if let (Some(show_emails), [thread]) = (release, loaded.threads.as_mut_slice())
+                        && thread.pool.is_none()
+                    {
                         pages::release_bodies(thread, show_emails);
                     }
                     ReadDump { loaded, hash, input: input_hash(f, Some(hash)), place: Some(source.place) }
                 }
                 Err(e) => {
+                    progress.inc(f.size as usize);
                     let message = format!("cannot read: {e}");
                     let hash = cache::hash(message.as_bytes());
                     let diagnostics = vec![Diagnostic::error(f.path.display().to_string(), None, message)];
@@ -283,7 +326,8 @@ impl Reread<'_> {
             timezone: self.zone.as_ref(),
             ..Dump::text(&found.relative, &found.topic, b"")
         };
-        let dump = Dump { content: source.content.as_load(), ..dump };
+        let Some(content) = source.content.held() else { return Err(changed()) };
+        let dump = Dump { content, ..dump };
         let loaded = load::load_detected(&dump, Some(detection));
         let Ok([mut thread]) = <[Thread; 1]>::try_from(loaded.threads) else { return Err(changed()) };
         if thread.posts.len() != entry.thread.posts.len() {

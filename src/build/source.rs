@@ -16,13 +16,18 @@ use std::path::{Component, Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use super::discover::{Found, Kind, MAX_DUMP_BYTES, read_dump};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::discover::{Codec, Found, Kind, MAX_DUMP_BYTES, read_dump};
 use crate::cache::{self, Hash};
 use crate::parse::Bundle;
 
 /// A dump as read: what the loader reads, a hash of it, and where its attachments are.
 pub(super) struct Source {
     pub content: Content,
+    /// What reading it had to say (a compressed file cut short).
+    pub warnings: Vec<String>,
     /// A hash of what the dump holds (of a zip: its dump's bytes and every entry's name,
     /// size and checksum): equal hashes, equal dumps.
     pub hash: Hash,
@@ -33,13 +38,17 @@ pub(super) struct Source {
 pub(super) enum Content {
     Text(Vec<u8>),
     Bundle(Bundle),
+    /// A Reddit dump too large to hold, read as it streams: its decompressed lines.
+    Stream(Box<dyn io::BufRead + Send>),
 }
 
 impl Content {
-    pub fn as_load(&self) -> crate::load::Content<'_> {
+    /// What the loader reads, for a dump that is held (a text, a bundle); none for a stream.
+    pub fn held(&self) -> Option<crate::load::Content<'_>> {
         match self {
-            Content::Text(bytes) => crate::load::Content::Text(bytes),
-            Content::Bundle(bundle) => crate::load::Content::Bundle(bundle),
+            Content::Text(bytes) => Some(crate::load::Content::Text(bytes)),
+            Content::Bundle(bundle) => Some(crate::load::Content::Bundle(bundle)),
+            Content::Stream(_) => None,
         }
     }
 }
@@ -66,12 +75,93 @@ pub(super) fn read(found: &Found) -> io::Result<Source> {
     match found.kind {
         Kind::Zip => read_zip(&found.path),
         Kind::Folder => read_folder(&found.path),
+        Kind::Compressed(codec) => read_compressed(found, codec),
         Kind::Text | Kind::Other(_) => {
             let bytes = read_dump(&found.path)?;
             let folder = found.path.parent().map(Path::to_owned).unwrap_or_default();
-            Ok(Source { hash: cache::hash(&bytes), content: Content::Text(bytes), place: Place::Folder(folder) })
+            let hash = cache::hash(&bytes);
+            Ok(Source { hash, content: Content::Text(bytes), place: Place::Folder(folder), warnings: Vec::new() })
         }
     }
+}
+
+/// The bytes a compressed file decompresses to, as they are read; and how many of the
+/// file's own bytes were read so far (where damage is, when it stops).
+fn decoder(path: &Path, codec: Codec) -> io::Result<(Box<dyn Read + Send>, Arc<AtomicU64>)> {
+    let counted = Counted { inner: fs::File::open(path)?, read: Arc::default() };
+    let read = Arc::clone(&counted.read);
+    let buffered = io::BufReader::with_capacity(64 * 1024, counted);
+    let decoder: Box<dyn Read + Send> = match codec {
+        Codec::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+        Codec::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(buffered)),
+        Codec::Xz => Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(buffered)),
+        Codec::Zstd => {
+            let mut decoder = zstd::stream::read::Decoder::with_buffer(buffered)?;
+            // Pushshift's and Arctic Shift's dumps are written with `--long=31`.
+            decoder.window_log_max(31)?;
+            Box::new(decoder)
+        }
+    };
+    Ok((decoder, read))
+}
+
+/// A reader that counts the bytes it reads.
+struct Counted<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// A compressed dump: what it decompresses to, up to the size a dump may be. A file cut
+/// short or damaged keeps what decompressed before the damage, and says where it is. A
+/// Reddit dump too large to hold is read as it streams.
+fn read_compressed(found: &Found, codec: Codec) -> io::Result<Source> {
+    let (stream, read) = decoder(&found.path, codec)?;
+    let mut bytes = Vec::new();
+    let mut warnings = Vec::new();
+    if let Err(e) = stream.take(MAX_DUMP_BYTES + 1).read_to_end(&mut bytes) {
+        let at = read.load(Ordering::Relaxed);
+        warnings.push(format!(
+            "the {codec:?} data is cut short or damaged near byte {at} ({e}); what came before it was read"
+        ));
+    }
+    let folder = found.path.parent().map(Path::to_owned).unwrap_or_default();
+    if bytes.len() as u64 > MAX_DUMP_BYTES {
+        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
+        if crate::parse::reddit_dump::score(&head).value < crate::parse::THRESHOLD {
+            return Err(io::Error::other(format!(
+                "it decompresses to more than the {} MiB threadarc reads; split it into several dumps",
+                MAX_DUMP_BYTES >> 20
+            )));
+        }
+        drop(bytes);
+        // Read again, as it streams: a month of Reddit is more than memory holds.
+        let (stream, _) = decoder(&found.path, codec)?;
+        let hash = metadata_hash(&found.path)?;
+        let content = Content::Stream(Box::new(io::BufReader::with_capacity(256 * 1024, stream)));
+        return Ok(Source { content, hash, place: Place::Folder(folder), warnings });
+    }
+    if let super::discover::Kind::Other(what) = super::discover::kind_of(&bytes[..bytes.len().min(512)]) {
+        return Err(io::Error::other(format!("it decompresses to no dump ({what})")));
+    }
+    let hash = cache::hash(&bytes);
+    Ok(Source { content: Content::Text(bytes), hash, place: Place::Folder(folder), warnings })
+}
+
+/// A hash of a file's size and modification time: for a file too large to hash whole.
+fn metadata_hash(path: &Path) -> io::Result<Hash> {
+    let metadata = fs::metadata(path)?;
+    let modified = metadata.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+    let mut hasher = cache::Hasher::new();
+    hasher.number(metadata.len()).number(modified.map_or(0, |d| d.as_nanos() as u64));
+    Ok(hasher.finish())
 }
 
 /// Files in a zip or folder that a dump may be: the rest are media.
@@ -125,10 +215,10 @@ fn read_zip(path: &Path) -> io::Result<Source> {
         let base = dump.rsplit_once('/').map_or("", |(folder, _)| folder).to_owned();
         hasher.bytes(&bytes);
         let place = Place::Zip { path: path.to_owned(), entries, base };
-        return Ok(Source { content: Content::Text(bytes), hash: hasher.finish(), place });
+        return Ok(Source { content: Content::Text(bytes), hash: hasher.finish(), place, warnings: Vec::new() });
     };
     let place = Place::Zip { path: path.to_owned(), entries, base: String::new() };
-    Ok(Source { content, hash: hasher.finish(), place })
+    Ok(Source { content, hash: hasher.finish(), place, warnings: Vec::new() })
 }
 
 /// A zip entry's name with `/` separators and no leading `./` or `/`.
@@ -180,11 +270,8 @@ fn read_folder(path: &Path) -> io::Result<Source> {
         hasher.str(&name).bytes(&bytes);
         files.push((name, bytes));
     }
-    Ok(Source {
-        content: Content::Bundle(Bundle { files }),
-        hash: hasher.finish(),
-        place: Place::Folder(path.to_owned()),
-    })
+    let place = Place::Folder(path.to_owned());
+    Ok(Source { content: Content::Bundle(Bundle { files }), hash: hasher.finish(), place, warnings: Vec::new() })
 }
 
 impl Place {

@@ -14,3 +14,12 @@ pub fn score(_text: &str) -> Score {
 pub fn parse(_text: &str, _options: &ParseOptions) -> Result<Parsed, Problem> {
     Err(Problem { line: 1, message: "not read yet".into(), hint: None })
 }
+
+/// A dump read as it streams.
+pub fn parse_reader(
+    _reader: &mut dyn std::io::BufRead,
+    _options: &ParseOptions,
+    _progress: &mut dyn FnMut(u64),
+) -> Result<Parsed, Problem> {
+    Err(Problem { line: 1, message: "not read yet".into(), hint: None })
+}
