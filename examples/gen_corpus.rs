@@ -3,6 +3,7 @@
 //!
 //!     cargo run --release --example gen_corpus -- 1000000 /tmp/corpus
 //!     cargo run --release --example gen_corpus -- 100000 /tmp/corpus --forum --hugo
+//!     cargo run --release --example gen_corpus -- 1000000 /tmp/reddit --reddit
 //!
 //! Options (the defaults make the corpus of the search benchmark):
 //!
@@ -12,6 +13,11 @@
 //! - `--hugo`: also write the same threads as a Hugo site under `hugo/` (a page per
 //!   thread, its posts as Markdown; a minimal layout of thread pages and paginated topic
 //!   lists), so that `benches/build.sh` can time Hugo on the same content.
+//! - `--reddit`: a Reddit bulk dump instead, as Pushshift and Arctic Shift publish them:
+//!   `threads/reddit/RS_2024-01.zst` (submissions) and `RC_2024-01.zst` (POSTS comments),
+//!   zstandard-compressed NDJSON, comments of all threads interleaved in time order;
+//!   threads of about 20 comments, replies nested under earlier comments. For
+//!   `benches/reddit.sh`.
 //!
 //! The text is made to be searched like a forum's: words drawn with Zipf's law from common
 //! English, each topic's own words and a long tail of rarer made-up words (with accents now
@@ -302,10 +308,10 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (flags, positional): (Vec<&String>, Vec<&String>) = args.iter().partition(|a| a.starts_with("--"));
     let usage = || -> ! {
-        eprintln!("usage: gen_corpus POSTS OUTPUT_FOLDER [--forum] [--hugo]");
+        eprintln!("usage: gen_corpus POSTS OUTPUT_FOLDER [--forum] [--hugo] [--reddit]");
         std::process::exit(2);
     };
-    if positional.len() != 2 || flags.iter().any(|f| !["--forum", "--hugo"].contains(&f.as_str())) {
+    if positional.len() != 2 || flags.iter().any(|f| !["--forum", "--hugo", "--reddit"].contains(&f.as_str())) {
         usage();
     }
     let Ok(total) = positional[0].parse::<usize>() else {
@@ -320,7 +326,8 @@ fn main() {
         hugo: flags.iter().any(|f| *f == "--hugo"),
     };
     let out = Path::new(positional[1]);
-    if let Err(e) = generate(total, out, &shape) {
+    let written = if flags.iter().any(|f| *f == "--reddit") { reddit(total, out) } else { generate(total, out, &shape) };
+    if let Err(e) = written {
         eprintln!("error: {e}");
         std::process::exit(1);
     }
@@ -481,5 +488,90 @@ fn generate(total: usize, out: &Path, shape: &Shape) -> std::io::Result<()> {
         thread += 1;
     }
     eprintln!("wrote {written} posts in {thread} threads under {}", out.join("threads").display());
+    Ok(())
+}
+
+/// A Reddit bulk dump of `total` comments (and their submissions): `RS_2024-01.zst` and
+/// `RC_2024-01.zst` under `threads/reddit/`, one JSON object a line, comments in time order.
+fn reddit(total: usize, out: &Path) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut rng = Rng(0x7265_6464_6974);
+    let words = Words::new();
+    let authors = Zipf::new(50_000, 1.1);
+    let folder = out.join("threads/reddit");
+    fs::create_dir_all(&folder)?;
+    fs::write(out.join("archive.toml"), "title = \"Synthetic Reddit archive\"\n")?;
+    let string = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let base36 = |mut n: u64| {
+        let mut s = Vec::new();
+        loop {
+            s.push(b"0123456789abcdefghijklmnopqrstuvwxyz"[(n % 36) as usize]);
+            n /= 36;
+            if n == 0 {
+                break;
+            }
+        }
+        s.reverse();
+        String::from_utf8(s).unwrap_or_default()
+    };
+    let open = |name: &str| -> std::io::Result<zstd::Encoder<'static, fs::File>> {
+        zstd::Encoder::new(fs::File::create(folder.join(name))?, 3)
+    };
+    let mut submissions = open("RS_2024-01.zst")?;
+    // (time, line) of every comment, written in time order at the end.
+    let mut comments: Vec<(i64, String)> = Vec::with_capacity(total);
+    let start = 1_704_067_200i64;
+    let (mut written, mut thread, mut comment) = (0usize, 0u64, 0u64);
+    while written < total {
+        let size = ((8.0 / rng.unit().max(1e-9).powf(0.75)) as usize).clamp(1, 2000).min(total - written);
+        let link = base36(1_000_000 + thread);
+        let op = author(&mut rng, &authors);
+        let mut time = start + (rng.unit() * 2_600_000.0) as i64;
+        let title = words.post(&mut rng, thread as usize % TOPICS.len(), 2.3).replace('\n', " ");
+        let selftext = words.post(&mut rng, thread as usize % TOPICS.len(), 4.0);
+        writeln!(
+            submissions,
+            "{{\"author\":{},\"created_utc\":{time},\"id\":\"{link}\",\"is_self\":true,\"name\":\"t3_{link}\",\"num_comments\":{size},\"permalink\":\"/r/Sourdough/comments/{link}/\",\"retrieved_on\":{},\"score\":{},\"selftext\":{},\"subreddit\":\"Sourdough\",\"title\":{},\"url\":\"https://www.reddit.com/r/Sourdough/comments/{link}/\"}}",
+            string(&op),
+            time + 86_400 * 30,
+            rng.below(500),
+            string(&selftext),
+            string(&title)
+        )?;
+        let mut ids: Vec<String> = Vec::with_capacity(size);
+        for _ in 0..size {
+            time += (rng.unit().powi(3) * 20_000.0) as i64 + 10;
+            let id = base36(60_000_000 + comment);
+            comment += 1;
+            let parent = if ids.is_empty() || rng.chance(0.4) {
+                format!("t3_{link}")
+            } else {
+                format!("t1_{}", ids[ids.len() - 1 - rng.below(ids.len().min(5))])
+            };
+            let who = author(&mut rng, &authors);
+            let body = if rng.chance(0.02) { "[deleted]".to_owned() } else { words.post(&mut rng, thread as usize % TOPICS.len(), 3.6) };
+            let line = format!(
+                // With the fields the dumps carry that threadarc does not read, as they do.
+                "{{\"all_awardings\":[],\"archived\":false,\"author\":{},\"author_flair_css_class\":null,\"author_flair_text\":null,\"author_fullname\":\"t2_{id}x\",\"body\":{},\"can_gild\":true,\"collapsed\":false,\"controversiality\":0,\"created_utc\":{time},\"distinguished\":null,\"edited\":false,\"gilded\":0,\"id\":\"{id}\",\"is_submitter\":{},\"link_id\":\"t3_{link}\",\"no_follow\":true,\"parent_id\":\"{parent}\",\"permalink\":\"/r/Sourdough/comments/{link}/_/{id}/\",\"retrieved_on\":{},\"score\":{},\"score_hidden\":false,\"send_replies\":true,\"stickied\":false,\"subreddit\":\"Sourdough\",\"subreddit_id\":\"t5_2r6ze\",\"total_awards_received\":0}}",
+                string(&who),
+                string(&body),
+                who == op,
+                time + 86_400 * 30,
+                rng.below(60) as i64 - 5
+            );
+            comments.push((time, line));
+            ids.push(id);
+        }
+        written += size;
+        thread += 1;
+    }
+    submissions.finish()?;
+    comments.sort_by_key(|(time, _)| *time);
+    let mut out = open("RC_2024-01.zst")?;
+    for (_, line) in comments {
+        writeln!(out, "{line}")?;
+    }
+    out.finish()?;
+    eprintln!("wrote {total} comments in {thread} threads under {}", folder.display());
     Ok(())
 }
