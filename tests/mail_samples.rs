@@ -82,6 +82,48 @@ fn pipermail_archive() {
 }
 
 #[test]
+fn pipermail_month_continuing_the_last() {
+    let l = load_sample("lakeside-astro-2023-April.txt");
+    assert_eq!(l.detection.as_ref().unwrap().format, Format::Mbox);
+    assert_eq!(l.threads.len(), 2);
+    // Read alone, the replies to March's message hang under its empty place: two roots.
+    let loaners = thread(&l, "Loaner scopes for the library programme");
+    assert_eq!(
+        shape(loaners),
+        [
+            (1, "Mei Lin", None),
+            (2, "Kowalski, Rob", Some(1)),
+            (3, "Gail Owusu", None),
+            (4, "Siobhán Ní Bhriain", Some(2)),
+            (5, "Kowalski, Rob", Some(4)),
+            (6, "Kowalski, Rob", Some(3))
+        ]
+    );
+    let march = "20230314214500.GB1187@workstation.example.com";
+    assert_eq!(loaners.posts[0].extra.links, [march]);
+    assert_eq!(loaners.posts[0].extra.id.as_deref(), Some("5d1e8a40.mei@example.org"));
+    // The scrubber's note is an attachment linked by its URL, not body text.
+    let card = &loaners.posts[1];
+    assert!(card.body.ends_with("loaner programme before.\n\nRob"), "{}", card.body);
+    let attached: Vec<(&str, bool)> = card.extra.attachments.iter().map(|a| (a.name.as_str(), a.is_linked())).collect();
+    assert_eq!(attached, [("scope-checkout-card.pdf", true)]);
+
+    let lyrids = thread(&l, "Lyrids watch party at Cedar Hill, Saturday 22nd");
+    assert_eq!(
+        shape(lyrids),
+        [
+            (1, "Dana Whitfield", None),
+            (2, "Tomás Ortega", Some(1)),
+            (3, "h.okafor@example.net", Some(1)),
+            (4, "Dana Whitfield", Some(3)),
+            (5, "Priya Natarajan", Some(1))
+        ]
+    );
+    assert_eq!(lyrids.posts[4].extra.attachments[0].name, "attachment.html");
+    assert!(lyrids.posts[4].body.ends_with("Sent from my phone"));
+}
+
+#[test]
 fn mailman_digest() {
     let l = load_sample("hive-talk-digest-vol38-issue14.txt");
     assert_eq!(l.detection.as_ref().unwrap().format, Format::Digest);

@@ -320,6 +320,9 @@ Ann Lee wrote:\n\
 > My tomatoes have brown spots.\n\
 \n\
 Remove the leaves.\n\
+-------------- next part --------------\n\
+An HTML attachment was scrubbed...\n\
+URL: <https://lists.example.org/pipermail/gardening/attachments/20200706/1a2b/attachment.html>\n\
 \n\
 ------------------------------\n\
 \n\
@@ -365,6 +368,12 @@ End of Gardening Digest, Vol 7, Issue 3\n\
         assert_eq!(blight[0].line, 13);
         assert_eq!(blight[0].date.unwrap().to_string(), "2020-07-06T07:00:00Z");
         assert!(blight[1].extra.reply_guessed, "no References in a digest: the subject grouped it");
+        assert_eq!(blight[1].body, "Ann Lee wrote:\n> My tomatoes have brown spots.\n\nRemove the leaves.");
+        let scrubbed = &blight[1].extra.attachments;
+        assert_eq!(scrubbed.len(), 1);
+        assert_eq!(scrubbed[0].name, "attachment.html");
+        assert_eq!(blight[1].extra.id.as_deref(), Some("t2@example.net"));
+        assert!(threads.iter().all(|t| t.pool == Some(crate::model::Pool::Mail)));
         assert_eq!(threads[1].posts[0].body, "Anyone for a seed swap?");
     }
 

@@ -12,21 +12,31 @@
 //! The body of a post is the message's text: the `text/plain` part of a
 //! `multipart/alternative` (its HTML part, crudely turned into text, only when there is no
 //! plain one), the inline text parts of other multiparts one after the other, no
-//! attachments. `format=flowed` text is unwrapped into its paragraphs.
+//! attachments. `format=flowed` text is unwrapped into its paragraphs. Notes that Mailman's
+//! scrubber left in the text for parts it stored apart become attachments (`mailman.rs`).
+//!
+//! A file's messages are threaded here, but a thread may span files (a list archived month
+//! by month): each post keeps its Message-ID and the ids it follows up (`extra.id`,
+//! `extra.links`) and each thread is [`Pool::Mail`], so that a later step can thread the
+//! mail of all files of a topic together. A Message-ID that comes twice in one file is
+//! one message.
 
 use std::sync::LazyLock;
 
 use jiff::Timestamp;
-use jiff::civil::DateTime;
-use jiff::fmt::rfc2822::DateTimeParser;
-use jiff::tz::{Offset, TimeZone};
+use jiff::tz::TimeZone;
 use mailparse::body::Body;
 use mailparse::{MailAddr, MailHeaderMap, ParsedMail};
 use regex::Regex;
 
 use super::parsed::ParsedThread;
 use super::threading::{self, Envelope};
-use crate::model::{Post, PostExtra};
+use crate::model::{Attachment, Pool, Post, PostExtra};
+
+mod date;
+mod mailman;
+
+pub use date::{parse_asctime, parse_date};
 
 /// A message as the readers need it, before threading.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -43,6 +53,8 @@ pub struct Mail {
     /// The Date header, kept when it could not be read as a date.
     pub date_text: Option<String>,
     pub body: String,
+    /// Attachments the list's archiver stored apart and named in the text (`mailman.rs`).
+    pub attachments: Vec<Attachment>,
 }
 
 /// A header field's first line: a name of printable ASCII but `:`, then `:` (RFC 5322
@@ -92,10 +104,15 @@ pub fn read(bytes: &[u8], line: usize, postmark: Option<&Postmark>, zone: &TimeZ
 
     let id = value("Message-ID").and_then(|v| message_ids(&v).into_iter().next());
     let mut references = value("References").map(|v| message_ids(&v)).unwrap_or_default();
-    if let Some(parent) = value("In-Reply-To").and_then(|v| message_ids(&v).into_iter().next())
-        && !references.contains(&parent)
+    // In-Reply-To names the parent; References may skip it or end elsewhere (a client
+    // that trimmed or reordered them), so the parent goes last whatever they say.
+    if let Some(parent) = value("In-Reply-To").and_then(|v| message_ids(&v).pop())
+        && references.last() != Some(&parent)
     {
         references.push(parent);
+    }
+    if let Some(id) = &id {
+        references.retain(|r| r != id);
     }
 
     let (author, email) = author(&parsed, postmark);
@@ -104,6 +121,7 @@ pub fn read(bytes: &[u8], line: usize, postmark: Option<&Postmark>, zone: &TimeZ
     let date_text = date_header.filter(|_| date.is_none());
 
     let body = body_text(&parsed, 0).unwrap_or_default();
+    let (body, attachments) = mailman::take_scrubbed(&body);
     let body = skip_blank_lines(body.trim_end());
 
     Mail {
@@ -116,6 +134,7 @@ pub fn read(bytes: &[u8], line: usize, postmark: Option<&Postmark>, zone: &TimeZ
         date,
         date_text,
         body: body.to_owned(),
+        attachments,
     }
 }
 
@@ -196,7 +215,10 @@ fn author(mail: &ParsedMail, postmark: Option<&Postmark>) -> (Option<String>, Op
     };
     let raw = clean(&header.get_value());
     let (name, email) = if let Some(caps) = PIPERMAIL.captures(&raw) {
-        (caps.get(3).map(|m| m.as_str().to_owned()), Some(format!("{}@{}", &caps[1], &caps[2])))
+        // Without a name, pipermail repeats the address: no name then.
+        let written = format!("{} at {}", &caps[1], &caps[2]);
+        let name = caps.get(3).map(|m| m.as_str().trim()).filter(|n| *n != written);
+        (name.map(str::to_owned), Some(format!("{}@{}", &caps[1], &caps[2])))
     } else if let Some(caps) = COMMENT_NAME.captures(&raw) {
         (Some(caps[2].to_owned()), Some(caps[1].to_owned()))
     } else {
@@ -424,112 +446,6 @@ fn clean(text: &str) -> String {
     crate::text::normalize(text.as_bytes()).0
 }
 
-/// A Date header as an instant: RFC 5322 dates and the forms real mail has besides (no
-/// weekday or a wrong one, no seconds, two-digit years, zone names, no zone at all, when
-/// `zone` says which it is, asctime).
-pub fn parse_date(text: &str, zone: &TimeZone) -> Option<Timestamp> {
-    static STRICT: DateTimeParser = DateTimeParser::new().relaxed_weekday(true);
-    static LENIENT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"(?ix)^\s*(?:[a-z]+\.?,?\s+)?
-              (\d{1,2})[\s-]+([a-z]{3})[a-z]*\.?[\s-]+(\d{2}|\d{4}),?\s+
-              (\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?
-              \s*(?:(?:GMT|UTC)?([+-]\d{2}):?(\d{2})|([a-z]{1,5}))?\b",
-        )
-        .unwrap()
-    });
-    let text = text.trim();
-    // The lenient form goes first: it knows zone names that the strict parser reads as
-    // "unknown zone" and so as UTC.
-    if let Some(caps) = LENIENT.captures(text) {
-        let year: i16 = caps[3].parse().ok()?;
-        let year = match (caps[3].len(), year) {
-            (2, y) if y < 50 => 2000 + y,
-            (2, y) => 1900 + y,
-            (_, y) => y,
-        };
-        let dt = civil(year, &caps[2], &caps[1], &caps[4], &caps[5], caps.get(6).map(|m| m.as_str()))?;
-        let offset = match (caps.get(7), caps.get(8), caps.get(9)) {
-            (Some(h), Some(m), _) => Some(numeric_offset(h.as_str(), m.as_str())?),
-            (_, _, Some(name)) => zone_offset(name.as_str()),
-            _ => None,
-        };
-        return at(dt, offset, zone);
-    }
-    STRICT.parse_timestamp(text).ok().or_else(|| parse_asctime(text, zone))
-}
-
-/// An asctime date, as mbox `From ` lines write it: `Thu Jan  2 15:04:05 2020`, with an
-/// optional zone before the year (`Thu Jan 02 15:04:05 +0000 2020`). Without a zone it is
-/// read in `zone`.
-pub fn parse_asctime(text: &str, zone: &TimeZone) -> Option<Timestamp> {
-    static ASCTIME: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"(?i)^\s*(?:[a-z]{3},?\s+)?([a-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s+(?:([+-]\d{2})(\d{2})\s+|([a-z]{1,5})\s+)?(\d{4})\b",
-        )
-        .unwrap()
-    });
-    let caps = ASCTIME.captures(text)?;
-    let dt = civil(caps[9].parse().ok()?, &caps[1], &caps[2], &caps[3], &caps[4], caps.get(5).map(|m| m.as_str()))?;
-    let offset = match (caps.get(6), caps.get(7), caps.get(8)) {
-        (Some(h), Some(m), _) => Some(numeric_offset(h.as_str(), m.as_str())?),
-        (_, _, Some(name)) => zone_offset(name.as_str()),
-        _ => None,
-    };
-    at(dt, offset, zone)
-}
-
-fn civil(year: i16, month: &str, day: &str, hour: &str, minute: &str, second: Option<&str>) -> Option<DateTime> {
-    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-    // `get`, not slicing: a case-insensitive `[a-z]` also matches the Kelvin sign.
-    let month =
-        MONTHS.iter().position(|m| Some(*m) == month.get(..3).map(str::to_ascii_lowercase).as_deref())? as i8 + 1;
-    let second: i8 = second.map_or(Some(0), |s| s.parse().ok())?;
-    // A leap second (`:60`) is read as the last second of the minute.
-    DateTime::new(year, month, day.parse().ok()?, hour.parse().ok()?, minute.parse().ok()?, second.min(59), 0).ok()
-}
-
-fn numeric_offset(hours: &str, minutes: &str) -> Option<Offset> {
-    let sign = if hours.starts_with('-') { -1 } else { 1 };
-    let h: i32 = hours.trim_start_matches(['+', '-']).parse().ok()?;
-    let m: i32 = minutes.parse().ok()?;
-    Offset::from_seconds(sign * (h * 3600 + m * 60)).ok()
-}
-
-/// Zone names mail dates use that mean one offset; others (`IST`) are ambiguous and read
-/// as no zone.
-fn zone_offset(name: &str) -> Option<Offset> {
-    let hours = match name.to_ascii_uppercase().as_str() {
-        "UT" | "UTC" | "GMT" | "Z" | "WET" => 0,
-        "BST" | "CET" | "MET" | "WEST" => 1,
-        "CEST" | "MEST" | "EET" => 2,
-        "EEST" | "MSK" => 3,
-        "EST" => -5,
-        "EDT" | "AST" => -4,
-        "CST" => -6,
-        "CDT" => -5,
-        "MST" => -7,
-        "MDT" => -6,
-        "PST" => -8,
-        "PDT" => -7,
-        "HKT" | "SGT" | "AWST" => 8,
-        "JST" | "KST" => 9,
-        "AEST" => 10,
-        "AEDT" => 11,
-        "NZST" => 12,
-        "NZDT" => 13,
-        _ => return None,
-    };
-    Offset::from_hours(hours).ok()
-}
-
-fn at(dt: DateTime, offset: Option<Offset>, zone: &TimeZone) -> Option<Timestamp> {
-    match offset {
-        Some(offset) => offset.to_timestamp(dt).ok(),
-        None => zone.to_timestamp(dt).ok(),
-    }
-}
-
 /// A subject without reply and forward prefixes (`Re:`, `RE[2]:`, `AW:`, `Fwd:`, ...) and
 /// leading list tags (`[rust-users]`), white space collapsed; and whether it was a reply.
 /// A subject that is nothing but prefixes and tags stays as written.
@@ -555,10 +471,41 @@ pub fn normalize_subject(subject: &str) -> (String, bool) {
     (words.join(" "), reply)
 }
 
-/// A file's messages as threads (see [`threading`]). Posts are numbered 1..N in date order
-/// within their thread, or in thread order when some have no date; a thread's title is its
-/// root's subject, normalised.
-pub fn into_threads(mails: Vec<Mail>) -> Vec<ParsedThread> {
+/// Leaves one message of each Message-ID: the first with a body (archives that overlap,
+/// a message the list sent twice, a copy whose body was lost), in the place of the first.
+/// Returns how many were left out.
+pub fn dedupe(mails: &mut Vec<Mail>) -> usize {
+    let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut kept: Vec<Mail> = Vec::with_capacity(mails.len());
+    let before = mails.len();
+    for mail in mails.drain(..) {
+        let Some(id) = mail.id.clone() else {
+            kept.push(mail);
+            continue;
+        };
+        match first.get(&id) {
+            Some(&at) => {
+                if kept[at].body.trim().is_empty() && !mail.body.trim().is_empty() {
+                    kept[at] = mail;
+                }
+            }
+            None => {
+                first.insert(id, kept.len());
+                kept.push(mail);
+            }
+        }
+    }
+    *mails = kept;
+    before - mails.len()
+}
+
+/// A file's messages as threads (see [`threading`]), each message once ([`dedupe`]).
+/// Posts are numbered 1..N in date order within their thread, or in thread order when
+/// some have no date; a thread's title is its root's subject, normalised. Posts keep
+/// their Message-ID and references, and threads say they are mail ([`Pool::Mail`]), so
+/// that the threads of several files of a topic can be joined.
+pub fn into_threads(mut mails: Vec<Mail>) -> Vec<ParsedThread> {
+    dedupe(&mut mails);
     let envelopes: Vec<Envelope> = mails
         .iter()
         .map(|m| {
@@ -596,6 +543,9 @@ pub fn into_threads(mails: Vec<Mail>) -> Vec<ParsedThread> {
                             email: mail.email,
                             date_text: mail.date_text,
                             reply_guessed: member.guessed,
+                            attachments: mail.attachments,
+                            id: mail.id,
+                            links: mail.references,
                             ..PostExtra::default()
                         }
                         .into(),
@@ -603,7 +553,7 @@ pub fn into_threads(mails: Vec<Mail>) -> Vec<ParsedThread> {
                     })
                 })
                 .collect();
-            ParsedThread { title, posts, ..ParsedThread::default() }
+            ParsedThread { title, posts, pool: Some(Pool::Mail), ..ParsedThread::default() }
         })
         .collect()
 }
@@ -618,30 +568,6 @@ mod tests {
 
     fn read_str(text: &str) -> Mail {
         read(text.as_bytes(), 1, None, &utc())
-    }
-
-    #[test]
-    fn dates() {
-        let berlin = TimeZone::get("Europe/Berlin").unwrap();
-        for (text, zone, want) in [
-            ("Thu, 02 Jan 2020 15:04:05 +0000", &utc(), Some("2020-01-02T15:04:05Z")),
-            ("Thu, 2 Jan 2020 15:04:05 -0500 (EST)", &utc(), Some("2020-01-02T20:04:05Z")),
-            ("Fri, 02 Jan 2020 15:04:05 +0100", &utc(), Some("2020-01-02T14:04:05Z")),
-            ("2 Jan 2020 15:04 GMT", &utc(), Some("2020-01-02T15:04:00Z")),
-            ("Thu, 02 Jan 20 15:04:05 PST", &utc(), Some("2020-01-02T23:04:05Z")),
-            ("Thu, 02 Jan 2020 15:04:05", &utc(), Some("2020-01-02T15:04:05Z")),
-            ("Thu, 02 Jan 2020 15:04:05", &berlin, Some("2020-01-02T14:04:05Z")),
-            ("Thu, 02 Jan 2020 15:04:05 CET", &utc(), Some("2020-01-02T14:04:05Z")),
-            ("Thu, 02 January 2020 15:04:05 +0530", &utc(), Some("2020-01-02T09:34:05Z")),
-            ("Thu Jan  2 15:04:05 2020", &utc(), Some("2020-01-02T15:04:05Z")),
-            ("Thu Jan 02 15:04:05 +0200 2020", &utc(), Some("2020-01-02T13:04:05Z")),
-            ("Thu, 02 Jan 2020 15:04:05 -0030", &utc(), Some("2020-01-02T15:34:05Z")),
-            ("yesterday", &utc(), None),
-            ("Thu, 31 Feb 2020 15:04:05 +0000", &utc(), None),
-        ] {
-            let got = parse_date(text, zone).map(|t| t.to_string());
-            assert_eq!(got.as_deref(), want, "{text:?}");
-        }
     }
 
     #[test]
@@ -705,6 +631,13 @@ mod tests {
             ("<alice@example.org>", "", Some("alice@example.org"), Some("alice@example.org")),
             ("alice at example.org (Alice Smith)", "", Some("Alice Smith"), Some("alice@example.org")),
             ("alice at example.org", "", Some("alice@example.org"), Some("alice@example.org")),
+            ("alice at example.org (alice at example.org)", "", Some("alice@example.org"), Some("alice@example.org")),
+            (
+                "alice at example.org (=?iso-8859-1?q?Ren=E9e?= Smith)",
+                "",
+                Some("Renée Smith"),
+                Some("alice@example.org"),
+            ),
             ("alice@example.org (Alice Smith)", "", Some("Alice Smith"), Some("alice@example.org")),
             (
                 "Alice Smith via Rustaceans <rustaceans@example.org>",
@@ -785,6 +718,9 @@ mod tests {
         assert_eq!(m.references, ["a@x", "b@x", "c@x"]);
         let m = read_str("References: <a@x>\n <b@x>\nIn-Reply-To: <b@x>\n\nx\n");
         assert_eq!(m.references, ["a@x", "b@x"]);
+        // In-Reply-To is the parent, wherever References put it; never the message itself.
+        let m = read_str("Message-ID: <c@x>\nReferences: <a@x> <b@x> <c@x>\nIn-Reply-To: <a@x>\n\nx\n");
+        assert_eq!(m.references, ["a@x", "b@x", "a@x"]);
         assert_eq!(message_ids("bare@id.example"), ["bare@id.example"]);
     }
 
