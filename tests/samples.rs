@@ -25,6 +25,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("mailing-list/hive-talk-digest-vol38-issue14.txt", "digest"),
     ("mailing-list/lakeside-astro-2023-03.mbox", "mbox"),
     ("mailing-list/lakeside-astro-2023-March.txt", "mbox"),
+    ("mailing-list/lakeside-astro-2023-April.txt", "mbox"),
     ("rust-help/cross-compiling-for-a-raspberry-pi.txt", "discourse-raw"),
     ("rust-help/linker-errors-after-updating-xcode.txt", "discourse-page"),
     ("rust-help/why-are-rust-compile-times-slow.txt", "hackernews"),
