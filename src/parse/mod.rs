@@ -26,6 +26,7 @@ pub mod plain;
 pub mod reddit;
 pub mod reddit_dump;
 pub mod reddit_json;
+mod reddit_thing;
 pub mod slack;
 pub mod telegram;
 pub mod threading;
