@@ -15,6 +15,7 @@ pub mod discourse_raw;
 pub mod hackernews;
 pub mod hackernews_json;
 pub mod hexchat;
+mod html;
 mod irc;
 pub mod irssi;
 mod layout;
