@@ -35,7 +35,7 @@ for run in $(seq "$runs"); do
   /usr/bin/time -f "%e %U %S %M" -o .last "$bin" build --quiet --output out
   cat .last >> .times
 done
-summary=$(grep -o '"threads":\[' out/manifest.json >/dev/null && python3 -c "
+summary=$(python3 -c "
 import json; m = json.load(open('out/manifest.json')); print(len(m['threads']), sum(t['posts'] for t in m['threads']))")
 threads=${summary% *}
 posts_built=${summary#* }

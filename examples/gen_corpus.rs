@@ -326,7 +326,8 @@ fn main() {
         hugo: flags.iter().any(|f| *f == "--hugo"),
     };
     let out = Path::new(positional[1]);
-    let written = if flags.iter().any(|f| *f == "--reddit") { reddit(total, out) } else { generate(total, out, &shape) };
+    let written =
+        if flags.iter().any(|f| *f == "--reddit") { reddit(total, out) } else { generate(total, out, &shape) };
     if let Err(e) = written {
         eprintln!("error: {e}");
         std::process::exit(1);
@@ -549,7 +550,11 @@ fn reddit(total: usize, out: &Path) -> std::io::Result<()> {
                 format!("t1_{}", ids[ids.len() - 1 - rng.below(ids.len().min(5))])
             };
             let who = author(&mut rng, &authors);
-            let body = if rng.chance(0.02) { "[deleted]".to_owned() } else { words.post(&mut rng, thread as usize % TOPICS.len(), 3.6) };
+            let body = if rng.chance(0.02) {
+                "[deleted]".to_owned()
+            } else {
+                words.post(&mut rng, thread as usize % TOPICS.len(), 3.6)
+            };
             let line = format!(
                 // With the fields the dumps carry that threadarc does not read, as they do.
                 "{{\"all_awardings\":[],\"archived\":false,\"author\":{},\"author_flair_css_class\":null,\"author_flair_text\":null,\"author_fullname\":\"t2_{id}x\",\"body\":{},\"can_gild\":true,\"collapsed\":false,\"controversiality\":0,\"created_utc\":{time},\"distinguished\":null,\"edited\":false,\"gilded\":0,\"id\":\"{id}\",\"is_submitter\":{},\"link_id\":\"t3_{link}\",\"no_follow\":true,\"parent_id\":\"{parent}\",\"permalink\":\"/r/Sourdough/comments/{link}/_/{id}/\",\"retrieved_on\":{},\"score\":{},\"score_hidden\":false,\"send_replies\":true,\"stickied\":false,\"subreddit\":\"Sourdough\",\"subreddit_id\":\"t5_2r6ze\",\"total_awards_received\":0}}",

@@ -110,6 +110,19 @@ pub const EXAMPLES: &[Example] = &[
             ),
         ],
     },
+    Example {
+        format: Format::RedditJson,
+        files: &[("reddit-json.json", include_bytes!("../threads/sourdough/reddit-thread.json"))],
+    },
+    Example { format: Format::RedditDump, files: &[("reddit-dump.ndjson", include_bytes!("init/reddit-dump.ndjson"))] },
+    Example {
+        format: Format::HackerNewsJson,
+        files: &[("hackernews-json.json", include_bytes!("../threads/rust-help/hn-rust-compile-times.json"))],
+    },
+    Example {
+        format: Format::DiscourseJson,
+        files: &[("discourse-json.json", include_bytes!("../threads/home-lab/discourse-topic-nas-backup.json"))],
+    },
 ];
 /// The configuration a new archive starts with: every option, commented.
 pub const ARCHIVE_TOML: &str = include_str!("init/archive.toml");

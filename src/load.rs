@@ -126,7 +126,8 @@ pub fn load_reader(dump: &Dump, lines: &mut dyn std::io::BufRead, progress: &mut
         reason: "a Reddit dump too large to hold, read line by line".into(),
         fallback: false,
     };
-    let options = ParseOptions { timezone: dump.timezone.cloned(), path: Some(dump.path.to_owned()), ..ParseOptions::default() };
+    let options =
+        ParseOptions { timezone: dump.timezone.cloned(), path: Some(dump.path.to_owned()), ..ParseOptions::default() };
     let parsed = match parse::reddit_dump::parse_reader(lines, &options, progress) {
         Ok(parsed) => parsed,
         Err(e) => {

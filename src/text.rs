@@ -119,7 +119,8 @@ mod tests {
 
     #[test]
     fn utf16_text_is_decoded() {
-        let little: Vec<u8> = [0xff, 0xfe].into_iter().chain("Tï\r\nx".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let little: Vec<u8> =
+            [0xff, 0xfe].into_iter().chain("Tï\r\nx".encode_utf16().flat_map(u16::to_le_bytes)).collect();
         assert_eq!(normalize(&little), ("Tï\nx".to_owned(), None));
         let big: Vec<u8> = [0xfe, 0xff].into_iter().chain("ok 😀".encode_utf16().flat_map(u16::to_be_bytes)).collect();
         assert_eq!(normalize(&big).0, "ok 😀");

@@ -9,7 +9,8 @@ use std::io::Write;
 
 use common::{snapshot, threadarc, write};
 
-const DUMP: &str = "Frost on the allotment\n\nDid anyone's broad beans survive last night?\n\nMine did, under fleece.\n";
+const DUMP: &str =
+    "Frost on the allotment\n\nDid anyone's broad beans survive last night?\n\nMine did, under fleece.\n";
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut out = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -41,7 +42,12 @@ fn compressed_dumps_are_read_as_the_dump_inside() {
     let garden = dir.path().join("threads/garden");
     fs::create_dir_all(&garden).unwrap();
     // The bytes decide: an `.mbox` that is gzip is decompressed, and names say nothing.
-    let names = [("gzip", "frost-one.txt.gz"), ("bzip2", "frost-two.txt.bz2"), ("xz", "frost-three.mbox"), ("zstd", "frost-four.zst")];
+    let names = [
+        ("gzip", "frost-one.txt.gz"),
+        ("bzip2", "frost-two.txt.bz2"),
+        ("xz", "frost-three.mbox"),
+        ("zstd", "frost-four.zst"),
+    ];
     for (codec, name) in names {
         let text = DUMP.replace("Frost on the allotment", &format!("Frost, read from {codec}"));
         fs::write(garden.join(name), compressed(codec, text.as_bytes())).unwrap();
@@ -58,16 +64,20 @@ fn compressed_dumps_are_read_as_the_dump_inside() {
     assert!(out.status.success(), "{stderr}");
     let manifest: serde_json::Value =
         serde_json::from_slice(&fs::read(dir.path().join("public/manifest.json")).unwrap()).unwrap();
-    let mut titles: Vec<&str> = manifest["threads"].as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap()).collect();
+    let mut titles: Vec<&str> =
+        manifest["threads"].as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap()).collect();
     titles.sort_unstable();
-    assert_eq!(titles, [
-        "Frost on the allotment",
-        "Frost, read from bzip2",
-        "Frost, read from gzip",
-        "Frost, read from xz",
-        "Frost, read from zstd",
-        "Two members"
-    ]);
+    assert_eq!(
+        titles,
+        [
+            "Frost on the allotment",
+            "Frost, read from bzip2",
+            "Frost, read from gzip",
+            "Frost, read from xz",
+            "Frost, read from zstd",
+            "Two members"
+        ]
+    );
     let two = fs::read_to_string(dir.path().join("public/garden/two-members.html")).unwrap();
     assert!(two.contains("first half") && two.contains("second half"), "{two}");
 }
@@ -86,10 +96,16 @@ fn a_compressed_dump_cut_short_keeps_what_came_before_and_says_where() {
     let out = threadarc(dir.path(), &["build"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    let warning = regex::Regex::new(r"warning: threads/garden/long\.txt\.gz: the Gzip data is cut short or damaged near byte \d+").unwrap();
+    let warning = regex::Regex::new(
+        r"warning: threads/garden/long\.txt\.gz: the Gzip data is cut short or damaged near byte \d+",
+    )
+    .unwrap();
     assert!(warning.is_match(&stderr), "{stderr}");
     let page = fs::read_to_string(dir.path().join("public/garden/a-long-thread.html")).unwrap();
-    assert!(page.contains("Post 0: the garden is wet today.") && page.contains("Post 100:"), "what decompressed is read");
+    assert!(
+        page.contains("Post 0: the garden is wet today.") && page.contains("Post 100:"),
+        "what decompressed is read"
+    );
     assert!(!page.contains("Post 1999:"), "nothing past the damage");
 }
 
@@ -121,14 +137,20 @@ fn files_that_are_no_dump_are_skipped_with_a_warning_and_never_published() {
     ] {
         assert!(stderr.contains(&format!("warning: threads/garden/{file}: {what}")), "{file}: {stderr}");
     }
-    assert!(stderr.contains("threads/garden/notes.txt.gz: cannot read: it decompresses to no dump (image/png)"), "{stderr}");
+    assert!(
+        stderr.contains("threads/garden/notes.txt.gz: cannot read: it decompresses to no dump (image/png)"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("Thumbs.db"), "{stderr}");
 
     let out = threadarc(dir.path(), &["build", "--keep-going"]);
     assert_eq!(out.status.code(), Some(1), "the gzipped photo is an error: {}", String::from_utf8_lossy(&out.stderr));
     let public = snapshot(&dir.path().join("public"));
     let names: Vec<&String> = public.keys().filter(|n| n.starts_with("garden/")).collect();
-    assert_eq!(names, ["garden/frost-on-the-allotment.html", "garden/frost-on-the-allotment.json", "garden/index.html"]);
+    assert_eq!(
+        names,
+        ["garden/frost-on-the-allotment.html", "garden/frost-on-the-allotment.json", "garden/index.html"]
+    );
     assert!(!dir.path().join("public/files").exists(), "nothing of them is published");
     for (name, bytes) in &public {
         assert!(!bytes.windows(8).any(|w| w == &png[..8]), "{name} holds the photo's bytes");
@@ -143,5 +165,9 @@ fn an_unchanged_compressed_archive_writes_nothing() {
     fs::write(dir.path().join("threads/garden/frost.txt.zst"), compressed("zstd", DUMP.as_bytes())).unwrap();
     assert!(threadarc(dir.path(), &["build"]).status.success());
     let out = threadarc(dir.path(), &["build"]);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing changed"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("nothing changed"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -79,16 +79,31 @@ fn a_thread_across_three_months_is_one_thread_and_stays_put() {
     let dew = "[astro] Dew on the corrector plate";
     // Written out of order within each file, and the files read in name order (April,
     // March, May): the thread is in date order anyway.
-    month(root, "2023-March", &[
-        message("m2@x", Some("m1@x"), BOB, "Wed, 29 Mar 2023 09:00:00 +0000", dew, "A dew heater strip."),
-        message("m1@x", None, ANN, "Tue, 28 Mar 2023 21:00:00 +0000", dew, "My SCT fogs up by ten."),
-        message("s1@x", None, BOB, "Thu, 30 Mar 2023 20:00:00 +0000", "[astro] Star party dates", "April 21?"),
-    ], false);
-    month(root, "2023-April", &[
-        message("m3@x", Some("m2@x"), ANN, "Sun, 02 Apr 2023 10:00:00 +0000", dew, "Ordered one."),
-        message("m4@x", Some("m1@x"), CY, "Mon, 03 Apr 2023 19:30:00 +0000", dew, "Or a dew shield."),
-    ], true);
-    month(root, "2023-May", &[message("m5@x", Some("m3@x"), ANN, "Fri, 05 May 2023 22:15:00 +0000", dew, "It works.")], false);
+    month(
+        root,
+        "2023-March",
+        &[
+            message("m2@x", Some("m1@x"), BOB, "Wed, 29 Mar 2023 09:00:00 +0000", dew, "A dew heater strip."),
+            message("m1@x", None, ANN, "Tue, 28 Mar 2023 21:00:00 +0000", dew, "My SCT fogs up by ten."),
+            message("s1@x", None, BOB, "Thu, 30 Mar 2023 20:00:00 +0000", "[astro] Star party dates", "April 21?"),
+        ],
+        false,
+    );
+    month(
+        root,
+        "2023-April",
+        &[
+            message("m3@x", Some("m2@x"), ANN, "Sun, 02 Apr 2023 10:00:00 +0000", dew, "Ordered one."),
+            message("m4@x", Some("m1@x"), CY, "Mon, 03 Apr 2023 19:30:00 +0000", dew, "Or a dew shield."),
+        ],
+        true,
+    );
+    month(
+        root,
+        "2023-May",
+        &[message("m5@x", Some("m3@x"), ANN, "Fri, 05 May 2023 22:15:00 +0000", dew, "It works.")],
+        false,
+    );
 
     let out = threadarc(root, &["build"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -110,14 +125,22 @@ fn a_thread_across_three_months_is_one_thread_and_stays_put() {
     assert_eq!(got, expected);
 
     // June brings a reply and a thread of its own: the thread keeps its address.
-    month(root, "2023-June", &[
-        message("m6@x", Some("m5@x"), BOB, "Thu, 01 Jun 2023 08:00:00 +0000", dew, "Glad to hear."),
-        message("n1@x", None, CY, "Fri, 02 Jun 2023 08:00:00 +0000", "[astro] Collimation", "Any tips?"),
-    ], false);
+    month(
+        root,
+        "2023-June",
+        &[
+            message("m6@x", Some("m5@x"), BOB, "Thu, 01 Jun 2023 08:00:00 +0000", dew, "Glad to hear."),
+            message("n1@x", None, CY, "Fri, 02 Jun 2023 08:00:00 +0000", "[astro] Collimation", "Any tips?"),
+        ],
+        false,
+    );
     let out = threadarc(root, &["build"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let listed = threads(&public);
-    assert_eq!(listed.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>(), ["Collimation", "Dew on the corrector plate", "Star party dates"]);
+    assert_eq!(
+        listed.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>(),
+        ["Collimation", "Dew on the corrector plate", "Star party dates"]
+    );
     assert_eq!(listed[1].1, url, "the thread's address did not move");
     let dew_posts = posts(&public, &url);
     assert_eq!(dew_posts.len(), 6);

@@ -35,6 +35,11 @@ const EXPECTED: &[(&str, &str)] = &[
     ("hiking/ridge-walkers/result.json", "telegram"),
     ("retro-repair/consoles.json", "discord-json"),
     ("co-op/slack-export", "slack"),
+    ("sourdough/reddit-thread.json", "reddit-json"),
+    ("sourdough/RS_2024-03.ndjson", "reddit-dump"),
+    ("sourdough/RC_2024-03.ndjson", "reddit-dump"),
+    ("rust-help/hn-rust-compile-times.json", "hackernews-json"),
+    ("home-lab/discourse-topic-nas-backup.json", "discourse-json"),
 ];
 
 fn threads_dir() -> &'static Path {

@@ -96,7 +96,10 @@ pub(super) fn locate(
             let (message, hint) = if archive {
                 (format!("an archive threadarc does not read yet ({what}): skipped"), "unpack it into the topic folder")
             } else {
-                (format!("not a dump ({what}): skipped"), "a file beside a dump is published only where a post attaches it")
+                (
+                    format!("not a dump ({what}): skipped"),
+                    "a file beside a dump is published only where a post attaches it",
+                )
             };
             diagnostics.push(Diagnostic::warning(f.path.display().to_string(), None, message).with_hint(hint));
         }

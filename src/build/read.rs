@@ -219,7 +219,8 @@ fn read_each(
                             load::load_reader(&dump, lines.as_mut(), &mut tell)
                         }
                         content => {
-                            let dump = Dump { content: content.held().expect("a dump that does not stream is held"), ..dump };
+                            let dump =
+                                Dump { content: content.held().expect("a dump that does not stream is held"), ..dump };
                             load::load_detected(&dump, known.and_then(|k| k.get(&hash)))
                         }
                     };

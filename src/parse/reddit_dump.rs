@@ -1048,12 +1048,3 @@ mod tests {
         }
     }
 }
-
-/// A dump read as it streams.
-pub fn parse_reader(
-    _reader: &mut dyn std::io::BufRead,
-    _options: &ParseOptions,
-    _progress: &mut dyn FnMut(u64),
-) -> Result<Parsed, Problem> {
-    Err(Problem { line: 1, message: "not read yet".into(), hint: None })
-}
