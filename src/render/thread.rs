@@ -38,6 +38,8 @@ pub struct PostView {
     pub extra: PostExtra,
     /// The post's attached files.
     pub attachments: Vec<AttachmentView>,
+    /// What happened, for a post that is an event of the thread (a topic closed).
+    pub event: Option<String>,
 }
 
 #[derive(Template)]
@@ -102,6 +104,33 @@ pub fn cap_body(body: &str, max: usize) -> (&str, Option<String>) {
         end / 1024
     );
     (&body[..end], Some(note))
+}
+
+/// A thread event in words: Discourse's small actions by their codes (the code itself for
+/// one not known here).
+fn event_words(code: &str) -> String {
+    let words = match code {
+        "closed.enabled" => "closed the topic",
+        "closed.disabled" => "opened the topic",
+        "autoclosed.enabled" => "The topic was closed automatically",
+        "autoclosed.disabled" => "The topic was opened automatically",
+        "archived.enabled" => "archived the topic",
+        "archived.disabled" => "unarchived the topic",
+        "pinned.enabled" | "pinned_globally.enabled" => "pinned the topic",
+        "pinned.disabled" | "pinned_globally.disabled" => "unpinned the topic",
+        "banner.enabled" => "made the topic a banner",
+        "banner.disabled" => "removed the banner",
+        "visible.enabled" => "listed the topic",
+        "visible.disabled" => "unlisted the topic",
+        "split_topic" => "split this topic",
+        "invited_user" | "invited_group" => "invited someone to the topic",
+        "user_left" => "left the conversation",
+        "removed_user" | "removed_group" => "removed someone from the conversation",
+        "public_topic" => "made the topic public",
+        "private_topic" => "made the topic private",
+        other => return format!("[{other}]"),
+    };
+    words.to_owned()
 }
 
 /// A post's body as sanitised HTML, and the note saying where it was cut if it was too long.
@@ -235,6 +264,7 @@ impl<'a> ThreadRenderer<'a> {
                     body_html,
                     cut,
                     attachments: attachments::views(&post.extra.attachments, &root),
+                    event: post.extra.event.as_deref().map(event_words),
                     extra: PostExtra {
                         email: post.extra.email.clone().filter(|_| config.show_emails),
                         // Every reply repeats a mail thread's subject; only a changed one is
