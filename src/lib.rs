@@ -7,6 +7,8 @@
 //!    format and parses it ([`parse`], a module per format, reading dates with [`dates`])
 //!    into [`model`] threads and posts that keep the dump's source text; a parser returns
 //!    its threads with the warnings and notes it has about them.
+//!    Threads that span files (a list's months, a Reddit dump's submissions and comments)
+//!    are joined per topic ([`pool`]).
 //! 3. [`site`] assembles the archive: topics, thread order, stable file names ([`slug`]),
 //!    with what is withheld from publication taken out first ([`redact`]).
 //! 4. [`render`] makes HTML: post bodies through one sanitiser ([`render::markup`]), pages
@@ -22,8 +24,8 @@
 //!
 //! Imports run one way, so the crate can be read from the bottom up: [`model`],
 //! [`diagnostic`], [`text`] and [`slug`] take nothing from the rest; [`dates`],
-//! [`frontmatter`], [`config`], [`redact`] and [`term`] build on them; then [`parse`],
-//! [`load`], [`site`], [`render`], [`search`] and [`build`], each using only modules before
+//! [`frontmatter`], [`config`], [`redact`], [`filetype`] and [`term`] build on them; then
+//! [`parse`], [`load`], [`pool`], [`site`], [`render`], [`search`] and [`build`], each using only modules before
 //! it; the commands ([`check`], [`init`], [`serve`]) sit on top. `tests/layout.rs` holds
 //! the crate to that, and no file to more than 700 lines of code outside its tests.
 //!

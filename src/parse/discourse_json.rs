@@ -25,7 +25,7 @@
 //! ([`Pool::Discourse`]). A file that holds fewer posts than its `stream` lists says so.
 //!
 //! The body is `raw`, the Markdown as it was typed, where the file has it; else `cooked`,
-//! Discourse's HTML, written as the raw Markdown by [`super::html`] with [`Cooked`]'s
+//! Discourse's HTML, written as the raw Markdown by `parse::html` with `Cooked`'s
 //! reading of Discourse's own elements: a quote's `<aside>` is the `[quote="NAME, post:N,
 //! topic:T"]` block the raw export has (its title bar is chrome), an emoji image its
 //! `:name:`, a mention its `@name`, an image in a lightbox a link to the full-size file, a

@@ -21,12 +21,12 @@
 //! before its replies. A reply answers the comment it is nested in; a comment on the story
 //! answers none. A comment whose author and text are null was deleted: it keeps its place,
 //! with no author and no body, and its replies still answer it. Bodies are Hacker News's
-//! HTML, written as Markdown by [`super::html`]: its `<p>` that opens a paragraph and never
+//! HTML, written as Markdown by `parse::html`: its `<p>` that opens a paragraph and never
 //! closes, links shown as their address cut to 60 characters, `<pre><code>` blocks. A line
 //! typed with a leading `>` is text there (Hacker News has no quotes) and stays text.
 //!
 //! The tree can be deeper than a JSON reader recurses, so the file is first scanned once,
-//! without recursion, for where each item and its `children` are ([`item_spans`]); each
+//! without recursion, for where each item and its `children` are (`item_spans`); each
 //! item is then read on its own, its replies left out. An item of the official API
 //! (`/v0/item/ID.json`: `by`, `time`, `kids`) holds one item and the ids of its replies,
 //! not the thread, and is reported as such.

@@ -26,7 +26,7 @@
 //! (day, month or a four-digit year first), a missing comma (`[31/12/2022 11:40:26] `), a
 //! word before the time (fi `9.3.2023 klo 21.25`), a 12-hour clock (`6:45 PM`, `6:45 pm`,
 //! `6:45 p.m.`, `6:45 p. m.`) whose space may be U+00A0 or U+202F. Whether `3/9/23` is
-//! 3 September or 9 March is decided once for the file (see [`day_first`]), as one phone
+//! 3 September or 9 March is decided once for the file (see `day_first`), as one phone
 //! wrote it all. There is no zone: dates are local to the phone, read in the `timezone`.
 //!
 //! A line without a header continues the message above it, blank lines and all: the

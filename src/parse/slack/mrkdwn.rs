@@ -10,7 +10,7 @@
 //!
 //! becomes
 //!
-//! ```text
+//! ~~~text
 //! **Beds** *today*: ask @Obi in #garden, see [the rota](https://x.example/rota)
 //! > quoted line
 //! `beer & tape`
@@ -18,7 +18,7 @@
 //! two
 //! lines
 //! ```
-//! ```
+//! ~~~
 //!
 //! Slack writes three kinds of markup into `text`. Tokens in angle brackets: `<@U123>` a
 //! person, `<#C123|name>` a channel, `<!here>` a broadcast, `<!subteam^S1|@team>` a user
