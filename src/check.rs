@@ -90,7 +90,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
 
     let mut files = Vec::new();
     let mut topics_used = BTreeSet::new();
-    let (loaded, attached) = build::load_all(&found, options.format, &config);
+    let (loaded, attached) = build::load_all(&found, options.format, &config, &options.config);
     for (f, loaded) in found.iter().zip(loaded).filter(|(f, _)| f.is_dump()) {
         let shown = f.path.display().to_string();
         let mut file_diagnostics = loaded.diagnostics;

@@ -46,7 +46,51 @@ pub struct Config {
     /// Attached files larger than this many MiB are left out (25: the largest file static
     /// hosts take).
     pub max_attachment_mb: u64,
+    /// Whether every author is shown by a stable pseudonym instead of their name.
+    pub pseudonyms: bool,
+    /// The secret pseudonyms are derived from: the same key, the same pseudonyms; without
+    /// it, a pseudonym cannot be turned back into the name.
+    pub pseudonym_key: Option<String>,
+    /// What is taken out of the archive: an author's posts, a thread or some of its posts,
+    /// text matching a pattern.
+    pub redact: Vec<Redaction>,
     pub topics: BTreeMap<String, TopicConfig>,
+}
+
+/// One `[[redact]]` entry: what to take out, and why.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Redaction {
+    /// Every post by this author (their name as the dumps give it, or their address).
+    pub author: Option<String>,
+    /// A thread, by its address in the archive (`garden/walnut-trees`) or its dump's path
+    /// (`threads/garden/walnuts.txt`).
+    pub thread: Option<String>,
+    /// These posts of the thread; without them, the whole thread.
+    pub posts: Option<Vec<u32>>,
+    /// A regular expression: text matching it becomes `[redacted]`, everywhere.
+    pub pattern: Option<String>,
+    /// Shown where a post or thread was taken out.
+    pub reason: Option<String>,
+    /// The line of `archive.toml` where the entry starts, for messages.
+    #[serde(skip)]
+    pub line: Option<usize>,
+}
+
+impl Redaction {
+    /// The entry as a message names it: `[[redact]] author = "alice"`.
+    pub fn describe(&self) -> String {
+        let what = match (&self.author, &self.thread, &self.pattern) {
+            (Some(author), _, _) => format!("author = {author:?}"),
+            (_, Some(thread), _) => match &self.posts {
+                Some(posts) => format!("thread = {thread:?}, posts = {posts:?}"),
+                None => format!("thread = {thread:?}"),
+            },
+            (_, _, Some(pattern)) => format!("pattern = {pattern:?}"),
+            _ => "(empty)".to_owned(),
+        };
+        format!("[[redact]] {what}")
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -71,6 +115,9 @@ impl Default for Config {
             feed_entries: 20,
             timezone: None,
             max_attachment_mb: 25,
+            pseudonyms: false,
+            pseudonym_key: None,
+            redact: Vec::new(),
             topics: BTreeMap::new(),
         }
     }
@@ -121,6 +168,7 @@ impl Config {
             return Err(Diagnostic::error("archive.toml", line, format!("unknown time zone `{zone}`"))
                 .with_hint("use an IANA name like \"Europe/Berlin\" or \"UTC\""));
         }
+        check_redactions(&mut config, text)?;
         if let Some(url) = &mut config.base_url {
             let lower = url.to_ascii_lowercase();
             if !(lower.starts_with("https://") || lower.starts_with("http://")) || url.contains(char::is_whitespace) {
@@ -137,6 +185,42 @@ impl Config {
         }
         Ok(config)
     }
+}
+
+/// Checks the `[[redact]]` entries and the pseudonym settings, and notes where each entry
+/// starts in `text`.
+fn check_redactions(config: &mut Config, text: &str) -> Result<(), Diagnostic> {
+    let starts: Vec<usize> =
+        text.lines().enumerate().filter(|(_, l)| l.trim() == "[[redact]]").map(|(i, _)| i + 1).collect();
+    for (i, entry) in config.redact.iter_mut().enumerate() {
+        entry.line = starts.get(i).copied();
+        let error =
+            |message: String, hint: &str| Diagnostic::error("archive.toml", entry.line, message).with_hint(hint);
+        let kinds = [entry.author.is_some(), entry.thread.is_some(), entry.pattern.is_some()];
+        if kinds.iter().filter(|&&k| k).count() != 1 {
+            return Err(error(
+                "a [[redact]] entry names exactly one of author, thread and pattern".into(),
+                "write one entry for each thing to take out",
+            ));
+        }
+        if entry.posts.is_some() && entry.thread.is_none() {
+            return Err(error("`posts` goes with `thread`".into(), "name the thread the posts are in"));
+        }
+        if let Some(pattern) = &entry.pattern
+            && let Err(e) = regex::Regex::new(pattern)
+        {
+            return Err(error(
+                format!("the pattern {pattern:?} is not a regular expression: {e}"),
+                "write it as Rust's regex crate reads it, in single quotes to keep backslashes",
+            ));
+        }
+    }
+    if config.pseudonyms && config.pseudonym_key.as_deref().is_none_or(|k| k.trim().len() < 16) {
+        let line = text.lines().position(|l| l.trim_start().starts_with("pseudonyms")).map(|i| i + 1);
+        return Err(Diagnostic::error("archive.toml", line, "pseudonyms = true needs a pseudonym_key of at least 16 characters")
+            .with_hint("add a long random secret, like pseudonym_key = \"…\" (threadarc init writes one); keep it: the same key gives the same pseudonyms"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

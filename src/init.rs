@@ -132,7 +132,7 @@ const GITIGNORE: &str = include_str!("init/gitignore");
 /// A file init writes: its path in the new folder, its text, and what it is for.
 pub struct NewFile {
     pub path: String,
-    pub bytes: &'static [u8],
+    pub bytes: std::borrow::Cow<'static, [u8]>,
     pub about: String,
 }
 
@@ -141,12 +141,13 @@ pub fn files() -> Vec<NewFile> {
     let mut files = vec![
         NewFile {
             path: "archive.toml".into(),
-            bytes: ARCHIVE_TOML.as_bytes(),
+            // Each archive its own secret for pseudonyms.
+            bytes: ARCHIVE_TOML.replace("PSEUDONYM_KEY", &random_key()).into_bytes().into(),
             about: "the archive's settings, each explained".into(),
         },
         NewFile {
             path: ".gitignore".into(),
-            bytes: GITIGNORE.as_bytes(),
+            bytes: GITIGNORE.as_bytes().into(),
             about: "keeps the built archive out of git".into(),
         },
     ];
@@ -156,10 +157,22 @@ pub fn files() -> Vec<NewFile> {
                 0 => format!("an example dump in the {} format", example.format.name()),
                 _ => format!("a file the {} example attaches", example.format.name()),
             };
-            files.push(NewFile { path: format!("threads/examples/{path}"), bytes, about });
+            files.push(NewFile { path: format!("threads/examples/{path}"), bytes: (*bytes).into(), about });
         }
     }
     files
+}
+
+/// A new secret: 32 hex digits from the system's random source (or, where there is none,
+/// from the time and the process, which no one else can know in advance either).
+fn random_key() -> String {
+    let mut bytes = [0u8; 16];
+    let random = fs::File::open("/dev/urandom").and_then(|mut f| io::Read::read_exact(&mut f, &mut bytes));
+    if random.is_err() {
+        let seed = format!("{:?} {}", std::time::SystemTime::now(), std::process::id());
+        bytes = crate::cache::hash(seed.as_bytes()).to_le_bytes();
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Why init wrote nothing.
@@ -185,7 +198,7 @@ pub fn init(dir: &Path) -> Result<Vec<NewFile>, InitError> {
     }
     for file in &files {
         let path = dir.join(&file.path);
-        write_new(&path, file.bytes)
+        write_new(&path, &file.bytes)
             .map_err(|e| InitError { message: format!("cannot write {}: {e}", path.display()), hint: None })?;
     }
     Ok(files)
@@ -277,7 +290,7 @@ mod tests {
             }
         }
         let (found, _) = crate::build::discover(dir.path(), "general").unwrap();
-        let (loaded, attached) = crate::build::load_all(&found, None, &Config::default());
+        let (loaded, attached) = crate::build::load_all(&found, None, &Config::default(), Path::new("archive.toml"));
         assert!(attached.is_empty(), "{attached:?}");
         for &format in Format::ALL {
             let example = EXAMPLES.iter().find(|e| e.format == format);
@@ -309,7 +322,9 @@ mod tests {
         let defaults = serde_json::to_value(Config::default()).unwrap();
         for key in defaults.as_object().unwrap().keys() {
             // A key without a sensible value may be shown commented out: `# key = ...`.
-            let shown = table.contains_key(key) || ARCHIVE_TOML.contains(&format!("\n# {key} = "));
+            let shown = table.contains_key(key)
+                || ARCHIVE_TOML.contains(&format!("\n# {key} = "))
+                || ARCHIVE_TOML.contains(&format!("\n# [[{key}]]"));
             assert!(shown, "archive.toml made by init does not show the option `{key}`");
         }
         let topic = serde_json::to_value(crate::config::TopicConfig::default()).unwrap();

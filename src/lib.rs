@@ -8,7 +8,9 @@
 //!    into [`model`] threads and posts that keep the dump's source text; a parser returns
 //!    its threads with the warnings and notes it has about them.
 //!    Threads that span files (a list's months, a Reddit dump's submissions and comments)
-//!    are joined per topic ([`pool`]).
+//!    are joined per topic ([`pool`]). What the owner takes down (`[[redact]]`,
+//!    pseudonyms) is taken out of the threads as read ([`takedown`]), so no later stage
+//!    sees it.
 //! 3. [`site`] assembles the archive: topics, thread order, stable file names ([`slug`]),
 //!    with what is withheld from publication taken out first ([`redact`]).
 //! 4. [`render`] makes HTML: post bodies through one sanitiser ([`render::markup`]), pages
@@ -25,8 +27,8 @@
 //! Imports run one way, so the crate can be read from the bottom up: [`model`],
 //! [`diagnostic`], [`text`] and [`slug`] take nothing from the rest; [`dates`],
 //! [`frontmatter`], [`config`], [`redact`], [`filetype`] and [`term`] build on them; then
-//! [`parse`], [`load`], [`pool`], [`site`], [`render`], [`search`] and [`build`], each using only modules before
-//! it; the commands ([`check`], [`init`], [`serve`]) sit on top. `tests/layout.rs` holds
+//! [`parse`], [`load`], [`pool`], [`takedown`], [`site`], [`render`], [`search`] and
+//! [`build`], each using only modules before it; the commands ([`check`], [`init`], [`serve`]) sit on top. `tests/layout.rs` holds
 //! the crate to that, and no file to more than 700 lines of code outside its tests.
 //!
 //! Parsing and rendering are pure functions over data; file I/O happens only in
@@ -57,6 +59,7 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;
+pub mod takedown;
 pub mod term;
 #[cfg(test)]
 mod testing;

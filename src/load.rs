@@ -224,6 +224,7 @@ fn threads_of(
                 excerpts: Vec::new(),
                 released: false,
                 pool: p.pool,
+                removed: None,
             }
         })
         .collect::<Vec<_>>();

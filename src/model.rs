@@ -216,6 +216,19 @@ pub struct Thread {
     /// threads span files.
     #[serde(skip)]
     pub pool: Option<Pool>,
+    /// The archive's owner took the thread down: it keeps its address, and nothing else.
+    #[serde(skip)]
+    pub removed: Option<Removed>,
+}
+
+/// What is left of a thread taken down: why, and what keeps its address where it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Removed {
+    /// Why, as the archive's settings say it (shown on its page).
+    pub reason: Option<String>,
+    /// The slug its title gave it, and when it started: what its address was made from.
+    pub slug: String,
+    pub first_date: Option<Timestamp>,
 }
 
 /// One post of a thread.
@@ -259,6 +272,7 @@ static NO_EXTRA: PostExtra = PostExtra {
     id: None,
     links: Vec::new(),
     more_replies: 0,
+    redacted: None,
     edited: false,
     submitter: false,
     pinned: false,
@@ -365,6 +379,10 @@ pub struct PostExtra {
     /// Replies the dump knows of but does not hold (Reddit's "load more comments").
     #[serde(skip_serializing_if = "is_zero")]
     pub more_replies: u32,
+    /// The archive's owner took the post down: what its page says in its place (their
+    /// reason, or the default wording). Nothing else of the post is kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redacted: Option<String>,
     /// The post was edited after it was written (Reddit's `*`).
     #[serde(skip_serializing_if = "is_false")]
     pub edited: bool,
@@ -523,7 +541,10 @@ impl Thread {
     }
 
     pub fn first_date(&self) -> Option<Timestamp> {
-        self.posts.iter().filter_map(|p| p.date).min()
+        match &self.removed {
+            Some(removed) => removed.first_date,
+            None => self.posts.iter().filter_map(|p| p.date).min(),
+        }
     }
 
     pub fn last_date(&self) -> Option<Timestamp> {

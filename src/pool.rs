@@ -98,6 +98,7 @@ fn joined(first: &Thread, title: String, posts: Vec<Post>) -> Thread {
         excerpts: Vec::new(),
         released: false,
         pool: first.pool.clone(),
+        removed: None,
     }
 }
 

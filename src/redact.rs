@@ -4,7 +4,7 @@
 //! Addresses are personal data, and every mail dump is full of them: in headers, in
 //! attribution lines, in quoted text. Withholding works on the model, before anything is
 //! rendered or indexed, so that pages, records, feeds and the search index all see the
-//! same masked text.
+//! same masked text. What the archive's owner takes down is [`crate::takedown`]'s.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;

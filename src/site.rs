@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use jiff::Timestamp;
 
 use crate::config::Config;
-use crate::model::Thread;
+use crate::model::{Post, Thread};
 use crate::redact;
 use crate::slug::{short_hash, slugify};
 
@@ -77,6 +77,42 @@ pub struct Entry {
     pub place: usize,
 }
 
+/// The address every thread would have in a site of these threads (`topic/thread`, its
+/// page's path without `.html`), in the order given: what `[[redact]] thread = "…"` names.
+pub fn addresses(threads: &[Thread]) -> Vec<String> {
+    // What an address is made of: a thread's place, title, first date and first number.
+    let heads: Vec<Thread> = threads
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let first = t.posts.iter().map(|p| p.number).min();
+            let post = Post { number: first.unwrap_or(1), date: t.first_date(), line: i, ..Post::default() };
+            Thread {
+                path: t.path.clone(),
+                format: t.format,
+                title: t.title.clone(),
+                topic: t.topic.clone(),
+                tags: Vec::new(),
+                source: None,
+                paragraphs: t.paragraphs,
+                posts: vec![post],
+                excerpts: Vec::new(),
+                released: false,
+                pool: None,
+                removed: t.removed.clone(),
+            }
+        })
+        .collect();
+    let site = Site::new(Config::default(), heads);
+    let mut out = vec![String::new(); threads.len()];
+    for entry in &site.threads {
+        if let Some(slot) = entry.thread.posts.first().and_then(|p| out.get_mut(p.line)) {
+            *slot = site.thread_path(entry).trim_end_matches(".html").to_owned();
+        }
+    }
+    out
+}
+
 impl Site {
     pub fn new(config: Config, mut threads: Vec<Thread>) -> Site {
         if !config.show_emails {
@@ -121,7 +157,11 @@ impl Site {
             .zip(keys)
             .map(|(thread, key)| Entry {
                 topic: topic_index[&thread.topic],
-                slug: slugify(&thread.title, "thread"),
+                // A thread taken down keeps the address its title gave it.
+                slug: match &thread.removed {
+                    Some(removed) => removed.slug.clone(),
+                    None => slugify(&thread.title, "thread"),
+                },
                 thread,
                 key,
                 place: 0,
@@ -136,6 +176,8 @@ impl Site {
             for (&i, slug) in members.iter().zip(slugs) {
                 entries[i].slug = slug;
             }
+            // A thread taken down holds its address, and is listed nowhere.
+            let members: Vec<usize> = members.into_iter().filter(|&i| entries[i].thread.removed.is_none()).collect();
             topic.post_count = members.iter().map(|&i| entries[i].thread.posts.len()).sum();
             topic.threads = members;
             topic.threads.sort_by_cached_key(|&i| activity_order(&entries[i]));
@@ -143,7 +185,7 @@ impl Site {
                 entries[i].place = place;
             }
         }
-        let mut by_activity: Vec<usize> = (0..entries.len()).collect();
+        let mut by_activity: Vec<usize> = (0..entries.len()).filter(|&i| entries[i].thread.removed.is_none()).collect();
         by_activity.sort_by_cached_key(|&i| activity_order(&entries[i]));
         let authors = authors(&entries);
         let tags = tags(&entries, &by_activity);
@@ -266,7 +308,7 @@ fn tags(entries: &[Entry], by_activity: &[usize]) -> Vec<Tag> {
 
 fn months(entries: &[Entry]) -> Vec<Month> {
     let mut by_month: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, entry) in entries.iter().enumerate() {
+    for (i, entry) in entries.iter().enumerate().filter(|(_, e)| e.thread.removed.is_none()) {
         if let Some(first) = entry.thread.first_date() {
             by_month.entry(first.strftime("%Y-%m").to_string()).or_default().push(i);
         }

@@ -35,6 +35,7 @@ pub fn thread(path: &str, title: &str) -> ThreadBuilder {
             excerpts: Vec::new(),
             released: false,
             pool: None,
+            removed: None,
         },
         date: None,
     }

@@ -49,8 +49,13 @@ fn init_makes_an_archive_that_builds_at_once() {
 
     let toml = fs::read_to_string(archive.join("archive.toml")).unwrap();
     let config = Config::parse(&toml).unwrap();
+    let key = config.pseudonym_key.as_deref().unwrap();
+    assert!(key.len() == 32 && key.bytes().all(|b| b.is_ascii_hexdigit()), "init writes a key of its own: {key}");
     for key in serde_json::to_value(Config::default()).unwrap().as_object().unwrap().keys() {
-        assert!(toml.contains(&format!("{key} =")) || toml.contains(&format!("[{key}.")), "archive.toml lacks {key}");
+        let shown = toml.contains(&format!("{key} ="))
+            || toml.contains(&format!("[{key}."))
+            || toml.contains(&format!("[[{key}]]"));
+        assert!(shown, "archive.toml lacks {key}");
     }
     assert!(fs::read_to_string(archive.join(".gitignore")).unwrap().contains("/public/"));
     let examples: Vec<String> = fs::read_dir(archive.join("threads/examples"))

@@ -65,7 +65,8 @@ fn text_samples() -> Vec<(String, Vec<u8>)> {
 fn load_sample(path: &str) -> Loaded {
     let found: Vec<Found> = samples().into_iter().filter(|(p, _)| p == path).map(|(_, f)| f).collect();
     assert_eq!(found.len(), 1, "threads/{path}");
-    let (mut loaded, attached) = threadarc::build::load_all(&found, None, &Config::default());
+    let (mut loaded, attached) =
+        threadarc::build::load_all(&found, None, &Config::default(), Path::new("archive.toml"));
     let mut loaded = loaded.pop().unwrap();
     loaded.diagnostics.extend(attached);
     loaded

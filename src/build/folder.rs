@@ -115,7 +115,7 @@ pub(super) fn replace(staging: &Path, kept: &Path, output: &Path, force: bool) -
         use rustix::fs::{CWD, RenameFlags, renameat_with};
         if renameat_with(CWD, staging, CWD, output, RenameFlags::EXCHANGE).is_ok() {
             // The staging folder now holds the previous archive.
-            return keep_or_remove(staging, kept, force);
+            return keep_or_remove(staging, kept, output, force);
         }
     }
     let old = sibling(output, "old")?;
@@ -131,18 +131,49 @@ pub(super) fn replace(staging: &Path, kept: &Path, output: &Path, force: bool) -
         return Err(io_error(output, e));
     }
     if had_old {
-        keep_or_remove(&old, kept, force)?;
+        keep_or_remove(&old, kept, output, force)?;
     }
     Ok(())
 }
 
 /// Keeps a replaced archive as `kept` if threadarc wrote it, else removes it (only with
 /// `force` can it be another's).
-fn keep_or_remove(old: &Path, kept: &Path, force: bool) -> Result<(), BuildError> {
+fn keep_or_remove(old: &Path, kept: &Path, output: &Path, force: bool) -> Result<(), BuildError> {
     if old.join(MARKER).is_file() {
-        return fs::rename(old, kept).map_err(|e| io_error(kept, e));
+        fs::rename(old, kept).map_err(|e| io_error(kept, e))?;
+        // Nothing the new archive no longer shows stays beside it: what was taken down
+        // (a post, a name) is gone from the disk, not only from the archive.
+        return prune_kept(kept, output).map_err(|e| io_error(kept, e));
     }
     if force { remove_tree(old).map_err(|e| io_error(old, e)) } else { remove_ours(old) }
+}
+
+/// Keeps of the archive a build replaced only the files that are the new archive's own
+/// (the same file, hard-linked): those the next build starts from. A file the new archive
+/// changed or no longer has is removed.
+fn prune_kept(kept: &Path, output: &Path) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let mut folders = Vec::new();
+    for entry in walkdir::WalkDir::new(kept).min_depth(1).follow_links(false) {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_dir() {
+            folders.push(entry.into_path());
+            continue;
+        }
+        let relative = entry.path().strip_prefix(kept).map_err(io::Error::other)?;
+        let here = entry.metadata().map_err(io::Error::other)?;
+        let same =
+            fs::symlink_metadata(output.join(relative)).is_ok_and(|m| m.ino() == here.ino() && m.dev() == here.dev());
+        if !same && relative != Path::new(MARKER) {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    for folder in folders.iter().rev() {
+        if fs::read_dir(folder)?.next().is_none() {
+            fs::remove_dir(folder)?;
+        }
+    }
+    Ok(())
 }
 
 /// Removes a folder and everything in it (a symbolic link in it is removed, not followed),

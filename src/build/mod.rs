@@ -109,7 +109,8 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
     }
 
     let low_memory = options.low_memory || found.iter().map(|f| f.size).sum::<u64>() > HOLD_BODIES_BYTES;
-    let mut dumps = read::read_all(&found, options.format, last.detections(), low_memory, &config, progress);
+    let mut dumps =
+        read::read_all(&found, options.format, last.detections(), low_memory, &config, &options.config, progress);
     stages.done("load");
     diagnostics.extend(dumps.diagnostics.iter().cloned());
     check_errors(&diagnostics, options.keep_going, &options.output)?;

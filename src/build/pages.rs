@@ -94,6 +94,15 @@ fn write_threads(site: &Site, out: &Output, fingerprints: &[Option<Hash>]) -> io
         let renderer = pages::ThreadRenderer::new(site, entry);
         let base = format!("{}/{}", site.topics[entry.topic].slug, entry.slug);
         let pages: Vec<String> = renderer.pages().into_iter().map(|p| site.thread_page_path(entry, p)).collect();
+        if entry.thread.removed.is_some() {
+            // Its address says it was taken down; no record, feed or sitemap lists it.
+            for (page, path) in renderer.pages().into_iter().zip(&pages) {
+                let mut html = Vec::new();
+                askama::Template::write_into(&pages::removed_page(site, entry, page), &mut html)?;
+                out.file(path, &html)?;
+            }
+            return Ok(());
+        }
         let mut files = pages.clone();
         files.push(format!("{base}.json"));
         if feeds.is_some() {

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -22,12 +23,19 @@ use crate::parse::Detection;
 use crate::pool;
 use crate::render::pages;
 use crate::site::Entry;
+use crate::takedown::Plan;
 use crate::term::Progress;
 
 /// Reads and parses every dump, in parallel, as a build with `config` would, and finds the
 /// files their posts attach: what each found file gave (nothing, for a file that is no
 /// dump), and what finding the attachments had to say.
-pub fn load_all(found: &[Found], format: Option<Format>, config: &Config) -> (Vec<Loaded>, Vec<Diagnostic>) {
+/// `config_path` names the configuration in what its settings' problems say.
+pub fn load_all(
+    found: &[Found],
+    format: Option<Format>,
+    config: &Config,
+    config_path: &Path,
+) -> (Vec<Loaded>, Vec<Diagnostic>) {
     let zone = config.zone();
     let read = read_each(found, format, None, None, zone.as_ref(), &Progress::hidden());
     let mut places = FxHashMap::default();
@@ -40,7 +48,13 @@ pub fn load_all(found: &[Found], format: Option<Format>, config: &Config) -> (Ve
     }
     let threads: Vec<Thread> = loaded.iter_mut().flat_map(|l| std::mem::take(&mut l.threads)).collect();
     let mut threads = pool::pool(threads);
-    let (_, diagnostics) = attach::locate(&mut threads, &places, found, config.max_attachment_bytes());
+    let mut diagnostics = Vec::new();
+    if let Some(plan) = Plan::new(config, &threads) {
+        threads.iter_mut().for_each(|t| plan.apply(t));
+        diagnostics.extend(plan.unmatched(&config_path.display().to_string()));
+    }
+    let (_, located) = attach::locate(&mut threads, &places, found, config.max_attachment_bytes());
+    diagnostics.extend(located);
     // Each thread back with the dump it was read from (a thread joined from several, with
     // its first post's).
     let at: FxHashMap<&str, usize> = found.iter().enumerate().map(|(i, f)| (f.relative.as_str(), i)).collect();
@@ -61,7 +75,7 @@ pub fn load_path(path: &Path, format: Option<Format>) -> Loaded {
         .and_then(|p| p.file_name())
         .map_or_else(|| "general".to_owned(), |n| n.to_string_lossy().into_owned());
     let found = [discover::found_at(path, &name, &topic)];
-    let (mut loaded, attached) = load_all(&found, format, &Config::default());
+    let (mut loaded, attached) = load_all(&found, format, &Config::default(), Path::new("archive.toml"));
     let mut loaded = loaded.pop().unwrap_or_default();
     if !found[0].is_dump() {
         let Kind::Other(what) = found[0].kind else { unreachable!("a file that is no dump is Other") };
@@ -103,9 +117,13 @@ pub(super) fn read_all<'f>(
     known: Option<&FxHashMap<Hash, Detection>>,
     low_memory: bool,
     config: &Config,
+    config_path: &Path,
     progress: &Progress,
 ) -> Dumps<'f> {
-    let release = low_memory.then_some(config.show_emails);
+    // What is taken down is taken out before the bodies are let go, so that nothing kept
+    // of them (the opening words lists show) holds it: then they are let go after.
+    let takes_down = !config.redact.is_empty() || config.pseudonyms;
+    let release = (low_memory && !takes_down).then_some(config.show_emails);
     let zone = config.zone();
     let read = read_each(found, format, known, release, zone.as_ref(), progress);
     let hashes: Vec<Hash> = read.iter().map(|r| r.hash).collect();
@@ -115,11 +133,13 @@ pub(super) fn read_all<'f>(
         hashes,
         detections: FxHashMap::default(),
         diagnostics: Vec::new(),
-        reread: Reread { dumps: FxHashMap::default(), format, show_emails: config.show_emails, zone },
+        reread: Reread { dumps: FxHashMap::default(), format, show_emails: config.show_emails, zone, plan: None },
         attached: Located::default(),
         joined: FxHashMap::default(),
     };
     let mut places = FxHashMap::default();
+    // The dumps of one thread, whose bodies a low-memory build lets go once taken down.
+    let mut single: FxHashMap<&str, (&Found, Hash, Detection)> = FxHashMap::default();
     // What each topic's joined threads are read from: their hashes, in order.
     let mut pooled: BTreeMap<&str, Vec<(&str, Hash)>> = BTreeMap::new();
     for (read, f) in read.into_iter().zip(found) {
@@ -128,10 +148,12 @@ pub(super) fn read_all<'f>(
             pooled.entry(f.topic.as_str()).or_default().push((f.relative.as_str(), hash));
         }
         dumps.diagnostics.extend(l.diagnostics);
-        if let (Some(detection), [thread]) = (&l.detection, l.threads.as_slice())
-            && thread.released
-        {
-            dumps.reread.dumps.insert(&f.relative, (f, hash, detection.clone()));
+        if let (Some(detection), [thread]) = (&l.detection, l.threads.as_slice()) {
+            if thread.released {
+                dumps.reread.dumps.insert(&f.relative, (f, hash, detection.clone()));
+            } else if low_memory && takes_down && thread.pool.is_none() {
+                single.insert(&f.relative, (f, hash, detection.clone()));
+            }
         }
         dumps.threads.extend(l.threads);
         if let Some(detection) = l.detection {
@@ -157,6 +179,20 @@ pub(super) fn read_all<'f>(
         }
         let joined = hasher.finish();
         dumps.joined.extend(files.iter().map(|&(path, _)| (path.to_owned(), joined)));
+    }
+    if let Some(plan) = Plan::new(config, &dumps.threads) {
+        dumps.threads.par_iter_mut().for_each(|t| plan.apply(t));
+        for d in &mut dumps.diagnostics {
+            plan.scrub(&mut d.message);
+        }
+        dumps.diagnostics.extend(plan.unmatched(&config_path.display().to_string()));
+        for thread in dumps.threads.iter_mut().filter(|t| t.removed.is_none()) {
+            if let Some(dump) = single.remove(thread.path.as_str()) {
+                pages::release_bodies(thread, config.show_emails);
+                dumps.reread.dumps.insert(dump.0.relative.as_str(), dump);
+            }
+        }
+        dumps.reread.plan = Some(Arc::new(plan));
     }
     let (attached, said) = attach::locate(&mut dumps.threads, &places, found, config.max_attachment_bytes());
     dumps.attached = attached;
@@ -305,6 +341,9 @@ pub(super) struct Reread<'a> {
     format: Option<Format>,
     show_emails: bool,
     zone: Option<TimeZone>,
+    /// What the archive takes down, taken out of a thread read again as it was the first
+    /// time.
+    plan: Option<Arc<Plan>>,
 }
 
 impl Reread<'_> {
@@ -333,6 +372,9 @@ impl Reread<'_> {
         let Ok([mut thread]) = <[Thread; 1]>::try_from(loaded.threads) else { return Err(changed()) };
         if thread.posts.len() != entry.thread.posts.len() {
             return Err(changed());
+        }
+        if let Some(plan) = &self.plan {
+            plan.apply(&mut thread);
         }
         if !self.show_emails {
             crate::redact::hide_emails(&mut thread);
@@ -385,6 +427,7 @@ mod tests {
             format: None,
             show_emails: false,
             zone: None,
+            plan: None,
         };
         assert_eq!(reread.bodies(&site.threads[0]).unwrap(), ["first", "second"]);
         fs::write(&path, "Title\n\nfirst\n\nedited\n").unwrap();

@@ -31,6 +31,7 @@ use regex::Regex;
 
 use super::parsed::ParsedThread;
 use super::threading::{self, Envelope};
+use crate::diagnostic::Problem;
 use crate::model::{Attachment, Pool, Post, PostExtra};
 
 mod date;
@@ -55,6 +56,9 @@ pub struct Mail {
     pub body: String,
     /// Attachments the list's archiver stored apart and named in the text (`mailman.rs`).
     pub attachments: Vec<Attachment>,
+    /// The sender asked for the message not to be archived (`X-No-Archive: yes`,
+    /// `Archive: no`).
+    pub no_archive: bool,
 }
 
 /// A header field's first line: a name of printable ASCII but `:`, then `:` (RFC 5322
@@ -115,6 +119,9 @@ pub fn read(bytes: &[u8], line: usize, postmark: Option<&Postmark>, zone: &TimeZ
         references.retain(|r| r != id);
     }
 
+    // MHonArc's CHECKNOARCHIVE: the sender's wish is kept.
+    let no_archive = value("X-No-Archive").is_some_and(|v| v.trim().eq_ignore_ascii_case("yes"))
+        || value("Archive").is_some_and(|v| v.trim().to_ascii_lowercase().starts_with("no"));
     let (author, email) = author(&parsed, postmark);
     let date_header = value("Date");
     let date = date_header.as_deref().and_then(|d| parse_date(d, zone)).or_else(|| postmark.and_then(|p| p.date));
@@ -135,7 +142,26 @@ pub fn read(bytes: &[u8], line: usize, postmark: Option<&Postmark>, zone: &TimeZ
         date_text,
         body: body.to_owned(),
         attachments,
+        no_archive,
     }
+}
+
+/// Leaves out the messages whose senders asked for them not to be archived, and says how
+/// many there were, at the line of the first.
+pub fn leave_out_unarchived(mails: &mut Vec<Mail>) -> Option<Problem> {
+    let first = mails.iter().find(|m| m.no_archive).map(|m| m.line)?;
+    let before = mails.len();
+    mails.retain(|m| !m.no_archive);
+    let n = before - mails.len();
+    Some(Problem {
+        line: first,
+        message: format!(
+            "{n} message{} asked not to be archived (`X-No-Archive: yes` or `Archive: no`) and {} left out",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "is" } else { "are" }
+        ),
+        hint: None,
+    })
 }
 
 /// The text after any leading blank lines.
@@ -505,6 +531,8 @@ pub fn dedupe(mails: &mut Vec<Mail>) -> usize {
 /// their Message-ID and references, and threads say they are mail ([`Pool::Mail`]), so
 /// that the threads of several files of a topic can be joined.
 pub fn into_threads(mut mails: Vec<Mail>) -> Vec<ParsedThread> {
+    // A digest's messages too: no sender who asked not to be archived is.
+    mails.retain(|m| !m.no_archive);
     dedupe(&mut mails);
     let envelopes: Vec<Envelope> = mails
         .iter()

@@ -168,7 +168,9 @@ pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, Problem> {
     let Some(&first) = starts.first() else {
         if starts_with_header(&lines) {
             let message = mail::read(&join(&lines[first_text..], Escaping::Mboxrd), first_text + 1, None, &zone);
-            return Ok(mail::into_threads(vec![message]).into());
+            let mut messages = vec![message];
+            let notes = mail::leave_out_unarchived(&mut messages).into_iter().collect();
+            return Ok(Parsed { threads: mail::into_threads(messages), notes, ..Parsed::default() });
         }
         return Err(Problem {
             line: first_text + 1,
@@ -212,6 +214,7 @@ pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, Problem> {
         let bytes = join(&lines[start + 1..end], escaping);
         messages.push(mail::read(&bytes, start + 1, postmark.as_ref(), &zone));
     }
+    parsed.notes.extend(mail::leave_out_unarchived(&mut messages));
     let duplicates = mail::dedupe(&mut messages);
     if duplicates > 0 {
         parsed.notes.push(Problem {

@@ -386,6 +386,28 @@ pub struct NotFoundPage<'a> {
     pub home: String,
 }
 
+/// What is left at the address of a thread taken down.
+#[derive(Template)]
+#[template(path = "removed.html")]
+pub struct RemovedPage<'a> {
+    pub meta: Meta<'a>,
+    /// Why, as the archive's owner said it.
+    pub reason: String,
+    pub topic_title: &'a str,
+    pub topic_url: String,
+}
+
+/// Page `page` of a thread taken down: it says so, at the address the thread had.
+pub fn removed_page<'a>(site: &'a Site, entry: &'a Entry, page: usize) -> RemovedPage<'a> {
+    let topic = &site.topics[entry.topic];
+    let path = site.thread_page_path(entry, page);
+    let mut meta = Meta::new(site, &path, format!("Removed · {}", site.config.title), String::new());
+    meta.canonical = None;
+    let reason = entry.thread.removed.as_ref().and_then(|r| r.reason.clone()).unwrap_or_default();
+    let topic_url = format!("{}{}/index.html", meta.root, topic.slug);
+    RemovedPage { meta, reason, topic_title: &topic.title, topic_url }
+}
+
 pub fn not_found_page(site: &Site) -> NotFoundPage<'_> {
     let mut meta = Meta::new(site, "404.html", format!("Not found · {}", site.config.title), String::new());
     meta.canonical = None;

@@ -93,6 +93,7 @@ pub fn manifest(site: &Site) -> Vec<u8> {
         threads: site
             .threads
             .iter()
+            .filter(|e| e.thread.removed.is_none())
             .map(|e| ThreadRecord {
                 title: &e.thread.title,
                 topic: &e.thread.topic,
@@ -193,7 +194,7 @@ impl<'a> Feeds<'a> {
         let site = self.site;
         let entry = renderer.entry();
         let thread = &entry.thread;
-        let mut posts: Vec<&crate::model::Post> = thread.posts.iter().collect();
+        let mut posts: Vec<&crate::model::Post> = thread.posts.iter().filter(|p| p.extra.redacted.is_none()).collect();
         posts.sort_by_key(|p| (Reverse(p.date), Reverse(p.number)));
         let base = self.base;
         let post_href = |n: u32| thread.post(n).map(|_| format!("{base}{}", site.post_path(entry, n)));
@@ -257,7 +258,11 @@ mod tests {
         let config = Config { base_url: Some("https://example.org/a/".into()), ..Config::default() };
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("threads");
         let (found, _) = crate::build::discover(&root, &config.default_topic).unwrap();
-        let threads = crate::build::load_all(&found, None, &config).0.into_iter().flat_map(|l| l.threads).collect();
+        let threads = crate::build::load_all(&found, None, &config, std::path::Path::new("archive.toml"))
+            .0
+            .into_iter()
+            .flat_map(|l| l.threads)
+            .collect();
         Site::new(config, threads)
     }
 

@@ -42,6 +42,26 @@ pub struct PostView {
     pub event: Option<String>,
 }
 
+impl PostView {
+    /// A post taken down: its number and what is said in its place, nothing else.
+    fn taken_down(post: &Post) -> PostView {
+        PostView {
+            number: post.number,
+            author: None,
+            author_url: None,
+            date: None,
+            likes: 0,
+            reply_to: None,
+            replies: Vec::new(),
+            body_html: String::new(),
+            cut: None,
+            extra: PostExtra { redacted: post.extra.redacted.clone(), ..PostExtra::default() },
+            attachments: Vec::new(),
+            event: None,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "thread.html")]
 pub struct ThreadPage<'a> {
@@ -244,6 +264,9 @@ impl<'a> ThreadRenderer<'a> {
             .iter()
             .filter(|p| site.post_page(p.number) == page)
             .map(|post| {
+                if post.extra.redacted.is_some() {
+                    return PostView::taken_down(post);
+                }
                 let (body_html, cut) = self.post_html(post, &ctx);
                 PostView {
                     number: post.number,

@@ -42,7 +42,8 @@ pub(super) fn batches<'o>(site: &Site, order: &'o [usize]) -> impl Iterator<Item
 
 /// Threads in address order: by first post's date, undated first, then by dump and place.
 pub(super) fn thread_order(site: &Site) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..site.threads.len()).collect();
+    // A thread taken down is not searched for.
+    let mut order: Vec<usize> = (0..site.threads.len()).filter(|&i| site.threads[i].thread.removed.is_none()).collect();
     order.sort_by_key(|&i| {
         let e = &site.threads[i];
         (e.thread.first_date(), e.key.as_str())

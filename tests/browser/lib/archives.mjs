@@ -91,6 +91,19 @@ export function attachmentDumps() {
   return path.join(dir, 'threads');
 }
 
+/** The folder that tests/takedown.rs writes its dumps and `takedown.json` into. */
+export function takedownDumps() {
+  const given = process.env.THREADARC_TAKEDOWN_DUMPS;
+  if (given && fs.existsSync(path.join(given, 'takedown.json'))) return given;
+  const dir = tempDir('takedown-dumps');
+  execFileSync('cargo', ['test', '--quiet', '--test', 'takedown', 'what_is_taken_down_is_gone_from_every_byte_the_build_leaves'], {
+    cwd: repo,
+    env: { ...process.env, THREADARC_TAKEDOWN_DUMPS: dir },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return dir;
+}
+
 let hostile = null;
 
 /** The archive of the hostile dumps, built once per test file. */
