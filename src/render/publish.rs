@@ -148,12 +148,14 @@ impl<'a> Feeds<'a> {
     fn thread_entry(&self, i: usize) -> FeedEntry {
         let entry = &self.site.threads[i];
         let thread = &entry.thread;
-        let excerpt = thread.posts.first().map(|p| post_excerpt(thread, p, 400));
+        // The first post that was not taken down.
+        let first = thread.posts.iter().find(|p| p.extra.redacted.is_none());
+        let excerpt = first.map(|p| post_excerpt(thread, p, 400));
         FeedEntry {
             title: thread.title.clone(),
             url: format!("{}{}", self.base, self.site.thread_path(entry)),
             updated: atom_date(thread.last_date()),
-            author: thread.posts.first().and_then(|p| p.author.clone()),
+            author: first.and_then(|p| p.author.clone()),
             content: format!("<p>{}</p>", escape(&excerpt.unwrap_or_default())),
         }
     }
@@ -176,7 +178,8 @@ impl<'a> Feeds<'a> {
 
     /// The newest threads of the whole archive.
     pub fn archive(&self) -> String {
-        let mut threads: Vec<usize> = (0..self.site.threads.len()).collect();
+        let mut threads: Vec<usize> =
+            (0..self.site.threads.len()).filter(|&i| self.site.threads[i].thread.removed.is_none()).collect();
         let order = |&i: &usize| (Reverse(self.site.threads[i].thread.last_date()), self.site.threads[i].key.as_str());
         threads.sort_by(|a, b| order(a).cmp(&order(b)));
         self.feed(self.site.config.title.clone(), "feed.xml", "index.html", &threads)
