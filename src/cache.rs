@@ -1,5 +1,6 @@
 //! What a build remembers of the archive it wrote, so that the next one writes only what
-//! changed: `.threadarc-cache` inside the output folder.
+//! changed: `.NAME.threadarc-cache` beside the output folder `NAME` (not in it: nothing in
+//! the published folder is only for the next build).
 //!
 //! # Why it is shaped like this
 //!
@@ -14,8 +15,9 @@
 //! (the same trust `make` and rsync put in modification times). The cache itself holds no
 //! times, so that two builds of the same dumps write the same bytes.
 //!
-//! The cache lives inside the archive, so it is swapped in with the archive it describes:
-//! no crash can leave a cache that tells of another archive.
+//! The cache is removed before a build swaps its archive in and written after, so no
+//! crash can leave a cache that tells of another archive: at worst none is left, and the
+//! next build writes every file.
 //!
 //! Three levels of reuse, each keyed so that it cannot change the result:
 //!
@@ -65,8 +67,8 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Format;
 use crate::parse::Detection;
 
-/// The cache's file name inside the output folder.
-pub const CACHE_FILE: &str = ".threadarc-cache";
+/// The file name an older version kept its cache under, inside the output folder.
+pub const OLD_CACHE_FILE: &str = ".threadarc-cache";
 const HEADER: &str = "threadarc-cache 1";
 
 /// A 128-bit content hash.
@@ -150,9 +152,8 @@ pub struct Cache {
 }
 
 impl Cache {
-    /// The cache of the archive in `output`, if it has one that can be read.
-    pub fn read(output: &Path) -> Option<Cache> {
-        let path = output.join(CACHE_FILE);
+    /// The cache at `path`, if there is one that can be read.
+    pub fn read(path: &Path) -> Option<Cache> {
         let written_at = mtime(&fs::metadata(&path).ok()?)?;
         let text = fs::read_to_string(path).ok()?;
         Some(Cache { written_at: Some(written_at), ..Cache::parse(&text)? })
@@ -245,9 +246,9 @@ impl Cache {
         out
     }
 
-    /// Whether the archive in `root` holds exactly the files recorded and `extra` (the
-    /// cache), each untouched since it was written.
-    pub fn intact(&self, root: &Path, extra: &[&str]) -> bool {
+    /// Whether the archive in `root` holds exactly the files recorded, each untouched since
+    /// it was written.
+    pub fn intact(&self, root: &Path) -> bool {
         use rayon::prelude::*;
         let mut count = 0usize;
         for entry in walkdir::WalkDir::new(root).min_depth(1) {
@@ -257,7 +258,7 @@ impl Cache {
                 Err(_) => return false,
             }
         }
-        if count != self.files.len() + extra.len() || !extra.iter().all(|name| root.join(name).is_file()) {
+        if count != self.files.len() {
             return false;
         }
         let files: Vec<(&String, &FileRecord)> = self.files.iter().collect();
@@ -266,8 +267,12 @@ impl Cache {
             .all(|(path, record)| fs::symlink_metadata(root.join(path)).is_ok_and(|m| self.unchanged(record, &m)))
     }
 
-    pub fn write(&self, root: &Path) -> io::Result<()> {
-        fs::write(root.join(CACHE_FILE), self.to_text())
+    /// Writes the cache to `path`, whole or not at all.
+    pub fn write(&self, path: &Path) -> io::Result<()> {
+        let mut partial = path.as_os_str().to_owned();
+        partial.push(".partial");
+        fs::write(&partial, self.to_text())?;
+        fs::rename(&partial, path)
     }
 }
 

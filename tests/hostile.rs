@@ -473,13 +473,13 @@ fn check_hostile_archive(dir: &Path, group: usize) -> usize {
     for (name, html) in &pages {
         inspector.check(name, html);
     }
-    // Every file written lies inside the output folder, but the build's lock and the
-    // search index's store beside it.
+    // Every file written lies inside the output folder, but the build's lock, its cache
+    // and the search index's store beside it.
     let outside: BTreeSet<String> =
         fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(
         outside,
-        ["threads", "public", ".public.threadarc-lock", ".public.threadarc-search"]
+        ["threads", "public", ".public.threadarc-cache", ".public.threadarc-lock", ".public.threadarc-search"]
             .iter()
             .map(|s| s.to_string())
             .collect::<BTreeSet<_>>()

@@ -27,9 +27,10 @@
 //! whose bytes must not have changed, where the thread's pages or the search index need
 //! them (`read`).
 //!
-//! Beside the output there are also the build's lock and the search index's store of
-//! tokenised threads ([`crate::search::store`]); nothing a build keeps is inside the
-//! archive but its small `.threadarc-cache`.
+//! Beside the output there are also the build's lock, its cache ([`crate::cache`]) and
+//! the search index's store of tokenised threads ([`crate::search::store`]); nothing a
+//! build keeps is inside the archive but the `.threadarc` file that marks it as one
+//! threadarc wrote, and may replace.
 
 mod attach;
 mod discover;
@@ -53,6 +54,7 @@ pub use report::{BuildError, Report, Stage};
 
 use crate::cache::Cache;
 use crate::config::Config;
+use crate::diagnostic::Diagnostic;
 use crate::model::Format;
 use crate::site::Site;
 use crate::term::Progress;
@@ -97,7 +99,8 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
     let (found, mut diagnostics) = discover(&options.input, &config.default_topic)?;
     let _lock = folder::lock(&options.output)?;
     folder::recover(&options.output)?;
-    let last = LastBuild::read(&options.output, plan::build_hash(&config, options.format, &options.input));
+    let cache_path = folder::sibling(&options.output, "cache")?;
+    let last = LastBuild::read(&options.output, &cache_path, plan::build_hash(&config, options.format, &options.input));
     stages.done("discover");
 
     if let Some(cache) = last.unchanged(&found, &options.output) {
@@ -130,15 +133,23 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
     };
     let written = write::write_archive(&mut site, &staging, &plan, &dumps.attached, &mut stages).and_then(|w| {
         let counts = [dump_count, site.threads.len(), site.post_count(), w.out.page_count()];
-        let (pages, written) =
+        let (pages, written, cache) =
             w.out.finish(&staging, plan.build, inputs, counts, dumps.diagnostics, dumps.detections)?;
-        Ok((pages, written, w.search, w.search_seconds))
+        Ok((pages, written, cache, w.search, w.search_seconds))
     });
-    let (pages, written, search, search_seconds) = written.map_err(|e| {
+    let (pages, written, cache, search, search_seconds) = written.map_err(|e| {
         let _ = folder::remove_tree(&staging);
         BuildError::new(format!("cannot write the archive: {e}"))
     })?;
+    // No cache while the archive is swapped, so that none ever tells of another archive.
+    folder::remove_file_if_exists(&cache_path).map_err(|e| folder::io_error(&cache_path, e))?;
     folder::replace(&staging, &kept, &options.output, options.force)?;
+    if let Err(e) = cache.write(&cache_path) {
+        diagnostics.push(
+            Diagnostic::warning(cache_path.display().to_string(), None, format!("cannot keep the build's cache: {e}"))
+                .with_hint("the archive is built; the next build writes every file again"),
+        );
+    }
     stages.done("replace");
 
     Ok(Report {

@@ -13,7 +13,7 @@ use walkdir::WalkDir;
 
 use super::folder::{MARKER, remove_file_if_exists};
 use super::plan::Plan;
-use crate::cache::{self, CACHE_FILE, Cache, FileRecord, Hash};
+use crate::cache::{self, Cache, FileRecord, Hash, OLD_CACHE_FILE};
 use crate::diagnostic::Diagnostic;
 use crate::parse::Detection;
 
@@ -49,8 +49,8 @@ impl<'a> Output<'a> {
     pub fn new(root: &Path, plan: &'a Plan<'a>) -> io::Result<Output<'a>> {
         let fresh = !root.exists();
         if !fresh {
-            // Nothing trusts it: it is written anew.
-            remove_file_if_exists(&root.join(CACHE_FILE))?;
+            // An older version's cache, kept in the archive: the archive no longer holds it.
+            remove_file_if_exists(&root.join(OLD_CACHE_FILE))?;
         }
         fs::create_dir_all(root)?;
         let out = Output {
@@ -184,8 +184,9 @@ impl<'a> Output<'a> {
         Ok(true)
     }
 
-    /// Writes the cache beside the files; returns the number of pages and of files
-    /// written new.
+    /// Finishes the archive: the files no longer wanted removed. Returns the number of
+    /// pages, of files written new, and the cache that tells of the archive, to be written
+    /// beside it once it is in place.
     pub fn finish(
         self,
         root: &Path,
@@ -194,7 +195,7 @@ impl<'a> Output<'a> {
         counts: [usize; 4],
         diagnostics: Vec<Diagnostic>,
         detections: FxHashMap<Hash, Detection>,
-    ) -> io::Result<(usize, usize)> {
+    ) -> io::Result<(usize, usize, Cache)> {
         let pages = self.page_count();
         let written = self.written.load(Ordering::Relaxed);
         let files = self.files.into_inner().expect("no writer panicked");
@@ -212,8 +213,7 @@ impl<'a> Output<'a> {
             detections,
             written_at: None,
         };
-        cache.write(root)?;
-        Ok((pages, written))
+        Ok((pages, written, cache))
     }
 }
 

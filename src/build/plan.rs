@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 use super::discover::Found;
 use super::folder::MARKER;
 use super::read::{Reread, hash_inputs};
-use crate::cache::{self, CACHE_FILE, Cache, Hash};
+use crate::cache::{self, Cache, Hash};
 use crate::config::Config;
 use crate::model::{Format, Stored};
 use crate::parse::Detection;
@@ -38,8 +38,8 @@ pub(super) struct LastBuild {
 }
 
 impl LastBuild {
-    pub fn read(output: &Path, build: Option<Hash>) -> LastBuild {
-        let cache = if output.join(MARKER).is_file() { Cache::read(output) } else { None };
+    pub fn read(output: &Path, cache: &Path, build: Option<Hash>) -> LastBuild {
+        let cache = if output.join(MARKER).is_file() { Cache::read(cache) } else { None };
         LastBuild { cache, build }
     }
 
@@ -51,7 +51,7 @@ impl LastBuild {
     /// The last build's cache when the archive in `output` is what this build would write:
     /// the same binary, settings and dumps, and files nobody touched since.
     pub fn unchanged(&self, found: &[Found], output: &Path) -> Option<&Cache> {
-        self.same_build().filter(|c| hash_inputs(found) == c.inputs && c.intact(output, &[CACHE_FILE]))
+        self.same_build().filter(|c| hash_inputs(found) == c.inputs && c.intact(output))
     }
 
     /// What detection found in dumps of the last build, by their hashes. Detection is a
