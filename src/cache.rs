@@ -154,7 +154,7 @@ pub struct Cache {
 impl Cache {
     /// The cache at `path`, if there is one that can be read.
     pub fn read(path: &Path) -> Option<Cache> {
-        let written_at = mtime(&fs::metadata(&path).ok()?)?;
+        let written_at = mtime(&fs::metadata(path).ok()?)?;
         let text = fs::read_to_string(path).ok()?;
         Some(Cache { written_at: Some(written_at), ..Cache::parse(&text)? })
     }
