@@ -23,7 +23,23 @@
   S.m = function (meta) { store.meta = meta; };
   S.t = function (k, entries) { store.t[k] = entries; };
   S.p = function (k, postings) { store.p[k] = postings; };
-  S.d = function (k, shard) { store.d[k] = shard; };
+  /* A doc shard comes as the base64 of its JSON's gzip (or, handed over by a test, as the
+   * data itself); it is inflated once, into a promise of the data. */
+  S.d = function (k, shard) { store.d[k] = typeof shard === 'string' ? inflate(shard) : Promise.resolve(shard); };
+
+  function inflate(base64) {
+    var bytes = atob(base64);
+    var buffer = new Uint8Array(bytes.length);
+    for (var i = 0; i < bytes.length; i++) buffer[i] = bytes.charCodeAt(i);
+    var stream = new Blob([buffer]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
+  /* Where an index file lies: src/search/chunk.rs `path`. */
+  function filePath(kind, name) {
+    var folder = kind === 'd' ? String(Math.floor(parseInt(name, 10) / 1000)) : name.slice(0, 2);
+    return 'search/' + kind + '/' + folder + '/' + name + '.js';
+  }
 
   /* ---- Terms: the same rules as src/search/tokenize.rs ---- */
 
@@ -301,9 +317,9 @@
       return loading[path];
     }
     function meta() { return need('search/meta.js', function () { return !!store.meta; }).then(function () { return store.meta; }); }
-    function termShard(k) { return need('search/t/' + k + '.js', function () { return Array.isArray(store.t[k]); }).then(function () { return store.t[k]; }); }
-    function postingsPack(k) { return need('search/p/' + k + '.js', function () { return Array.isArray(store.p[k]); }).then(function () { return store.p[k]; }); }
-    function docShard(k) { return need('search/d/' + k + '.js', function () { return !!store.d[k]; }).then(function () { return store.d[k]; }); }
+    function termShard(k) { return need(filePath('t', k), function () { return Array.isArray(store.t[k]); }).then(function () { return store.t[k]; }); }
+    function postingsPack(k) { return need(filePath('p', k), function () { return Array.isArray(store.p[k]); }).then(function () { return store.p[k]; }); }
+    function docShard(k) { return need(filePath('d', k), function () { return !!store.d[k]; }).then(function () { return store.d[k]; }); }
 
     /* Meta's lists, read once: term shards' names and doc shards' first docs and names. */
     function names(m) {
@@ -510,10 +526,12 @@
           }
           if (batch.length === 0) return Promise.resolve(hits);
           var shardIds = batch.map(function (doc) { return docShardOf(m, doc); });
-          return Promise.all(shardIds.map(docShard)).then(function () {
+          return Promise.all(shardIds.map(docShard)).then(function (shards) {
             batch.forEach(function (doc, i) {
-              var hit = hitOf(q, store.d[shardIds[i]], doc);
-              if (hit && (!hasPhrases || phrasesHold(q, hit.textSpans, hit.titleSpans))) hits.push(hit);
+              var hit = hitOf(q, shards[i], doc);
+              /* A post's text is kept only as far as a snippet shows it: past that, a
+               * phrase is taken on its words' word. */
+              if (hit && (!hasPhrases || phrasesHold(q, hit.textSpans, hit.titleSpans) || hit.cut)) hits.push(hit);
             });
             return step();
           });
@@ -548,7 +566,8 @@
     return {
       doc: doc, title: title, url: url, topic: String(thread[2] || ''),
       number: Number(row[0]), author: row[1] == null ? null : String(row[1]), date: row[2] == null ? null : String(row[2]),
-      text: text, textSpans: spans(text), titleSpans: spans(title), query: q
+      text: text, textSpans: spans(text), titleSpans: spans(title), query: q,
+      cut: text.slice(-1) === '\u2026'
     };
   }
 

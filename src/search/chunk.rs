@@ -124,6 +124,39 @@ pub fn name_of(text: &str) -> String {
     format!("{h:08x}")
 }
 
+/// Where the index file of a kind (`d`, `t` or `p`) and name lies. Term shards and packs
+/// are spread over 256 folders by their name's first two hex digits, doc shards over a
+/// folder per thousand threads (a doc shard is named after its first thread): no folder
+/// holds more than a few hundred files at any size a static host takes.
+/// `static/search.js` computes the same.
+pub fn path(kind: char, name: &str) -> String {
+    let folder = if kind == 'd' {
+        let thread: u64 = name.split('-').next().and_then(|t| t.parse().ok()).unwrap_or(0);
+        (thread / 1000).to_string()
+    } else {
+        name.get(..2).unwrap_or(name).to_owned()
+    };
+    format!("search/{kind}/{folder}/{name}.js")
+}
+
+/// An index file whose data is compressed: `threadarc_search.KIND("NAME","BASE64");`,
+/// BASE64 the gzip of `json`, which the browser inflates with `DecompressionStream`.
+pub fn compressed_script(kind: char, name: &str, json: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    use std::io::Write as _;
+    let mut gzip = flate2::write::GzEncoder::new(Vec::with_capacity(json.len() / 2), flate2::Compression::new(6));
+    gzip.write_all(json.as_bytes()).expect("writing to memory does not fail");
+    let packed = gzip.finish().expect("writing to memory does not fail");
+    let mut out = format!("threadarc_search.{kind}(\"{name}\",\"").into_bytes();
+    let start = out.len();
+    out.resize(start + base64::encoded_len(packed.len(), true).unwrap_or(0), 0);
+    let written =
+        base64::engine::general_purpose::STANDARD.encode_slice(&packed, &mut out[start..]).expect("sized to fit");
+    out.truncate(start + written);
+    out.extend_from_slice(b"\");\n");
+    out
+}
+
 /// Names files after their first terms, in order: a name already taken by an earlier file
 /// gets `-2`, `-3`… (the first free), as `static/search.js` does for term shards.
 #[derive(Default)]
@@ -179,5 +212,26 @@ mod tests {
         assert!(!cuts.before(0, 10_000, 0), "an empty file takes anything");
         assert!(cuts.before(2999, 10, u64::MAX), "a full file ends");
         assert!(!cuts.before(249, 10, 0), "a small one does not");
+    }
+
+    #[test]
+    fn files_spread_over_folders() {
+        assert_eq!(path('t', "e40c292c-2"), "search/t/e4/e40c292c-2.js");
+        assert_eq!(path('p', "0a1b2c3d"), "search/p/0a/0a1b2c3d.js");
+        assert_eq!(path('d', "999-4"), "search/d/0/999-4.js");
+        assert_eq!(path('d', "12345"), "search/d/12/12345.js");
+    }
+
+    #[test]
+    fn compressed_scripts_inflate_to_their_json() {
+        use base64::Engine as _;
+        use std::io::Read as _;
+        let json = r#"{"first":[0,0],"threads":[["Tïtle","a/b.html","T",[[1,null,null,"text text text"]]]]}"#;
+        let script = String::from_utf8(compressed_script('d', "7-2", json)).unwrap();
+        let b64 = script.strip_prefix("threadarc_search.d(\"7-2\",\"").unwrap().strip_suffix("\");\n").unwrap();
+        let packed = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&packed[..]).read_to_string(&mut text).unwrap();
+        assert_eq!(text, json);
     }
 }

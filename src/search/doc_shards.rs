@@ -44,7 +44,7 @@ impl DocShards {
         }
     }
 
-    /// Adds the next thread's posts; shards that end go into `closed` as (path, text).
+    /// Adds the next thread's posts; shards that end go into `closed` as (name, JSON).
     pub(super) fn push_thread(
         &mut self,
         site: &Site,
@@ -97,9 +97,8 @@ impl DocShards {
         let (t, p) = *self.firsts.last().expect("an open shard has a first address");
         let name = if p == 0 { t.to_string() } else { format!("{t}-{p}") };
         let threads: Vec<String> = self.threads.drain(..).map(|(head, posts)| format!("{head}{posts}]]")).collect();
-        let text =
-            format!("threadarc_search.d(\"{name}\",{{\"first\":[{t},{p}],\"threads\":[{}]}});\n", threads.join(","));
-        closed.push((format!("search/d/{name}.js"), text));
+        let json = format!("{{\"first\":[{t},{p}],\"threads\":[{}]}}", threads.join(","));
+        closed.push((name, json));
         self.bytes = 0;
     }
 

@@ -21,10 +21,13 @@
 //! whatever it holds; [`tokenize`] what makes a word a term; `vlq` how numbers are
 //! written.
 //!
-//! # The index format (version 2)
+//! # The index format (version 3)
 //!
 //! Everything lives under `search/` in the archive; every file is UTF-8 JavaScript of the
-//! form `threadarc_search.X(...);` with JSON arguments.
+//! form `threadarc_search.X(...);` with JSON arguments. Term shards and packs lie in
+//! `search/t/` and `search/p/` in a folder named after their name's first two characters,
+//! doc shards in `search/d/` in a folder per thousand threads (`THREAD / 1000`, rounded
+//! down): no folder holds more than a few hundred files ([`chunk::path`]).
 //!
 //! It is made so that a change to one thread changes few files: a reply to a thread
 //! changes `meta.js`, the doc shard that holds the thread's end, and the term shards and
@@ -45,7 +48,7 @@
 //! collapsed). Filter terms cannot clash with words, which never hold `!`.
 //!
 //! `search/meta.js`, loaded first:
-//! `threadarc_search.m({"format":2,"docs":N,"terms":[FIRST…],"docShards":"VLQ","topics":[[SLUG,TITLE]…]})`.
+//! `threadarc_search.m({"format":3,"docs":N,"terms":[FIRST…],"docShards":"VLQ","topics":[[SLUG,TITLE]…]})`.
 //! N is the number of posts. `terms` is the first term of each term shard, in order: a
 //! term is in the last shard whose first term is not greater than it (terms sort by UTF-16
 //! code units, as JavaScript compares strings), and a prefix's terms are in that shard and
@@ -55,9 +58,9 @@
 //! first not taken) after it. `docShards` is the first address of each doc shard as VLQ
 //! numbers (below), two a shard: its THREAD less the one before's (from 0), and its POST.
 //!
-//! `search/t/NAME.js`, a term shard: `threadarc_search.t("NAME",[ENTRY…])`, entries
+//! `search/t/NA/NAME.js`, a term shard: `threadarc_search.t("NAME",[ENTRY…])`, entries
 //! sorted by term. An entry is `[TERM,DF,"POSTINGS"]`, postings inline, or
-//! `[TERM,DF,"PACK",I,BYTES]` when they are the I-th string of the pack `search/p/PACK.js`
+//! `[TERM,DF,"PACK",I,BYTES]` when they are the I-th string of the pack `search/p/PA/PACK.js`
 //! (`threadarc_search.p("PACK",["POSTINGS"…])`, BYTES long). A pack holds the postings of
 //! neighbouring terms of one term shard, about [`Limits::pack`] bytes, or one term's alone
 //! when they are half that or more, and is named after its first term as term shards are
@@ -83,8 +86,11 @@
 //! the end of the run before), then a number, the run's length minus one. Filters are
 //! never cut.
 //!
-//! `search/d/NAME.js`, a doc shard, the posts from its first address to the next shard's:
-//! `threadarc_search.d("NAME",{"first":[THREAD,POST],"threads":[[TITLE,URL,TOPIC,[[NUMBER,AUTHOR,DATE,TEXT,PAGE?]…]]…]})`.
+//! `search/d/K/NAME.js`, a doc shard, the posts from its first address to the next shard's:
+//! `threadarc_search.d("NAME","DATA")`, DATA the base64 of the gzip of
+//! `{"first":[THREAD,POST],"threads":[[TITLE,URL,TOPIC,[[NUMBER,AUTHOR,DATE,TEXT,PAGE?]…]]…]}`
+//! (the browser inflates it with `DecompressionStream`, from `file://` too; text is most of
+//! the index and shrinks to about a third).
 //! NAME is THREAD, or `THREAD-POST` for a shard that starts inside a thread. The i-th
 //! entry of `threads` is thread THREAD + i, and its posts start at POST for the first
 //! entry, at 0 for the others. URL is the thread page's path from the archive's root (the
@@ -249,8 +255,11 @@ fn write_index_inner(
         bytes_written.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         sink(path, bytes)
     };
-    let write_all =
-        |files: &[(String, String)]| files.par_iter().try_for_each(|(path, text)| counted(path, text.as_bytes()));
+    let write_all = |shards: &[(String, String)]| {
+        shards
+            .par_iter()
+            .try_for_each(|(name, json)| counted(&chunk::path('d', name), &chunk::compressed_script('d', name, json)))
+    };
     let stored = AtomicUsize::new(0);
     let order = thread_order(site);
     let (previous, fingerprints, mut next) = match keep {
@@ -319,7 +328,7 @@ fn write_index_inner(
     drop(words);
     let topics: Vec<(&str, &str)> = site.topics.iter().map(|t| (t.slug.as_str(), t.title.as_str())).collect();
     let meta = json!({
-        "format": 2,
+        "format": 3,
         "docs": docs.docs,
         "terms": shard_terms,
         "docShards": vlq::firsts(&docs.firsts),
@@ -389,14 +398,24 @@ mod tests {
     fn args(file: &str) -> Vec<serde_json::Value> {
         let inner = file.trim_end().strip_suffix(");").unwrap();
         let inner = &inner[inner.find('(').unwrap() + 1..];
-        serde_json::from_str(&format!("[{inner}]")).unwrap()
+        let mut args: Vec<serde_json::Value> = serde_json::from_str(&format!("[{inner}]")).unwrap();
+        // A doc shard's data is the base64 of its JSON's gzip.
+        if let Some(packed) = args.get(1).and_then(|a| a.as_str()).filter(|_| file.starts_with("threadarc_search.d(")) {
+            use base64::Engine as _;
+            use std::io::Read as _;
+            let packed = base64::engine::general_purpose::STANDARD.decode(packed).unwrap();
+            let mut json = String::new();
+            flate2::read::GzDecoder::new(&packed[..]).read_to_string(&mut json).unwrap();
+            args[1] = serde_json::from_str(&json).unwrap();
+        }
+        args
     }
 
     /// Every term shard's entries, by file.
     fn entries(files: &BTreeMap<String, String>) -> impl Iterator<Item = (&String, Vec<serde_json::Value>)> {
         files.iter().filter(|(n, _)| n.starts_with("search/t/")).map(|(name, text)| {
             let a = args(text);
-            assert_eq!(name, &format!("search/t/{}.js", a[0].as_str().unwrap()));
+            assert_eq!(name, &chunk::path('t', a[0].as_str().unwrap()));
             (name, a[1].as_array().unwrap().clone())
         })
     }
@@ -410,7 +429,7 @@ mod tests {
                         entry[2].as_str().unwrap().to_owned()
                     } else {
                         let pack = entry[2].as_str().unwrap();
-                        let file = &files[&format!("search/p/{pack}.js")];
+                        let file = &files[&chunk::path('p', pack)];
                         assert_eq!(args(file)[0], pack);
                         assert_eq!(file.len() as u64, entry[4].as_u64().unwrap(), "the pack's size");
                         args(file)[1][entry[3].as_u64().unwrap() as usize].as_str().unwrap().to_owned()
@@ -472,7 +491,7 @@ mod tests {
             .map(|pair| {
                 thread += pair[0];
                 let name = if pair[1] == 0 { thread.to_string() } else { format!("{thread}-{}", pair[1]) };
-                ((thread, pair[1]), format!("search/d/{name}.js"))
+                ((thread, pair[1]), chunk::path('d', &name))
             })
             .collect()
     }
@@ -485,7 +504,7 @@ mod tests {
         let mut out: Vec<((u64, u64), serde_json::Value, serde_json::Value)> = Vec::new();
         for (i, ((t0, p0), name)) in shards.iter().enumerate() {
             let a = args(&files[name]);
-            assert_eq!(format!("search/d/{}.js", a[0].as_str().unwrap()), *name);
+            assert_eq!(chunk::path('d', a[0].as_str().unwrap()), *name);
             assert_eq!(a[1]["first"], json!([t0, p0]));
             for (k, thread) in a[1]["threads"].as_array().unwrap().iter().enumerate() {
                 let start = if k == 0 { *p0 } else { 0 };
@@ -508,10 +527,10 @@ mod tests {
     fn posts_are_addressed_oldest_thread_first() {
         let files = files(&site(), Limits::default());
         let meta = args(&files["search/meta.js"]);
-        assert_eq!(meta[0]["format"], 2);
+        assert_eq!(meta[0]["format"], 3);
         assert_eq!(meta[0]["docs"], 6);
         assert_eq!(meta[0]["topics"], json!([["bikes", "Bikes"], ["garden", "Garden"]]));
-        assert_eq!(doc_shards(&files), [((0, 0), "search/d/0.js".to_owned())]);
+        assert_eq!(doc_shards(&files), [((0, 0), "search/d/0/0.js".to_owned())]);
         let posts = posts(&files);
         let found: Vec<((u64, u64), &str)> = posts.iter().map(|(at, _, t)| (*at, t[0].as_str().unwrap())).collect();
         assert_eq!(
@@ -592,7 +611,7 @@ mod tests {
         assert!(firsts.len() > 1 && firsts.windows(2).all(|w| w[0] < w[1]), "{firsts:?}");
         // Term shards are named after their first terms.
         for first in &firsts {
-            assert!(files.contains_key(&format!("search/t/{}.js", chunk::name_of(first))), "{first}");
+            assert!(files.contains_key(&chunk::path('t', &chunk::name_of(first))), "{first}");
         }
         assert_eq!(files.keys().filter(|k| k.starts_with("search/t/")).count(), firsts.len());
         assert!(files.keys().any(|k| k.starts_with("search/p/")));
@@ -704,7 +723,7 @@ mod tests {
                 if list.iter().any(|e| terms.contains(e[0].as_str().unwrap())) {
                     explained.insert(name.clone());
                     for e in list.iter().filter(|e| e.as_array().unwrap().len() == 5) {
-                        explained.insert(format!("search/p/{}.js", e[2].as_str().unwrap()));
+                        explained.insert(chunk::path('p', e[2].as_str().unwrap()));
                     }
                 }
             }

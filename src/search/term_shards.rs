@@ -128,7 +128,7 @@ impl<'l, 't> TermShards<'l, 't> {
         let text = serde_json::to_string(&members).map_err(io::Error::other)?;
         let file = format!("threadarc_search.p(\"{name}\",{text});\n");
         self.packs.push((name.clone(), file.len()));
-        self.closed.push((format!("search/p/{name}.js"), file));
+        self.closed.push((chunk::path('p', &name), file));
         Ok(())
     }
 
@@ -151,7 +151,7 @@ impl<'l, 't> TermShards<'l, 't> {
             };
         }
         text.push_str("]);\n");
-        self.closed.push((format!("search/t/{name}.js"), text));
+        self.closed.push((chunk::path('t', &name), text));
         Ok(())
     }
 
