@@ -239,6 +239,14 @@ impl Site {
         self.author_index.get(name).copied()
     }
 
+    /// An author's pages' path from the archive's root, without `.html`: in a folder named
+    /// after the slug's first two characters, so that no folder holds more than a few
+    /// thousand of a large archive's authors.
+    pub fn author_base(&self, author: usize) -> String {
+        let slug = &self.authors[author].slug;
+        format!("authors/{}/{slug}", slug.get(..2).unwrap_or(slug))
+    }
+
     /// Where post `number` of a thread is, from the archive's root.
     pub fn post_path(&self, entry: &Entry, number: u32) -> String {
         let mut path = self.thread_page_path(entry, self.post_page(number));

@@ -125,7 +125,7 @@ impl<'a> Output<'a> {
     pub fn page(&self, relative: &str, page: &impl Template) -> io::Result<()> {
         let mut html = Vec::with_capacity(64 * 1024);
         Template::write_into(page, &mut html)?;
-        self.file(relative, &html)?;
+        self.file(relative, &crate::render::pages::without_blank_lines(&html))?;
         self.counted_page(relative);
         Ok(())
     }

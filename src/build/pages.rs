@@ -8,7 +8,7 @@ use askama::Template;
 use rayon::prelude::*;
 
 use super::output::Output;
-use super::plan::{author_fingerprint, list_fingerprint, thread_fingerprints};
+use super::plan::{author_fingerprint, list_fingerprint, records_fingerprint, thread_fingerprints};
 use crate::cache::Hash;
 use crate::render::{pages, publish};
 use crate::site::{Site, paged_path};
@@ -83,52 +83,95 @@ fn write_listed<P: Template>(
     Ok(())
 }
 
-/// Every thread's pages, its records as JSON (`TOPIC/THREAD.json`) and, with a
-/// `base_url`, its Atom feed (`TOPIC/THREAD.xml`).
+/// Every thread's pages and, with a `base_url`, its Atom feed (`TOPIC/THREAD.xml`); and
+/// the threads' records, a line each in their topic's records files
+/// ([`publish::record_files`]). A records file is rewritten when one of its threads'
+/// fingerprints changed, and its threads are written a file at a time, so its lines are
+/// made from threads at hand.
 fn write_threads(site: &Site, out: &Output, fingerprints: &[Option<Hash>]) -> io::Result<()> {
     let feeds = publish::Feeds::new(site);
     out.plan.progress.stage("writing threads", site.threads.len());
-    site.threads.par_iter().zip(fingerprints).try_for_each(|(entry, &fingerprint)| {
-        out.plan.progress.inc(1);
-        let full;
-        let renderer = pages::ThreadRenderer::new(site, entry);
-        let base = format!("{}/{}", site.topics[entry.topic].slug, entry.slug);
-        let pages: Vec<String> = renderer.pages().into_iter().map(|p| site.thread_page_path(entry, p)).collect();
-        if entry.thread.removed.is_some() {
-            // Its address says it was taken down; no record, feed or sitemap lists it.
-            for (page, path) in renderer.pages().into_iter().zip(&pages) {
-                let mut html = Vec::new();
-                askama::Template::write_into(&pages::removed_page(site, entry, page), &mut html)?;
-                out.file(path, &html)?;
+    let files = publish::record_files(site);
+    let mut listed = vec![false; site.threads.len()];
+    files.iter().flat_map(|(_, threads)| threads).for_each(|&t| listed[t] = true);
+    // Threads in no records file: those taken down.
+    let unlisted: Vec<usize> = (0..site.threads.len()).filter(|&t| !listed[t]).collect();
+    unlisted
+        .par_iter()
+        .try_for_each(|&t| write_thread(site, out, feeds.as_ref(), t, fingerprints[t], false).map(drop))?;
+    files.par_iter().try_for_each(|(path, threads)| {
+        let fingerprint = out.plan.build.and_then(|build| records_fingerprint(build, path, threads, fingerprints));
+        let key = format!("\0records:{path}");
+        let files = [path.clone()];
+        let reused = out.reused(&key, fingerprint, &files, 0)?;
+        let lines = threads
+            .par_iter()
+            .map(|&t| write_thread(site, out, feeds.as_ref(), t, fingerprints[t], !reused))
+            .collect::<io::Result<Vec<_>>>()?;
+        if !reused {
+            out.file(path, &publish::records_file(lines.iter().flatten().map(Vec::as_slice)))?;
+            if let Some(fingerprint) = fingerprint {
+                out.thread_done(&key, fingerprint, files.to_vec());
             }
-            return Ok(());
-        }
-        let mut files = pages.clone();
-        files.push(format!("{base}.json"));
-        if feeds.is_some() {
-            files.push(format!("{base}.xml"));
-        }
-        if out.reused(&entry.key, fingerprint, &files, pages.len())? {
-            return Ok(());
-        }
-        let (entry, renderer) = if entry.thread.released {
-            full = out.plan.reread.entry(entry)?;
-            (&full, pages::ThreadRenderer::new(site, &full))
-        } else {
-            (entry, renderer)
-        };
-        for (page, path) in renderer.pages().into_iter().zip(&pages) {
-            out.page(path, &renderer.page(page))?;
-        }
-        out.file(&files[pages.len()], &publish::thread_record(site, entry))?;
-        if let Some(feeds) = &feeds {
-            out.file(&files[pages.len() + 1], feeds.thread(&renderer).as_bytes())?;
-        }
-        if let Some(fingerprint) = fingerprint {
-            out.thread_done(&entry.key, fingerprint, files);
         }
         Ok(())
     })
+}
+
+/// Thread `t`'s pages and feed, linked from the last archive when its fingerprint is as
+/// it was; and its line of records when `record` asks for it.
+fn write_thread(
+    site: &Site,
+    out: &Output,
+    feeds: Option<&publish::Feeds>,
+    t: usize,
+    fingerprint: Option<Hash>,
+    record: bool,
+) -> io::Result<Option<Vec<u8>>> {
+    out.plan.progress.inc(1);
+    let entry = &site.threads[t];
+    let full;
+    let renderer = pages::ThreadRenderer::new(site, entry);
+    let base = format!("{}/{}", site.topics[entry.topic].slug, entry.slug);
+    let pages: Vec<String> = renderer.pages().into_iter().map(|p| site.thread_page_path(entry, p)).collect();
+    if entry.thread.removed.is_some() {
+        // Its address says it was taken down; no record, feed or sitemap lists it.
+        for (page, path) in renderer.pages().into_iter().zip(&pages) {
+            let mut html = Vec::new();
+            askama::Template::write_into(&pages::removed_page(site, entry, page), &mut html)?;
+            out.file(path, &pages::without_blank_lines(&html))?;
+        }
+        return Ok(None);
+    }
+    let mut files = pages.clone();
+    if feeds.is_some() {
+        files.push(format!("{base}.xml"));
+    }
+    let reused = out.reused(&entry.key, fingerprint, &files, pages.len())?;
+    if reused && !record {
+        return Ok(None);
+    }
+    let entry = if entry.thread.released {
+        full = out.plan.reread.entry(entry)?;
+        &full
+    } else {
+        entry
+    };
+    let line = record.then(|| publish::thread_record(site, entry));
+    if reused {
+        return Ok(line);
+    }
+    let renderer = pages::ThreadRenderer::new(site, entry);
+    for (page, path) in renderer.pages().into_iter().zip(&pages) {
+        out.page(path, &renderer.page(page))?;
+    }
+    if let Some(feeds) = feeds {
+        out.file(&files[pages.len()], feeds.thread(&renderer).as_bytes())?;
+    }
+    if let Some(fingerprint) = fingerprint {
+        out.thread_done(&entry.key, fingerprint, files);
+    }
+    Ok(line)
 }
 
 /// The authors' pages; like a thread's, an author's pages are linked from the last
@@ -138,7 +181,7 @@ fn write_author_pages(site: &Site, out: &Output, threads: &[Option<Hash>]) -> io
     out.plan.progress.stage("writing authors", site.authors.len());
     (0..site.authors.len()).into_par_iter().try_for_each(|a| {
         out.plan.progress.inc(1);
-        let base = format!("authors/{}", site.authors[a].slug);
+        let base = site.author_base(a);
         let files: Vec<String> = (1..=pages::author_page_count(site, a)).map(|n| paged_path(&base, n)).collect();
         let fingerprint = out.plan.build.and_then(|build| author_fingerprint(site, a, threads, build));
         if let Some((key, fingerprint)) = &fingerprint
@@ -167,8 +210,8 @@ fn write_tag_and_month_pages(site: &Site, out: &Output, threads: &[Option<Hash>]
     })
 }
 
-/// A manifest of the archive as JSON beside the HTML (each thread's records are written
-/// with its pages).
+/// A manifest of the archive as JSON beside the HTML (the records are written with the
+/// threads' pages).
 fn write_manifest(site: &Site, out: &Output) -> io::Result<()> {
     out.file("manifest.json", &publish::manifest(site))
 }

@@ -119,6 +119,22 @@ pub(super) fn thread_fingerprints(site: &Site, plan: &Plan) -> Vec<Option<Hash>>
         .collect()
 }
 
+/// What a records file holds: its threads' records, which their fingerprints cover, in
+/// order; none when a thread has none.
+pub(super) fn records_fingerprint(
+    build: Hash,
+    path: &str,
+    threads: &[usize],
+    fingerprints: &[Option<Hash>],
+) -> Option<Hash> {
+    let mut hasher = cache::Hasher::new();
+    hasher.hash(build).str(path);
+    for &t in threads {
+        hasher.hash(fingerprints[t]?);
+    }
+    Some(hasher.finish())
+}
+
 /// What an author's pages show: the author, and each of their posts, which is all in its
 /// thread's fingerprint. The key cannot be a thread's, which is a dump's path.
 pub(super) fn author_fingerprint(

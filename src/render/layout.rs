@@ -107,6 +107,41 @@ impl Pagination {
     }
 }
 
+/// A rendered page without the blank lines its templates leave where a part they may
+/// show is absent (a line of white space only), which would otherwise be a tenth of a
+/// thread page. Lines inside `<pre>` are kept as they are, since white space shows there;
+/// text from dumps reaches a page escaped, so every `<pre` in it is a tag.
+pub fn without_blank_lines(html: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(html.len());
+    let mut in_pre = false;
+    let mut lines = html.split_inclusive(|&b| b == b'\n').peekable();
+    while let Some(line) = lines.next() {
+        let blank = line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
+        // The page's last line is kept whole, so a page ends as its template does.
+        if blank && !in_pre && lines.peek().is_some() {
+            continue;
+        }
+        out.extend_from_slice(line);
+        if line.contains(&b'<') {
+            in_pre = pre_after(line, in_pre);
+        }
+    }
+    out
+}
+
+/// Whether a line that starts inside or outside `<pre>` (`in_pre`) ends inside it.
+fn pre_after(line: &[u8], mut in_pre: bool) -> bool {
+    for (i, _) in line.iter().enumerate().filter(|&(_, &b)| b == b'<') {
+        let rest = &line[i + 1..];
+        if rest.starts_with(b"pre") && rest.get(3).is_none_or(|b| matches!(b, b'>' | b' ' | b'\t' | b'\n')) {
+            in_pre = true;
+        } else if rest.starts_with(b"/pre>") {
+            in_pre = false;
+        }
+    }
+    in_pre
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,5 +173,15 @@ mod tests {
         let p = Pagination::new(50, &numbers, |n| format!("p{n}"));
         assert_eq!((p.prev.as_deref(), p.next.as_deref()), (Some("p49"), Some("p51")));
         assert_eq!(p.total, 100, "the window is not the list");
+    }
+
+    #[test]
+    fn blank_lines_go_but_inside_pre() {
+        let page =
+            b"<p>a</p>\n\n  \n<pre><code>x\n\n  y\n</code></pre>\n\t\n<pre class=\"c\">\n\n</pre><p>b\n\n<preview>\n\n";
+        let want = b"<p>a</p>\n<pre><code>x\n\n  y\n</code></pre>\n<pre class=\"c\">\n\n</pre><p>b\n<preview>\n\n";
+        assert_eq!(String::from_utf8_lossy(&without_blank_lines(page)), String::from_utf8_lossy(want));
+        assert_eq!(without_blank_lines(b""), b"");
+        assert_eq!(without_blank_lines(b"a\n"), b"a\n");
     }
 }

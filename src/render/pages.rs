@@ -13,7 +13,7 @@
 use askama::Template;
 
 use crate::model::{Post, Thread};
-pub use crate::render::layout::{DateView, Meta, Pagination};
+pub use crate::render::layout::{DateView, Meta, Pagination, without_blank_lines};
 pub use crate::render::markup::safe_url;
 use crate::render::thread::thread_excerpt;
 pub use crate::render::thread::{
@@ -197,9 +197,10 @@ fn post_row(site: &Site, thread: usize, post: usize, root: &str) -> PostRow {
     }
 }
 
-/// A post's opening words as lists of posts (an author's pages) show them.
+/// A post's opening words as lists of posts (an author's pages) show them: a line's worth,
+/// enough to tell the post from the author's others in the same thread.
 pub fn row_excerpt(thread: &Thread, post: &Post) -> String {
-    post_excerpt(thread, post, 160)
+    post_excerpt(thread, post, 100)
 }
 
 /// Lets go of the bodies of a thread's posts but the first's, which lists of threads, feeds
@@ -274,7 +275,13 @@ fn list_page<'a>(
 
 pub fn authors_page(site: &Site) -> ListPage<'_> {
     let intro = format!("{} people wrote in this archive.", site.authors.len());
-    let items = site.authors.iter().map(|a| (a.name.clone(), format!("{}.html", a.slug), a.posts.len())).collect();
+    let items = (0..site.authors.len())
+        .map(|a| {
+            let base = site.author_base(a);
+            let url = format!("{}.html", base.strip_prefix("authors/").unwrap_or(&base));
+            (site.authors[a].name.clone(), url, site.authors[a].posts.len())
+        })
+        .collect();
     list_page(site, "authors", "Authors", intro, items, "post")
 }
 
@@ -292,7 +299,7 @@ pub fn author_pages(site: &Site, author: usize) -> impl Iterator<Item = AuthorPa
     let mut threads: Vec<usize> = a.posts.iter().map(|&(t, _)| t).collect();
     threads.sort_unstable();
     threads.dedup();
-    let base = format!("authors/{}", a.slug);
+    let base = site.author_base(author);
     (1..=numbers.len()).map(move |n| {
         let path = paged_path(&base, n);
         let meta = Meta::new(

@@ -1,4 +1,4 @@
-//! What the archive publishes beside its pages: the records as JSON, Atom feeds, a
+//! What the archive publishes beside its pages: the records as JSON Lines, Atom feeds, a
 //! sitemap and `robots.txt`. Feeds and the sitemap need absolute addresses, so they are
 //! made only for an archive with a `base_url`.
 
@@ -29,13 +29,49 @@ fn published<'t>(site: &Site, thread: &'t Thread) -> Cow<'t, Thread> {
     Cow::Owned(thread)
 }
 
-/// `TOPIC/THREAD.json`: the thread's records, as `threadarc parse --json` gives them but
-/// without the indentation, which made the records a sixth larger for no reader's benefit
-/// (`jq .` shows them indented).
+/// A thread's records as one line of JSON: what `threadarc parse --json` gives for it,
+/// without the indentation (`jq .` shows it indented).
 pub fn thread_record(site: &Site, entry: &Entry) -> Vec<u8> {
     let mut bytes = serde_json::to_vec(&published(site, &entry.thread)).expect("records serialise");
     bytes.push(b'\n');
     bytes
+}
+
+/// Threads whose records share a file: a file stays far below a host's largest file,
+/// and a change to a thread rewrites one file of its topic's.
+pub const RECORDS_PER_FILE: usize = 1000;
+
+/// The records files, `TOPIC/records-N.jsonl.gz`, each with the threads (indexes into
+/// `site.threads`) whose records it holds, a line each in that order: a topic's threads
+/// in the site's order (by dump), [`RECORDS_PER_FILE`] a file, so a new or changed
+/// thread moves no other file's threads. A thread taken down has no line; a file with
+/// none left is not written.
+pub fn record_files(site: &Site) -> Vec<(String, Vec<usize>)> {
+    let mut by_topic: Vec<Vec<usize>> = vec![Vec::new(); site.topics.len()];
+    for (t, entry) in site.threads.iter().enumerate() {
+        by_topic[entry.topic].push(t);
+    }
+    let mut files = Vec::new();
+    for (topic, threads) in by_topic.iter().enumerate() {
+        for (n, chunk) in threads.chunks(RECORDS_PER_FILE).enumerate() {
+            let live: Vec<usize> =
+                chunk.iter().copied().filter(|&t| site.threads[t].thread.removed.is_none()).collect();
+            if !live.is_empty() {
+                files.push((format!("{}/records-{}.jsonl.gz", site.topics[topic].slug, n + 1), live));
+            }
+        }
+    }
+    files
+}
+
+/// A records file's bytes: its threads' lines, gzip-compressed (`zcat` reads them).
+pub fn records_file<'l>(lines: impl IntoIterator<Item = &'l [u8]>) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    for line in lines {
+        gzip.write_all(line).expect("writing to memory does not fail");
+    }
+    gzip.finish().expect("writing to memory does not fail")
 }
 
 #[derive(Serialize)]
@@ -63,7 +99,9 @@ struct ThreadRecord<'a> {
     title: &'a str,
     topic: &'a str,
     url: String,
+    /// The records file that holds the thread's records, and their line in it (from 1).
     records: String,
+    records_line: usize,
     dump: &'a str,
     format: crate::model::Format,
     posts: usize,
@@ -73,6 +111,12 @@ struct ThreadRecord<'a> {
 
 /// `manifest.json`: every topic and thread, with the URLs of their pages and records.
 pub fn manifest(site: &Site) -> Vec<u8> {
+    let mut records = vec![(String::new(), 0); site.threads.len()];
+    for (file, threads) in record_files(site) {
+        for (line, &t) in threads.iter().enumerate() {
+            records[t] = (file.clone(), line + 1);
+        }
+    }
     let manifest = Manifest {
         title: &site.config.title,
         description: &site.config.description,
@@ -93,12 +137,14 @@ pub fn manifest(site: &Site) -> Vec<u8> {
         threads: site
             .threads
             .iter()
-            .filter(|e| e.thread.removed.is_none())
-            .map(|e| ThreadRecord {
+            .zip(records)
+            .filter(|(e, _)| e.thread.removed.is_none())
+            .map(|(e, (records, records_line))| ThreadRecord {
                 title: &e.thread.title,
                 topic: &e.thread.topic,
                 url: site.thread_path(e),
-                records: format!("{}/{}.json", site.topics[e.topic].slug, e.slug),
+                records,
+                records_line,
                 dump: &e.thread.path,
                 format: e.thread.format,
                 posts: e.thread.posts.len(),

@@ -82,8 +82,6 @@ pub struct ThreadPage<'a> {
     /// The neighbouring threads in the topic's order: (title, URL).
     pub newer: Option<(String, String)>,
     pub older: Option<(String, String)>,
-    /// The thread's records as JSON, relative to the page.
-    pub json_url: String,
 }
 
 pub(super) fn thread_excerpt(thread: &Thread, max: usize) -> String {
@@ -275,7 +273,7 @@ impl<'a> ThreadRenderer<'a> {
                         .author
                         .as_deref()
                         .and_then(|a| site.author(a))
-                        .map(|a| format!("{root}authors/{}.html", site.authors[a].slug)),
+                        .map(|a| format!("{root}{}.html", site.author_base(a))),
                     date: post.date.map(DateView::new),
                     likes: post.likes,
                     reply_to: post.reply_to.map(|n| (n, self.post_href(page, n))),
@@ -326,7 +324,6 @@ impl<'a> ThreadRenderer<'a> {
             pagination: Pagination::new(page, &pages, |n| format!("{root}{}", site.thread_page_path(entry, n))),
             newer: newer.map(neighbour),
             older: older.map(neighbour),
-            json_url: format!("{root}{}/{}.json", topic.slug, entry.slug),
             meta,
         }
     }
