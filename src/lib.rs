@@ -35,7 +35,8 @@
 //! [`build`], [`config`] and [`codec`], and in the commands that are not `build`:
 //!
 //! - [`init`] makes a new archive folder, [`check`] reads everything and reports without
-//!   writing, [`serve`] builds, serves on 127.0.0.1 and rebuilds on changes;
+//!   writing (and, with `--host`, holds a built archive against a static host's limits,
+//!   [`hosts`]), [`serve`] builds, serves on 127.0.0.1 and rebuilds on changes;
 //! - [`term`] is how they all print: coloured diagnostics and summaries, each handed what
 //!   it prints.
 
@@ -48,6 +49,7 @@ pub mod dates;
 pub mod diagnostic;
 pub mod filetype;
 pub mod frontmatter;
+pub mod hosts;
 pub mod init;
 pub mod load;
 pub mod model;

@@ -138,7 +138,8 @@ Examples:
 Examples:
   threadarc check               problems, then a table: file, format, threads, posts
   threadarc check --strict      fail on warnings too
-  threadarc check --json        the same as one JSON object, for tools")]
+  threadarc check --json        the same as one JSON object, for tools
+  threadarc check --host cloudflare-pages   does public/ fit Cloudflare Pages' limits?")]
     Check {
         #[command(flatten)]
         source: Source,
@@ -148,6 +149,14 @@ Examples:
         /// Count warnings as failures (exit status 1).
         #[arg(long)]
         strict: bool,
+        /// Instead of the dumps, hold the archive built in --output against a static host's
+        /// limits (size, files, largest file, fullest folder).
+        #[arg(long, value_name = "HOST", value_parser = clap::builder::PossibleValuesParser::new(
+            threadarc::hosts::HOSTS.iter().map(|h| h.name)))]
+        host: Option<String>,
+        /// The built archive that --host measures.
+        #[arg(long, value_name = "DIR", default_value = "public")]
+        output: PathBuf,
     },
     /// Build, serve the archive on 127.0.0.1, and rebuild when dumps change.
     ///
@@ -241,7 +250,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Init { dir } => threadarc::init::run(&dir, verbosity),
         Command::Build { source, output } => run_build(&source.build_options(output, verbosity), verbosity),
-        Command::Check { source, json, strict } => {
+        Command::Check { host: Some(host), output, json, .. } => run_host_check(&host, &output, json),
+        Command::Check { source, json, strict, .. } => {
             let (config, config_required) = source.config();
             let options = CheckOptions { input: source.input, config, config_required, format: source.format, strict };
             check::run(&options, json, verbosity)
@@ -255,6 +265,33 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
     }
+}
+
+/// `check --host`: the archive in `output` against the host's limits; fails when it does
+/// not fit.
+fn run_host_check(name: &str, output: &std::path::Path, json: bool) -> ExitCode {
+    let host = threadarc::hosts::host(name).expect("clap allows only known hosts");
+    if !output.join(".threadarc").is_file() {
+        eprintln!(
+            "error: {} holds no archive threadarc built\n  hint: run `threadarc build` first, or name the archive with --output DIR",
+            output.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    let stats = match threadarc::hosts::measure(output) {
+        Ok(stats) => stats,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let verdict = threadarc::hosts::judge(host, &stats);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&verdict).expect("a verdict serialises"));
+    } else {
+        print!("{}", threadarc::hosts::report(host, &verdict, output));
+    }
+    if verdict.fits { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
 fn run_build(options: &BuildOptions, verbosity: Verbosity) -> ExitCode {

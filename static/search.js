@@ -529,9 +529,7 @@
           return Promise.all(shardIds.map(docShard)).then(function (shards) {
             batch.forEach(function (doc, i) {
               var hit = hitOf(q, shards[i], doc);
-              /* A post's text is kept only as far as a snippet shows it: past that, a
-               * phrase is taken on its words' word. */
-              if (hit && (!hasPhrases || phrasesHold(q, hit.textSpans, hit.titleSpans) || hit.cut)) hits.push(hit);
+              if (hit && (!hasPhrases || phrasesHold(q, hit.textSpans, hit.titleSpans))) hits.push(hit);
             });
             return step();
           });
@@ -566,8 +564,7 @@
     return {
       doc: doc, title: title, url: url, topic: String(thread[2] || ''),
       number: Number(row[0]), author: row[1] == null ? null : String(row[1]), date: row[2] == null ? null : String(row[2]),
-      text: text, textSpans: spans(text), titleSpans: spans(title), query: q,
-      cut: text.slice(-1) === '\u2026'
+      text: text, textSpans: spans(text), titleSpans: spans(title), query: q
     };
   }
 

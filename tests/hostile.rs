@@ -447,9 +447,9 @@ fn check_hostile_archive(dir: &Path, group: usize) -> usize {
     // Each string landed where it was put: the records of the dump's threads hold it.
     let manifest: serde_json::Value = serde_json::from_slice(&fs::read(public.join("manifest.json")).unwrap()).unwrap();
     let mut records: HashMap<String, Vec<serde_json::Value>> = HashMap::new();
+    let mut by_url = common::records(&public);
     for thread in manifest["threads"].as_array().unwrap() {
-        let record =
-            serde_json::from_slice(&fs::read(public.join(thread["records"].as_str().unwrap())).unwrap()).unwrap();
+        let record = by_url.remove(thread["url"].as_str().unwrap()).unwrap();
         records.entry(thread["dump"].as_str().unwrap().to_owned()).or_default().push(record);
     }
     let mut missing = Vec::new();

@@ -93,13 +93,15 @@ fn a_changed_thread_rewrites_only_what_shows_it() {
     assert!(stderr.contains("files written)"), "{stderr}");
     let after = stamps(&dir.path().join("public"));
     let changed: Vec<&String> = after.keys().filter(|k| before.get(*k) != after.get(*k)).collect();
-    for expected in ["topic-1/thread-4.html", "topic-1/thread-4.json", "topic-1/thread-4.xml", "topic-1/index.html"] {
+    for expected in
+        ["topic-1/thread-4.html", "topic-1/records-1.jsonl.gz", "topic-1/thread-4.xml", "topic-1/index.html"]
+    {
         assert!(changed.iter().any(|c| c.as_str() == expected), "{expected} not in {changed:?}");
     }
     for kept in [
         "topic-1/thread-1.html",
         "topic-0/thread-0.html",
-        "forum/d-1.json",
+        "forum/records-1.jsonl.gz",
         "static/style.css",
         "tags/tag2.html",
         "authors/us/user0.html",
@@ -169,13 +171,13 @@ fn a_file_changed_in_the_archive_is_not_trusted() {
     let page = dir.path().join("public/topic-0/thread-0.html");
     let original = fs::read(&page).unwrap();
     fs::write(&page, "defaced").unwrap();
-    // A thread whose records are gone: its page, unchanged, is kept as it was (and never
+    // A thread whose feed is gone: its page, unchanged, is kept as it was (and never
     // written through the link to the archive still in place).
     let kept = stamps(&dir.path().join("public"))["topic-1/thread-1.html"];
-    fs::remove_file(dir.path().join("public/topic-1/thread-1.json")).unwrap();
+    fs::remove_file(dir.path().join("public/topic-1/thread-1.xml")).unwrap();
     build(dir.path(), "public");
     assert_eq!(fs::read(&page).unwrap(), original);
-    assert!(dir.path().join("public/topic-1/thread-1.json").is_file());
+    assert!(dir.path().join("public/topic-1/thread-1.xml").is_file());
     assert_eq!(stamps(&dir.path().join("public"))["topic-1/thread-1.html"], kept);
     assert_same_as_cold(dir.path());
 }

@@ -42,8 +42,7 @@ const CY: (&str, &str) = ("cy@example.org", "=?utf-8?q?Cy_M=C3=BCller?=");
 
 /// The thread's posts as its records give them: number, author, date, what it answers.
 fn posts(public: &Path, url: &str) -> Vec<(u64, String, String, Option<u64>)> {
-    let records = url.replace(".html", ".json");
-    let thread: serde_json::Value = serde_json::from_slice(&fs::read(public.join(records)).unwrap()).unwrap();
+    let thread = common::records(public).remove(url).unwrap();
     thread["posts"]
         .as_array()
         .unwrap()

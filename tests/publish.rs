@@ -1,5 +1,5 @@
 //! What an archive reader and a publisher get beyond the thread pages: author, tag and
-//! month pages, neighbours and replies, long threads in pages, records as JSON, feeds,
+//! month pages, neighbours and replies, long threads in pages, records as JSON Lines, feeds,
 //! sitemap, canonical links.
 
 use std::fs;
@@ -73,7 +73,7 @@ fn reading_pages() {
     assert!(ann.contains("12 posts in 1 thread"), "{ann}");
     let first_24 = ann.find("#24").unwrap();
     assert!(first_24 < ann.find("#22").unwrap());
-    assert!(ann.contains(r#"href="../t/a-long-thread/3.html#post-24""#));
+    assert!(ann.contains(r#"href="../../t/a-long-thread/3.html#post-24""#));
     assert!(read("authors/index.html").contains(r#"<a href="ca/carol.html"><bdi>carol</bdi></a>"#));
 
     // Tags and months.
@@ -103,14 +103,22 @@ fn records_as_json() {
     let manifest: serde_json::Value = serde_json::from_slice(&fs::read(public.join("manifest.json")).unwrap()).unwrap();
     let threads = manifest["threads"].as_array().unwrap();
     assert_eq!(threads.len(), 3);
+    let mut records = common::records(&public);
     for t in threads {
-        let records: serde_json::Value =
-            serde_json::from_slice(&fs::read(public.join(t["records"].as_str().unwrap())).unwrap()).unwrap();
-        assert_eq!(records["title"], t["title"]);
+        assert_eq!(t["records"], "t/records-1.jsonl.gz");
+        assert_eq!(records[t["url"].as_str().unwrap()]["title"], t["title"]);
         assert!(public.join(t["url"].as_str().unwrap()).is_file());
     }
-    let long: serde_json::Value =
-        serde_json::from_slice(&fs::read(public.join("t/a-long-thread.json")).unwrap()).unwrap();
+    // One line a thread, in the order of their dumps.
+    let lines: Vec<u64> = threads.iter().map(|t| t["records_line"].as_u64().unwrap()).collect();
+    assert_eq!(lines.iter().copied().collect::<std::collections::BTreeSet<_>>().len(), 3);
+    let long = records.remove("t/a-long-thread.html").unwrap();
+    // The same fields as `parse --json` gives for the dump, and the same posts.
+    let parsed = threadarc(dir.path(), &["parse", "--json", "threads/t/long.txt"]);
+    let parsed: serde_json::Value = serde_json::from_slice(&parsed.stdout).unwrap();
+    let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&parsed[0]), keys(&long));
+    assert_eq!(parsed[0]["posts"], long["posts"]);
     assert_eq!(long["posts"].as_array().unwrap().len(), 25);
     assert_eq!(long["posts"][20]["reply_to"], 2);
 }

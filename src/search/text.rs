@@ -9,10 +9,10 @@
 //! start. Both must cut exactly where that loop (`cut_words`) would: the tests
 //! hold them to it.
 
-/// Text kept per post: a little more than a result's snippet shows, so the snippet can
-/// start at the query's words when they come early, and quoted phrases are checked as
-/// far as it goes (past it, a post with the phrase's words is taken to hold it).
-pub const TEXT_MAX_CHARS: usize = 240;
+/// Text kept per post for snippets and phrase checks: most posts whole, so a snippet
+/// shows where the query's words are and a quoted phrase is checked, not guessed. It is
+/// most of the index, compressed in the doc shards to about a third.
+pub const TEXT_MAX_CHARS: usize = 1000;
 
 /// White space collapsed, cut at a word after about `max` characters.
 pub(super) fn cut_text(text: &str, max: usize) -> String {

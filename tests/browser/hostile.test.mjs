@@ -33,7 +33,7 @@ function inspect() {
   const bad = [];
   if (window.__xss !== undefined) bad.push('window.__xss = ' + String(window.__xss));
   for (const s of document.scripts) {
-    if (!/\/static\/(search|thread)\.js$|\/search\/(meta|[tp]\/[0-9a-f]{8}(-\d+)?|d\/\d+(-\d+)?)\.js$/.test(s.src)) {
+    if (!/\/static\/(search|thread)\.js$|\/search\/(meta|[tp]\/[0-9a-f]{2}\/[0-9a-f]{8}(-\d+)?|d\/\d+\/\d+(-\d+)?)\.js$/.test(s.src)) {
       bad.push('script ' + (s.src || s.textContent.slice(0, 80)));
     }
   }

@@ -10,6 +10,28 @@ use std::process::{Command, Output};
 
 use regex::Regex;
 
+/// Every published thread's records, by its page's URL, read from the records files
+/// `manifest.json` names (gzip JSON Lines, a thread a line).
+pub fn records(public: &Path) -> BTreeMap<String, serde_json::Value> {
+    use std::io::Read as _;
+    let manifest: serde_json::Value = serde_json::from_slice(&fs::read(public.join("manifest.json")).unwrap()).unwrap();
+    let mut files: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut out = BTreeMap::new();
+    for thread in manifest["threads"].as_array().unwrap() {
+        let file = thread["records"].as_str().unwrap();
+        let lines = files.entry(file.to_owned()).or_insert_with(|| {
+            let mut text = String::new();
+            flate2::read::MultiGzDecoder::new(&fs::read(public.join(file)).unwrap()[..])
+                .read_to_string(&mut text)
+                .unwrap();
+            text.lines().map(str::to_owned).collect()
+        });
+        let line = &lines[thread["records_line"].as_u64().unwrap() as usize - 1];
+        out.insert(thread["url"].as_str().unwrap().to_owned(), serde_json::from_str(line).unwrap());
+    }
+    out
+}
+
 /// Runs the real `threadarc` binary in `dir`.
 pub fn threadarc(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_threadarc")).args(args).current_dir(dir).output().unwrap()
