@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Format;
 use crate::term::{self, EMPHASIS, ERROR, GOOD, Verbosity, WARNING};
+use crate::theme::{self, Theme};
 
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
@@ -78,6 +79,9 @@ pub fn check(options: &CheckOptions) -> CheckReport {
         }
     };
     let config_read = options.config.is_file().then(|| options.config.display().to_string());
+    // The theme is read as a build reads it: its errors are a build's.
+    let (_, theme_problems) = Theme::load(&theme::folder(&options.input), &config.language, &options.config);
+    diagnostics.extend(theme_problems);
 
     let (found, discovered) = match build::discover(&options.input, &config.default_topic) {
         Ok(found) => found,

@@ -129,6 +129,9 @@ pub const ARCHIVE_TOML: &str = include_str!("init/archive.toml");
 
 const GITIGNORE: &str = include_str!("init/gitignore");
 
+/// The theme's stylesheet a new archive starts with: the custom properties, commented.
+pub const THEME_CSS: &str = include_str!("init/theme.css");
+
 /// A file init writes: its path in the new folder, its text, and what it is for.
 pub struct NewFile {
     pub path: String,
@@ -149,6 +152,11 @@ pub fn files() -> Vec<NewFile> {
             path: ".gitignore".into(),
             bytes: GITIGNORE.as_bytes().into(),
             about: "keeps the built archive out of git".into(),
+        },
+        NewFile {
+            path: "theme/style.css".into(),
+            bytes: THEME_CSS.as_bytes().into(),
+            about: "the archive's look: colours, fonts, widths (commented out)".into(),
         },
     ];
     for example in EXAMPLES {
@@ -332,6 +340,21 @@ mod tests {
         for key in topic.as_object().unwrap().keys() {
             assert!(examples.contains_key(key), "the example topic does not show the topic option `{key}`");
         }
+    }
+
+    #[test]
+    fn the_theme_stylesheet_shows_every_custom_property() {
+        let css = crate::build::STYLE_CSS;
+        let root = &css[css.find(":root {").unwrap()..];
+        let root = &root[..root.find('}').unwrap()];
+        let properties: Vec<&str> =
+            root.lines().filter_map(|l| l.trim().strip_prefix("--")).map(|l| l.split(':').next().unwrap()).collect();
+        assert!(properties.len() > 15, "{properties:?}");
+        for property in properties {
+            assert!(THEME_CSS.contains(&format!("  --{property}: ")), "theme.css does not show --{property}");
+        }
+        let uncommented = regex::Regex::new(r"(?s)/\*.*?\*/").unwrap().replace_all(THEME_CSS, "");
+        assert_eq!(uncommented.trim(), "", "every rule is commented out");
     }
 
     #[test]

@@ -50,6 +50,7 @@ pub mod diagnostic;
 pub mod filetype;
 pub mod frontmatter;
 pub mod hosts;
+pub mod i18n;
 pub mod init;
 pub mod load;
 pub mod model;
@@ -66,3 +67,4 @@ pub mod term;
 #[cfg(test)]
 mod testing;
 pub mod text;
+pub mod theme;

@@ -22,8 +22,8 @@
 //!
 //! Rebuilds go through [`build::build`], so a failed one leaves the previous archive in
 //! place: it is printed and the server keeps serving what it had. Templates and the
-//! stylesheet are compiled into threadarc, so the input folder and the configuration are
-//! all there is to watch (`Watch::targets`).
+//! stylesheet are compiled into threadarc, so the input folder, the configuration and the
+//! theme folder beside them are all there is to watch (`Watch::targets`).
 
 use std::fs;
 use std::io;
@@ -132,12 +132,16 @@ fn serve(options: &ServeOptions, verbosity: Verbosity) -> Result<(), ServeError>
         let _ = events.send(Event::Files(event));
     })
     .map_err(|e| ServeError::new(format!("cannot watch files for changes: {e}")))?;
-    let mut watching_input = false;
+    let (mut watching_input, mut watching_theme) = (false, false);
     for (path, mode) in watch.targets() {
         match watcher.watch(&path, mode) {
-            Ok(()) => watching_input |= path == watch.input,
-            // The input folder may not exist yet; its parent is watched for it to appear.
-            Err(_) if path == watch.input => {}
+            Ok(()) => {
+                watching_input |= path == watch.input;
+                watching_theme |= path == watch.theme;
+            }
+            // The input and theme folders may not exist yet; their parent is watched for
+            // them to appear.
+            Err(_) if path == watch.input || path == watch.theme => {}
             Err(e) => {
                 anstream::eprintln!("{}warning{:#}: cannot watch {}: {e}", term::WARNING, term::WARNING, path.display())
             }
@@ -182,6 +186,9 @@ fn serve(options: &ServeOptions, verbosity: Verbosity) -> Result<(), ServeError>
     while let Some(changed) = next_changes(&receiver, &watch) {
         if !watching_input && watch.input.is_dir() {
             watching_input = watcher.watch(&watch.input, RecursiveMode::Recursive).is_ok();
+        }
+        if !watching_theme && watch.theme.is_dir() {
+            watching_theme = watcher.watch(&watch.theme, RecursiveMode::Recursive).is_ok();
         }
         if verbosity > Verbosity::Quiet {
             let more = match changed.len() {
@@ -287,6 +294,8 @@ fn rebuild(options: &BuildOptions, verbosity: Verbosity) -> bool {
 /// The files a rebuild depends on, as absolute paths.
 struct Watch {
     input: PathBuf,
+    /// The theme folder beside the input folder.
+    theme: PathBuf,
     config: PathBuf,
     output: PathBuf,
     current: PathBuf,
@@ -296,17 +305,19 @@ impl Watch {
     fn new(options: &BuildOptions) -> io::Result<Watch> {
         Ok(Watch {
             input: std::path::absolute(&options.input)?,
+            theme: std::path::absolute(crate::theme::folder(&options.input))?,
             config: std::path::absolute(&options.config)?,
             output: std::path::absolute(&options.output)?,
             current: std::env::current_dir()?,
         })
     }
 
-    /// What to watch: the input folder with everything in it, and the folders holding it
-    /// and the configuration (not their contents), which see the input folder appear and
-    /// an editor replace the configuration file.
+    /// What to watch: the input and theme folders with everything in them, and the
+    /// folders holding them and the configuration (not their contents), which see the
+    /// input or theme folder appear and an editor replace the configuration file.
     fn targets(&self) -> Vec<(PathBuf, RecursiveMode)> {
-        let mut targets = vec![(self.input.clone(), RecursiveMode::Recursive)];
+        let mut targets =
+            vec![(self.input.clone(), RecursiveMode::Recursive), (self.theme.clone(), RecursiveMode::Recursive)];
         for parent in [self.config.parent(), self.input.parent()].into_iter().flatten() {
             if !targets.iter().any(|(p, _)| p == parent) {
                 targets.push((parent.to_owned(), RecursiveMode::NonRecursive));
@@ -316,7 +327,7 @@ impl Watch {
     }
 
     /// Whether a change to `path` can change the archive: the configuration file, or a
-    /// file a build reads (in the input folder, not hidden, not in the output).
+    /// file a build reads (in the input or theme folder, not hidden, not in the output).
     fn is_relevant(&self, path: &Path) -> bool {
         if path == self.config {
             return true;
@@ -324,7 +335,7 @@ impl Watch {
         if path.starts_with(&self.output) {
             return false;
         }
-        match path.strip_prefix(&self.input) {
+        match path.strip_prefix(&self.input).or_else(|_| path.strip_prefix(&self.theme)) {
             Ok(rest) => !rest.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')),
             Err(_) => false,
         }

@@ -16,9 +16,13 @@ use crate::config::Config;
 use crate::model::{Post, Thread};
 use crate::redact;
 use crate::slug::{short_hash, slugify};
+use crate::theme::Theme;
 
 pub struct Site {
     pub config: Config,
+    /// The owner's theme and the interface's words ([`Site::new`] gives the plain look in
+    /// the configured language; a build puts the archive's `theme/` here).
+    pub theme: Theme,
     /// Topics by title.
     pub topics: Vec<Topic>,
     pub threads: Vec<Entry>,
@@ -193,7 +197,13 @@ impl Site {
         let mut recent = by_activity;
         recent.truncate(config.recent_threads);
         let author_index = authors.iter().enumerate().map(|(i, a)| (a.name.clone(), i)).collect();
-        Site { config, topics, threads: entries, recent, authors, tags, months, author_index }
+        let theme = Theme::plain(&config.language);
+        Site { config, theme, topics, threads: entries, recent, authors, tags, months, author_index }
+    }
+
+    /// The interface's words.
+    pub fn strings(&self) -> &crate::i18n::Strings {
+        &self.theme.strings
     }
 
     /// The page (1-based) of a thread that holds post `number`: threads whose post numbers

@@ -702,12 +702,27 @@
     return li;
   }
 
+  /* The words the box shows, in the page's language: the page gives them as JSON in
+   * data-strings (texts, and a count's plural forms, picked by Intl.PluralRules). */
+  function wordsOf(box) {
+    var table = {};
+    try { table = JSON.parse(box.getAttribute('data-strings') || '{}'); } catch (e) { table = {}; }
+    var rules = typeof Intl !== 'undefined' && Intl.PluralRules
+      ? new Intl.PluralRules(document.documentElement.lang || 'en') : null;
+    return function (key, n) {
+      var value = table[key];
+      if (value && typeof value === 'object') value = value[rules ? rules.select(n) : 'other'] || value.other;
+      return String(value === undefined ? key : value).replace('{n}', String(n));
+    };
+  }
+
   function init() {
     var box = document.getElementById('search');
     var input = document.getElementById('search-q');
     var out = document.getElementById('search-results');
     if (!box || !input || !out) return;
     box.hidden = false;
+    var t = wordsOf(box);
     var engine = createEngine(scriptLoader);
     var seq = 0;
     var timer = null;
@@ -735,16 +750,16 @@
           if (mine !== seq) return;
           r.hits.forEach(function (hit) { list.appendChild(renderHit(hit)); });
           shown += r.hits.length;
-          if (res.exact) head.textContent = res.total === 1 ? '1 post' : res.total + ' posts';
-          else head.textContent = shown === 0 && r.done ? 'No posts hold that phrase.' : shown + (r.done ? '' : '+') + ' posts';
-          if (shown === 0 && res.total === 0) head.textContent = 'No posts found.';
+          if (res.exact) head.textContent = t('search_posts', res.total);
+          else head.textContent = shown === 0 && r.done ? t('search_no_phrase') : t(r.done ? 'search_posts' : 'search_posts_more', shown);
+          if (shown === 0 && res.total === 0) head.textContent = t('search_none');
           var old = out.querySelector('.search-more');
           if (old) old.remove();
           if (!r.done) {
             var button = document.createElement('button');
             button.type = 'button';
             button.className = 'search-more';
-            button.textContent = 'More results';
+            button.textContent = t('search_more');
             button.addEventListener('click', function () { button.disabled = true; page(); });
             out.appendChild(button);
           }
@@ -761,12 +776,12 @@
       engine.search(query).then(function (res) {
         if (mine !== seq) return;
         clear();
-        if (!res) { status('Type a word to search.'); return; }
+        if (!res) { status(t('search_type')); return; }
         return show(res, mine);
       }).catch(function () {
         if (mine !== seq) return;
         clear();
-        status('The search index could not be loaded.');
+        status(t('search_failed'));
       }).then(function () {
         if (mine === seq) out.setAttribute('data-query', query);
       });

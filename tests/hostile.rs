@@ -588,6 +588,7 @@ fn commonmark_spec_examples_render_safely_and_quickly() {
         topic_id: None,
         post_href: &|n| Some(format!("#post-{n}")),
         source: Some("https://forum.example/t/x/1"),
+        strings: threadarc::i18n::Strings::english(),
     };
     for example in &examples {
         let start = Instant::now();

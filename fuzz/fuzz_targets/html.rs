@@ -19,7 +19,12 @@ fuzz_target!(|html: &str| {
     for (json, format) in [(hn, Format::HackerNewsJson), (discourse, Format::DiscourseJson)] {
         let loaded = load(&Dump { format: Some(format), ..Dump::text("fuzz/item.json", "fuzz", json.as_bytes()) });
         for post in loaded.threads.iter().flat_map(|t| &t.posts) {
-            let ctx = ThreadContext { topic_id: Some("7"), post_href: &|n| Some(format!("#post-{n}")), source: None };
+            let ctx = ThreadContext {
+                topic_id: Some("7"),
+                post_href: &|n| Some(format!("#post-{n}")),
+                source: None,
+                strings: threadarc::i18n::Strings::english(),
+            };
             let page = sanitize(&markdown_to_html(&post.body, &ctx)).to_ascii_lowercase();
             // Text may say anything (its `<` is escaped); no tag may run it.
             for tag in page.split('<').skip(1).map(|t| t.split('>').next().unwrap_or(t)) {

@@ -6,7 +6,7 @@ use threadarc::render::markup::{ThreadContext, markdown_to_html, plain_to_html, 
 
 fuzz_target!(|bytes: &[u8]| {
     let Ok(body) = std::str::from_utf8(bytes) else { return };
-    let ctx = ThreadContext { topic_id: Some("1"), post_href: &|n| (n < 5).then(|| format!("#post-{n}")), source: Some("https://forum.example/t/x/1") };
+    let ctx = ThreadContext { topic_id: Some("1"), post_href: &|n| (n < 5).then(|| format!("#post-{n}")), source: Some("https://forum.example/t/x/1"), strings: threadarc::i18n::Strings::english() };
     for html in [
         sanitize(&markdown_to_html(body, &ctx)),
         sanitize(&plain_to_html(body, threadarc::model::Paragraphs::Lines)),

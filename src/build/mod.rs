@@ -58,6 +58,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Format;
 use crate::site::Site;
 use crate::term::Progress;
+use crate::theme::{self, Theme};
 use plan::{LastBuild, Plan};
 use report::{Stages, check_errors};
 
@@ -96,11 +97,14 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
 fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, BuildError> {
     let mut stages = Stages::new();
     let config = Config::load(&options.config, options.config_required)?;
-    let (found, mut diagnostics) = discover(&options.input, &config.default_topic)?;
+    let (theme, mut diagnostics) = Theme::load(&theme::folder(&options.input), &config.language, &options.config);
+    let (found, discovered) = discover(&options.input, &config.default_topic)?;
+    diagnostics.extend(discovered);
     let _lock = folder::lock(&options.output)?;
     folder::recover(&options.output)?;
     let cache_path = folder::sibling(&options.output, "cache")?;
-    let last = LastBuild::read(&options.output, &cache_path, plan::build_hash(&config, options.format, &options.input));
+    let last =
+        LastBuild::read(&options.output, &cache_path, plan::build_hash(&config, &theme, options.format, &options.input));
     stages.done("discover");
 
     if let Some(cache) = last.unchanged(&found, &options.output) {
@@ -120,6 +124,7 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
 
     let dump_count = found.iter().filter(|f| f.is_dump()).count();
     let mut site = Site::new(config, std::mem::take(&mut dumps.threads));
+    site.theme = theme;
     stages.done("site");
     let (staging, kept) = folder::prepare_staging(&options.output, options.force)?;
     let inputs = dumps.inputs;

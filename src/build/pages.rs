@@ -24,7 +24,7 @@ pub const SEARCH_JS: &str = include_str!("../../static/search.js");
 
 /// Writes the whole archive into `out` but the search index.
 pub(super) fn write_site(site: &Site, out: &Output) -> io::Result<()> {
-    write_static(out)?;
+    write_static(site, out)?;
     write_front_page(site, out)?;
     let fingerprints = thread_fingerprints(site, out.plan);
     write_topic_pages(site, out, &fingerprints)?;
@@ -36,10 +36,22 @@ pub(super) fn write_site(site: &Site, out: &Output) -> io::Result<()> {
     write_crawler_files(site, out)
 }
 
-fn write_static(out: &Output) -> io::Result<()> {
+/// The stylesheet and scripts, and the theme's stylesheet, logo and files.
+fn write_static(site: &Site, out: &Output) -> io::Result<()> {
     out.file("static/style.css", STYLE_CSS.as_bytes())?;
     out.file("static/thread.js", THREAD_JS.as_bytes())?;
-    out.file("static/search.js", SEARCH_JS.as_bytes())
+    out.file("static/search.js", SEARCH_JS.as_bytes())?;
+    let theme = &site.theme;
+    if let Some(css) = &theme.stylesheet {
+        out.file("static/theme.css", css)?;
+    }
+    if let Some(logo) = &theme.logo {
+        out.file(&format!("static/{}", logo.file), &logo.bytes)?;
+    }
+    for (name, bytes) in &theme.files {
+        out.file(&format!("static/{name}"), bytes)?;
+    }
+    Ok(())
 }
 
 fn write_front_page(site: &Site, out: &Output) -> io::Result<()> {

@@ -16,14 +16,19 @@ use crate::model::{Format, Stored};
 use crate::parse::Detection;
 use crate::site::{Entry, Site};
 use crate::term::Progress;
+use crate::theme::Theme;
 
-/// What makes the same dumps give other files: the binary (its code, templates and
-/// stylesheet), the configuration and the options. `None` when the binary cannot be
-/// identified; then nothing of the last build is trusted but the files' own hashes.
-pub(super) fn build_hash(config: &Config, format: Option<Format>, input: &Path) -> Option<Hash> {
+/// What makes the same dumps give other files: the binary (its code, templates,
+/// stylesheet and words), the configuration, the theme and the options. `None` when the
+/// binary cannot be identified; then nothing of the last build is trusted but the files'
+/// own hashes.
+pub(super) fn build_hash(config: &Config, theme: &Theme, format: Option<Format>, input: &Path) -> Option<Hash> {
     let binary = cache::binary_hash()?;
     let mut hasher = cache::Hasher::new();
     hasher.hash(binary).str(&format!("{config:?}")).str(&format!("{format:?}"));
+    for part in theme.fingerprint_parts() {
+        hasher.number(part.len() as u64).bytes(part);
+    }
     // Diagnostics name dumps by their path under the input folder as it was given.
     hasher.bytes(input.as_os_str().as_encoded_bytes());
     Some(hasher.finish())

@@ -965,7 +965,12 @@ mod tests {
     /// The Markdown rendered and sanitised as a page shows it.
     fn page(html: &str) -> String {
         use crate::render::markup::{ThreadContext, markdown_to_html, sanitize};
-        let ctx = ThreadContext { topic_id: None, post_href: &|_| None, source: None };
+        let ctx = ThreadContext {
+            topic_id: None,
+            post_href: &|_| None,
+            source: None,
+            strings: crate::i18n::Strings::english(),
+        };
         sanitize(&markdown_to_html(&md(html), &ctx))
     }
 

@@ -7,6 +7,7 @@
 //! A file a browser would run was stored as text ([`crate::filetype`]), so even its own
 //! link cannot run it.
 
+use crate::i18n::Strings;
 use crate::model::{Attachment, FileKind, Stored};
 use crate::render::markup::{self, safe_url};
 
@@ -54,16 +55,19 @@ pub enum Shown {
 
 /// A post's attachments as its page shows them, from a page `root` away from the archive's
 /// root.
-pub fn views(attachments: &[Attachment], root: &str) -> Vec<AttachmentView> {
-    attachments.iter().filter_map(|a| Some(AttachmentView { name: a.name.clone(), shown: shown(a, root)? })).collect()
+pub fn views(attachments: &[Attachment], root: &str, strings: &Strings) -> Vec<AttachmentView> {
+    attachments
+        .iter()
+        .filter_map(|a| Some(AttachmentView { name: a.name.clone(), shown: shown(a, root, strings)? }))
+        .collect()
 }
 
 /// How one attachment is shown; none for a link that is not safe to follow.
-fn shown(attachment: &Attachment, root: &str) -> Option<Shown> {
+fn shown(attachment: &Attachment, root: &str, strings: &Strings) -> Option<Shown> {
     Some(match &attachment.stored {
         Stored::Copied(file) => {
             let href = format!("{root}{}", file.path);
-            let size = human_size(file.size);
+            let size = strings.size(file.size);
             match file.kind {
                 FileKind::Image { width, height } => Shown::Image { href, width, height },
                 FileKind::Audio => Shown::Audio { href, size },
@@ -76,24 +80,9 @@ fn shown(attachment: &Attachment, root: &str) -> Option<Shown> {
             let url = safe_url(attachment.source.as_deref()).and_then(markup::valid_url)?;
             Shown::Linked { href: url.into_owned() }
         }
-        Stored::TooLarge { size } => Shown::TooLarge { size: human_size(*size) },
+        Stored::TooLarge { size } => Shown::TooLarge { size: strings.size(*size) },
         Stored::Missing | Stored::Unknown => Shown::Missing,
     })
-}
-
-/// A size in bytes as people read it: `812 bytes`, `14 KB`, `3.2 MB`.
-pub fn human_size(bytes: u64) -> String {
-    const KB: f64 = 1000.0;
-    let b = bytes as f64;
-    if bytes < 1000 {
-        format!("{bytes} byte{}", if bytes == 1 { "" } else { "s" })
-    } else if b < KB * KB {
-        format!("{:.0} KB", b / KB)
-    } else if b < KB * KB * KB {
-        format!("{:.1} MB", b / (KB * KB))
-    } else {
-        format!("{:.1} GB", b / (KB * KB * KB))
-    }
 }
 
 #[cfg(test)]
@@ -108,34 +97,22 @@ mod tests {
 
     #[test]
     fn each_kind_of_file_is_shown_its_way() {
-        let image = views(&[stored(FileKind::Image { width: 40, height: 30 })], "../");
+        let image = views(&[stored(FileKind::Image { width: 40, height: 30 })], "../", Strings::english());
         assert!(matches!(&image[0].shown, Shown::Image { href, width: 40, height: 30 } if href == "../files/ab/abc.x"));
         assert_eq!(image[0].name, "IMG 1.jpg");
         assert!(
-            matches!(&views(&[stored(FileKind::Audio)], "")[0].shown, Shown::Audio { size, .. } if size == "1.2 MB")
+            matches!(&views(&[stored(FileKind::Audio)], "", Strings::english())[0].shown, Shown::Audio { size, .. } if size == "1.2 MB")
         );
-        assert!(matches!(&views(&[stored(FileKind::Inert)], "")[0].shown, Shown::Inert { .. }));
+        assert!(matches!(&views(&[stored(FileKind::Inert)], "", Strings::english())[0].shown, Shown::Inert { .. }));
         let missing = Attachment { stored: Stored::Missing, ..Attachment::new("x.jpg", None) };
-        assert!(matches!(views(&[missing], "")[0].shown, Shown::Missing));
+        assert!(matches!(views(&[missing], "", Strings::english())[0].shown, Shown::Missing));
         let linked = |url: &str| Attachment { stored: Stored::Linked, ..Attachment::at(url) };
         assert!(
-            matches!(&views(&[linked("https://cdn.example/a.png")], "")[0].shown, Shown::Linked { href } if href == "https://cdn.example/a.png")
+            matches!(&views(&[linked("https://cdn.example/a.png")], "", Strings::english())[0].shown, Shown::Linked { href } if href == "https://cdn.example/a.png")
         );
-        assert!(views(&[linked("javascript:alert(1)")], "").is_empty(), "only safe links are shown");
-    }
-
-    #[test]
-    fn sizes_read_as_people_say_them() {
-        let cases = [
-            (0, "0 bytes"),
-            (1, "1 byte"),
-            (999, "999 bytes"),
-            (14_200, "14 KB"),
-            (3_210_000, "3.2 MB"),
-            (25 << 30, "26.8 GB"),
-        ];
-        for (bytes, said) in cases {
-            assert_eq!(human_size(bytes), said);
-        }
+        assert!(
+            views(&[linked("javascript:alert(1)")], "", Strings::english()).is_empty(),
+            "only safe links are shown"
+        );
     }
 }

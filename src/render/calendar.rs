@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
+use crate::i18n::Strings;
 use crate::model::Thread;
 
 /// The most days a calendar lists before it lists months.
@@ -26,7 +27,12 @@ pub struct Calendar {
 
 /// The calendar of a thread, for a chat or a thread of several pages whose posts span more
 /// than one day; `link` gives the address of a post from the page being made.
-pub fn calendar(thread: &Thread, several_pages: bool, link: impl Fn(u32) -> Option<String>) -> Option<Calendar> {
+pub fn calendar(
+    thread: &Thread,
+    several_pages: bool,
+    strings: &Strings,
+    link: impl Fn(u32) -> Option<String>,
+) -> Option<Calendar> {
     if !thread.format.is_chat() && !several_pages {
         return None;
     }
@@ -46,13 +52,15 @@ pub fn calendar(thread: &Thread, several_pages: bool, link: impl Fn(u32) -> Opti
         return None;
     }
     let months = days.len() > MAX_DAYS;
-    let (spans, label): (_, fn(Timestamp) -> String) = if months {
-        (first_of(|d| d.strftime("%Y-%m").to_string()), |d| d.strftime("%B %Y").to_string())
+    let (spans, label): (_, fn(&Strings, Timestamp) -> String) = if months {
+        (first_of(|d| d.strftime("%Y-%m").to_string()), Strings::date_month)
     } else {
-        (days, |d| d.strftime("%a %-d %b %Y").to_string())
+        (days, Strings::date_day)
     };
-    let entries =
-        spans.into_iter().filter_map(|(key, (date, number))| Some((label(date), key, link(number)?))).collect();
+    let entries = spans
+        .into_iter()
+        .filter_map(|(key, (date, number))| Some((label(strings, date), key, link(number)?)))
+        .collect();
     Some(Calendar { months, entries })
 }
 
@@ -74,7 +82,7 @@ mod tests {
     fn a_chat_lists_its_days_each_linking_to_its_first_post() {
         let thread =
             chat(&["2023-03-09T18:45:00Z", "2023-03-09T19:03:00Z", "2023-03-10T08:15:00Z", "2023-03-13T21:30:00Z"]);
-        let cal = calendar(&thread, false, |n| Some(format!("#post-{n}"))).unwrap();
+        let cal = calendar(&thread, false, Strings::english(), |n| Some(format!("#post-{n}"))).unwrap();
         assert!(!cal.months);
         let got: Vec<(&str, &str, &str)> =
             cal.entries.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
@@ -93,7 +101,7 @@ mod tests {
         let dates: Vec<String> =
             (0..40).map(|d| format!("2023-{:02}-{:02}T10:00:00Z", 1 + d / 20, 1 + d % 20)).collect();
         let dates: Vec<&str> = dates.iter().map(String::as_str).collect();
-        let cal = calendar(&chat(&dates), false, |n| Some(format!("#post-{n}"))).unwrap();
+        let cal = calendar(&chat(&dates), false, Strings::english(), |n| Some(format!("#post-{n}"))).unwrap();
         assert!(cal.months);
         let got: Vec<(&str, &str)> = cal.entries.iter().map(|(a, _, c)| (a.as_str(), c.as_str())).collect();
         assert_eq!(got, [("January 2023", "#post-1"), ("February 2023", "#post-21")]);
@@ -102,11 +110,14 @@ mod tests {
     #[test]
     fn a_forum_thread_of_one_page_or_one_day_has_none() {
         let mut thread = chat(&["2023-03-09T18:45:00Z", "2023-03-10T08:15:00Z"]);
-        assert!(calendar(&thread, true, |_| Some(String::new())).is_some());
+        assert!(calendar(&thread, true, Strings::english(), |_| Some(String::new())).is_some());
         thread.format = Format::Plain;
-        assert!(calendar(&thread, false, |_| Some(String::new())).is_none());
+        assert!(calendar(&thread, false, Strings::english(), |_| Some(String::new())).is_none());
         assert!(
-            calendar(&chat(&["2023-03-09T18:45:00Z", "2023-03-09T20:00:00Z"]), true, |_| Some(String::new())).is_none()
+            calendar(&chat(&["2023-03-09T18:45:00Z", "2023-03-09T20:00:00Z"]), true, Strings::english(), |_| Some(
+                String::new()
+            ))
+            .is_none()
         );
     }
 }

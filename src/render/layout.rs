@@ -6,8 +6,10 @@
 
 use jiff::Timestamp;
 
+use crate::i18n::Strings;
 use crate::render::markup;
 use crate::site::Site;
+use crate::theme::Theme;
 
 /// What the layout needs of every page.
 pub struct Meta<'a> {
@@ -25,6 +27,10 @@ pub struct Meta<'a> {
     pub feed: Option<String>,
     /// Open Graph type: `website` or `article`.
     pub og_type: &'static str,
+    /// The owner's theme: stylesheet, logo, snippets.
+    pub theme: &'a Theme,
+    /// The interface's words.
+    pub s: &'a Strings,
 }
 
 impl<'a> Meta<'a> {
@@ -40,7 +46,36 @@ impl<'a> Meta<'a> {
             canonical: config.base_url.as_ref().map(|base| format!("{base}{}", path.trim_end_matches("index.html"))),
             feed: None,
             og_type: "website",
+            theme: &site.theme,
+            s: site.strings(),
         }
+    }
+
+    /// `<html dir="rtl">` for a language written right to left.
+    pub fn dir(&self) -> &'static str {
+        if self.s.rtl() { "rtl" } else { "ltr" }
+    }
+
+    /// A theme's snippet with `{root}` made the way back to the archive's root.
+    fn snippet(&self, html: &str) -> String {
+        html.replace("{root}", &markup::escape(&self.root))
+    }
+
+    pub fn theme_head(&self) -> String {
+        self.snippet(&self.theme.head)
+    }
+
+    pub fn theme_header(&self) -> String {
+        self.snippet(&self.theme.header)
+    }
+
+    pub fn theme_footer(&self) -> String {
+        self.snippet(&self.theme.footer)
+    }
+
+    /// The logo's address and size, when the theme has one.
+    pub fn logo(&self) -> Option<(String, Option<(u32, u32)>)> {
+        self.theme.logo.as_ref().map(|l| (format!("{}static/{}", self.root, l.file), l.size))
     }
 
     pub(super) fn with_feed(mut self, site: &Site, feed_path: String) -> Self {
@@ -58,11 +93,8 @@ pub struct DateView {
 }
 
 impl DateView {
-    pub fn new(ts: Timestamp) -> DateView {
-        DateView {
-            iso: ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            human: ts.strftime("%Y-%m-%d %H:%M UTC").to_string(),
-        }
+    pub fn new(ts: Timestamp, strings: &Strings) -> DateView {
+        DateView { iso: ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(), human: strings.date_time(ts) }
     }
 }
 

@@ -26,8 +26,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::i18n::Strings;
 use crate::redact::mask_emails;
-use crate::render::markup;
+use crate::render::markup::{self, escape};
 
 /// Quotes of at most this many lines start open.
 const SHORT_QUOTE: usize = 3;
@@ -61,9 +62,10 @@ enum Block<'a> {
         lines: Vec<&'a str>,
     },
     Signature(Vec<&'a str>),
-    /// An earlier message under a marker line, which is the summary.
+    /// An earlier message under a marker line, which is the summary (none for Outlook's
+    /// rule and headers, which the interface's words name).
     Original {
-        marker: &'a str,
+        marker: Option<&'a str>,
         lines: Vec<&'a str>,
     },
 }
@@ -112,7 +114,7 @@ fn blocks(body: &str, originals: bool) -> Vec<Block<'_>> {
         let outlook = is_rule(line) && lines.get(i + 1).is_some_and(|l| l.starts_with("From:"));
         if originals && (ORIGINAL.is_match(line) || outlook) {
             flush(&mut text, &mut out);
-            let marker = if outlook { "Original message" } else { line.trim() };
+            let marker = if outlook { None } else { Some(line.trim()) };
             out.push(Block::Original { marker, lines: lines[i + 1..].to_vec() });
             return out;
         }
@@ -204,15 +206,15 @@ fn take_attribution(text: &mut Vec<&str>) -> Option<String> {
 }
 
 /// A mail body as HTML (not yet sanitised).
-pub fn body_to_html(body: &str, show_emails: bool) -> String {
+pub fn body_to_html(body: &str, show_emails: bool, strings: &Strings) -> String {
     let mut out = String::with_capacity(body.len() * 5 / 4 + 64);
     out.push_str("<div class=\"mail\">\n");
-    push_blocks(&mut out, &blocks(body, true), show_emails);
+    push_blocks(&mut out, &blocks(body, true), show_emails, strings);
     out.push_str("</div>\n");
     out
 }
 
-fn push_blocks(out: &mut String, list: &[Block], show_emails: bool) {
+fn push_blocks(out: &mut String, list: &[Block], show_emails: bool, strings: &Strings) {
     for block in list {
         match block {
             Block::Text(lines) => push_paragraphs(out, lines, show_emails),
@@ -221,12 +223,12 @@ fn push_blocks(out: &mut String, list: &[Block], show_emails: bool) {
                 let open = if count <= SHORT_QUOTE { " open" } else { "" };
                 let title = match attribution {
                     Some(a) => text_html(a, show_emails),
-                    None => "Quoted text".to_owned(),
+                    None => escape(strings.t("quoted_text")).into_owned(),
                 };
-                let plural = if count == 1 { "" } else { "s" };
+                let count = escape(&strings.count("quote_lines", count)).into_owned();
                 let _ = writeln!(
                     out,
-                    "<details class=\"mail-quote\"{open}><summary>{title} ({count} line{plural})</summary><blockquote>"
+                    "<details class=\"mail-quote\"{open}><summary>{title} ({count})</summary><blockquote>"
                 );
                 push_quote(out, lines, show_emails);
                 out.push_str("</blockquote></details>\n");
@@ -240,9 +242,9 @@ fn push_blocks(out: &mut String, list: &[Block], show_emails: bool) {
                 let _ = writeln!(
                     out,
                     "<details class=\"mail-quote\"><summary>{}</summary><blockquote>",
-                    text_html(marker, show_emails)
+                    text_html(marker.unwrap_or(strings.t("original_message")), show_emails)
                 );
-                push_blocks(out, &blocks(&lines.join("\n"), false), show_emails);
+                push_blocks(out, &blocks(&lines.join("\n"), false), show_emails, strings);
                 out.push_str("</blockquote></details>\n");
             }
         }
@@ -351,7 +353,7 @@ mod tests {
     use super::*;
 
     fn html(body: &str) -> String {
-        markup::sanitize(&body_to_html(body, false))
+        markup::sanitize(&body_to_html(body, false, Strings::english()))
     }
 
     #[test]
@@ -411,9 +413,9 @@ _______________________________________________\nRustaceans mailing list\nrustac
 
     #[test]
     fn emails_are_masked_unless_published() {
-        let masked = markup::sanitize(&body_to_html("write to alice@example.org now", false));
+        let masked = markup::sanitize(&body_to_html("write to alice@example.org now", false, Strings::english()));
         assert!(masked.contains("alice@…") && !masked.contains("example.org"), "{masked}");
-        let shown = markup::sanitize(&body_to_html("alice@example.org", true));
+        let shown = markup::sanitize(&body_to_html("alice@example.org", true, Strings::english()));
         assert!(shown.contains("alice@example.org"), "{shown}");
     }
 
@@ -484,7 +486,7 @@ _______________________________________________\nRustaceans mailing list\nrustac
                     body.push('\n');
                 }
             }
-            let raw = body_to_html(&body, false);
+            let raw = body_to_html(&body, false, Strings::english());
             for tag in ["blockquote", "details", "div", "p", "pre"] {
                 assert_eq!(
                     raw.matches(&format!("<{tag}>")).count() + raw.matches(&format!("<{tag} ")).count(),

@@ -14,6 +14,7 @@ use std::sync::LazyLock;
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 
+use crate::i18n::Strings;
 use crate::parse::discourse_raw::{self, Quote};
 use crate::render::inline::{emojify, escape, push_text};
 
@@ -26,6 +27,8 @@ pub struct ThreadContext<'a> {
     pub post_href: &'a dyn Fn(u32) -> Option<String>,
     /// The original thread's address, to resolve site-relative links against.
     pub source: Option<&'a str>,
+    /// The interface's words, for what a quote or a disclosure says of itself.
+    pub strings: &'a Strings,
 }
 
 /// Turns Discourse's BBCode-style blocks into HTML blocks Markdown passes through:
@@ -54,7 +57,7 @@ fn discourse_blocks(body: &str, ctx: &ThreadContext) -> String {
             open.push("quote");
             rest = &rest[len..];
         } else if let Some(caps) = DETAILS.captures(rest) {
-            let summary = caps.get(1).or(caps.get(2)).map_or("Details", |m| m.as_str());
+            let summary = caps.get(1).or(caps.get(2)).map_or(ctx.strings.t("details"), |m| m.as_str());
             let _ = write!(out, "\n<details>\n<summary>{}</summary>\n\n", escape(&emojify(summary)));
             open.push("details");
             rest = &rest[caps.get(0).unwrap().end()..];
@@ -98,7 +101,12 @@ fn quote_open(quote: &Quote, ctx: &ThreadContext) -> String {
     if title.is_empty() {
         "\n<blockquote class=\"quote\">\n\n".to_owned()
     } else {
-        format!("\n<blockquote class=\"quote\">\n<p class=\"quote-title\">{title} wrote:</p>\n\n")
+        let (before, after) = (ctx.strings.before("quote_wrote", "name"), ctx.strings.after("quote_wrote", "name"));
+        format!(
+            "\n<blockquote class=\"quote\">\n<p class=\"quote-title\">{}{title}{}</p>\n\n",
+            escape(before),
+            escape(after)
+        )
     }
 }
 
@@ -254,6 +262,7 @@ mod tests {
             topic_id: Some("4821"),
             post_href: &|n| (n <= 3).then(|| format!("#post-{n}")),
             source: Some("https://forum.example.org/t/x/4821"),
+            strings: Strings::english(),
         }
     }
 

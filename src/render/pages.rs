@@ -47,8 +47,8 @@ pub struct ThreadRow {
 pub struct IndexPage<'a> {
     pub meta: Meta<'a>,
     pub description: &'a str,
-    pub thread_count: usize,
-    pub post_count: usize,
+    /// How many threads and posts in how many topics, in words.
+    pub summary: String,
     pub topics: Vec<TopicRow>,
     pub recent: Vec<ThreadRow>,
 }
@@ -84,8 +84,8 @@ fn thread_row(site: &Site, entry: &Entry, with_topic: bool) -> ThreadRow {
         topic: with_topic.then(|| (topic.title.clone(), format!("{}/index.html", topic.slug))),
         posts: thread.posts.len(),
         participants: thread.participants().len(),
-        first: thread.first_date().map(DateView::new),
-        last: thread.last_date().map(DateView::new),
+        first: thread.first_date().map(|d| DateView::new(d, site.strings())),
+        last: thread.last_date().map(|d| DateView::new(d, site.strings())),
         excerpt: thread_excerpt(thread, 200),
     }
 }
@@ -93,11 +93,17 @@ fn thread_row(site: &Site, entry: &Entry, with_topic: bool) -> ThreadRow {
 pub fn index_page(site: &Site) -> IndexPage<'_> {
     let config = &site.config;
     let description = if config.description.is_empty() { config.title.clone() } else { config.description.clone() };
+    let s = site.strings();
+    let counts = [
+        ("threads", s.count("threads", site.threads.len())),
+        ("posts", s.count("posts", site.post_count())),
+        ("topics", s.count("topics", site.topics.len())),
+    ];
+    let args: Vec<(&str, &str)> = counts.iter().map(|(k, v)| (*k, v.as_str())).collect();
     IndexPage {
         meta: Meta::new(site, "index.html", config.title.clone(), description).with_feed(site, "feed.xml".into()),
         description: &config.description,
-        thread_count: site.threads.len(),
-        post_count: site.post_count(),
+        summary: s.fill("front_summary", &args),
         topics: site
             .topics
             .iter()
@@ -148,12 +154,14 @@ pub fn topic_pages<'a>(
         let make = {
             let path = path.clone();
             move || {
+                let s = site.strings();
                 let title = if n > 1 {
-                    format!("{} (page {n}) · {}", t.title, config.title)
+                    format!("{} · {}", s.with2("topic_title_page", "topic", &t.title, "page", n), config.title)
                 } else {
                     format!("{} · {}", t.title, config.title)
                 };
-                let description = t.description.clone().unwrap_or_else(|| format!("Threads about {}", t.title));
+                let description =
+                    t.description.clone().unwrap_or_else(|| s.with("topic_description", "topic", &t.title));
                 let numbers: Vec<usize> = (1..=count).collect();
                 TopicPage {
                     meta: Meta::new(site, &path, title, description).with_feed(site, format!("{}/feed.xml", t.slug)),
@@ -192,7 +200,7 @@ fn post_row(site: &Site, thread: usize, post: usize, root: &str) -> PostRow {
         thread_title: entry.thread.title.clone(),
         number: p.number,
         author: p.author.clone(),
-        date: p.date.map(DateView::new),
+        date: p.date.map(|d| DateView::new(d, site.strings())),
         excerpt,
     }
 }
@@ -229,6 +237,7 @@ pub struct ListPage<'a> {
     pub heading: String,
     pub intro: String,
     pub items: Vec<(String, String, usize)>,
+    /// The key of what the counts count (`posts`, `threads`).
     pub unit: &'static str,
 }
 
@@ -258,7 +267,7 @@ pub struct ThreadsPage<'a> {
 fn list_page<'a>(
     site: &'a Site,
     folder: &str,
-    heading: &str,
+    heading: &'a str,
     intro: String,
     items: Vec<(String, String, usize)>,
     unit: &'static str,
@@ -274,7 +283,8 @@ fn list_page<'a>(
 }
 
 pub fn authors_page(site: &Site) -> ListPage<'_> {
-    let intro = format!("{} people wrote in this archive.", site.authors.len());
+    let s = site.strings();
+    let intro = s.count("authors_intro", site.authors.len());
     let items = (0..site.authors.len())
         .map(|a| {
             let base = site.author_base(a);
@@ -282,7 +292,7 @@ pub fn authors_page(site: &Site) -> ListPage<'_> {
             (site.authors[a].name.clone(), url, site.authors[a].posts.len())
         })
         .collect();
-    list_page(site, "authors", "Authors", intro, items, "post")
+    list_page(site, "authors", s.t("authors_heading"), intro, items, "posts")
 }
 
 /// How many pages an author's posts take.
@@ -306,7 +316,7 @@ pub fn author_pages(site: &Site, author: usize) -> impl Iterator<Item = AuthorPa
             site,
             &path,
             format!("{} · {}", a.name, site.config.title),
-            format!("Posts by {} in {}", a.name, site.config.title),
+            site.strings().with2("author_description", "name", &a.name, "archive", &site.config.title),
         );
         let root = meta.root.clone();
         AuthorPage {
@@ -336,8 +346,8 @@ fn threads_pages<'a>(
         let make = {
             let (base, heading, path) = (base.clone(), heading.clone(), path.clone());
             move || {
-                let meta =
-                    Meta::new(site, &path, format!("{heading} · {}", site.config.title), format!("{heading}: threads"));
+                let description = site.strings().with("list_description", "heading", &heading);
+                let meta = Meta::new(site, &path, format!("{heading} · {}", site.config.title), description);
                 let root = meta.root.clone();
                 let numbers: Vec<usize> = (1..=count).collect();
                 ThreadsPage {
@@ -353,23 +363,26 @@ fn threads_pages<'a>(
 }
 
 pub fn tags_page(site: &Site) -> ListPage<'_> {
+    let s = site.strings();
     let items = site.tags.iter().map(|t| (t.name.clone(), format!("{}.html", t.slug), t.threads.len())).collect();
-    list_page(site, "tags", "Tags", format!("{} tags.", site.tags.len()), items, "thread")
+    list_page(site, "tags", s.t("tags_heading"), s.count("tags_intro", site.tags.len()), items, "threads")
 }
 
 pub fn tag_pages<'a>(site: &'a Site, tag: usize) -> impl Iterator<Item = Listed<'a, impl FnOnce() -> ThreadsPage<'a>>> {
     let t = &site.tags[tag];
-    threads_pages(site, format!("tags/{}", t.slug), format!("Tag: {}", t.name), &t.threads)
+    threads_pages(site, format!("tags/{}", t.slug), site.strings().with("tag_heading", "tag", &t.name), &t.threads)
 }
 
 pub fn months_page(site: &Site) -> ListPage<'_> {
+    let s = site.strings();
     let undated = site.threads.iter().filter(|e| e.thread.first_date().is_none()).count();
-    let mut intro = "Threads by the month they started.".to_owned();
+    let mut intro = s.t("months_intro").to_owned();
     if undated > 0 {
-        intro.push_str(&format!(" {undated} thread{} without dates are listed by topic only.", plural(undated)));
+        intro.push(' ');
+        intro.push_str(&s.count("months_undated", undated));
     }
-    let items = site.months.iter().map(|m| (m.key.clone(), format!("{}.html", m.key), m.threads.len())).collect();
-    list_page(site, "months", "Months", intro, items, "thread")
+    let items = site.months.iter().map(|m| (s.month_key(&m.key), format!("{}.html", m.key), m.threads.len())).collect();
+    list_page(site, "months", s.t("months_heading"), intro, items, "threads")
 }
 
 pub fn month_pages<'a>(
@@ -377,11 +390,8 @@ pub fn month_pages<'a>(
     month: usize,
 ) -> impl Iterator<Item = Listed<'a, impl FnOnce() -> ThreadsPage<'a>>> {
     let m = &site.months[month];
-    threads_pages(site, format!("months/{}", m.key), format!("Threads started in {}", m.key), &m.threads)
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+    let s = site.strings();
+    threads_pages(site, format!("months/{}", m.key), s.with("month_heading", "month", s.month_key(&m.key)), &m.threads)
 }
 
 #[derive(Template)]
@@ -408,15 +418,18 @@ pub struct RemovedPage<'a> {
 pub fn removed_page<'a>(site: &'a Site, entry: &'a Entry, page: usize) -> RemovedPage<'a> {
     let topic = &site.topics[entry.topic];
     let path = site.thread_page_path(entry, page);
-    let mut meta = Meta::new(site, &path, format!("Removed · {}", site.config.title), String::new());
+    let s = site.strings();
+    let mut meta = Meta::new(site, &path, format!("{} · {}", s.t("removed_title"), site.config.title), String::new());
     meta.canonical = None;
     let reason = entry.thread.removed.as_ref().and_then(|r| r.reason.clone()).unwrap_or_default();
+    let reason = if reason == crate::takedown::REMOVED { s.t("removed_by_owner").to_owned() } else { reason };
     let topic_url = format!("{}{}/index.html", meta.root, topic.slug);
     RemovedPage { meta, reason, topic_title: &topic.title, topic_url }
 }
 
 pub fn not_found_page(site: &Site) -> NotFoundPage<'_> {
-    let mut meta = Meta::new(site, "404.html", format!("Not found · {}", site.config.title), String::new());
+    let title = format!("{} · {}", site.strings().t("not_found_title"), site.config.title);
+    let mut meta = Meta::new(site, "404.html", title, String::new());
     meta.canonical = None;
     let home = site.config.base_url.as_ref().map_or_else(|| "index.html".to_owned(), |b| format!("{b}index.html"));
     if let Some(base) = &site.config.base_url {

@@ -249,13 +249,20 @@ impl<'a> Feeds<'a> {
         posts.sort_by_key(|p| (Reverse(p.date), Reverse(p.number)));
         let base = self.base;
         let post_href = |n: u32| thread.post(n).map(|_| format!("{base}{}", site.post_path(entry, n)));
-        let ctx = ThreadContext { topic_id: None, post_href: &post_href, source: safe_url(thread.source.as_deref()) };
+        let ctx = ThreadContext {
+            topic_id: None,
+            post_href: &post_href,
+            source: safe_url(thread.source.as_deref()),
+            strings: site.strings(),
+        };
         let entries = posts
             .iter()
             .take(site.config.feed_entries)
             .map(|post| FeedEntry {
                 title: match &post.author {
-                    Some(author) => format!("#{} by {author}", post.number),
+                    Some(author) => {
+                        site.strings().fill("feed_post", &[("n", &post.number.to_string()), ("author", author)])
+                    }
                     None => format!("#{}", post.number),
                 },
                 url: format!("{base}{}", site.post_path(entry, post.number)),

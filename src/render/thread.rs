@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 
+use crate::i18n::Strings;
 use crate::model::{Post, PostExtra, Thread};
 use crate::parse::discourse_raw;
 use crate::render::attachments::{self, AttachmentView, Shown};
@@ -44,7 +45,11 @@ pub struct PostView {
 
 impl PostView {
     /// A post taken down: its number and what is said in its place, nothing else.
-    fn taken_down(post: &Post) -> PostView {
+    fn taken_down(post: &Post, strings: &Strings) -> PostView {
+        let reason =
+            post.extra.redacted.as_ref().map(|r| {
+                if r == crate::takedown::REMOVED { strings.t("removed_by_owner").to_owned() } else { r.clone() }
+            });
         PostView {
             number: post.number,
             author: None,
@@ -55,7 +60,7 @@ impl PostView {
             replies: Vec::new(),
             body_html: String::new(),
             cut: None,
-            extra: PostExtra { redacted: post.extra.redacted.clone(), ..PostExtra::default() },
+            extra: PostExtra { redacted: reason, ..PostExtra::default() },
             attachments: Vec::new(),
             event: None,
         }
@@ -105,7 +110,7 @@ pub const MAX_POST_BYTES: usize = 256 * 1024;
 
 /// A body cut to at most `max` bytes at a line (or else character) boundary, and a note
 /// for the reader when it was cut.
-pub fn cap_body(body: &str, max: usize) -> (&str, Option<String>) {
+pub fn cap_body<'b>(body: &'b str, max: usize, strings: &Strings) -> (&'b str, Option<String>) {
     if body.len() <= max {
         return (body, None);
     }
@@ -116,39 +121,35 @@ pub fn cap_body(body: &str, max: usize) -> (&str, Option<String>) {
     if let Some(line_end) = body[..end].rfind('\n').filter(|&i| i > max / 2) {
         end = line_end;
     }
-    let note = format!(
-        "This post is {} KB long; only its first {} KB are shown here. The full text is in the dump.",
-        body.len().div_ceil(1024),
-        end / 1024
-    );
+    let note = strings.with2("post_cut", "size", body.len().div_ceil(1024), "shown", end / 1024);
     (&body[..end], Some(note))
 }
 
 /// A thread event in words: Discourse's small actions by their codes (the code itself for
 /// one not known here).
-fn event_words(code: &str) -> String {
-    let words = match code {
-        "closed.enabled" => "closed the topic",
-        "closed.disabled" => "opened the topic",
-        "autoclosed.enabled" => "The topic was closed automatically",
-        "autoclosed.disabled" => "The topic was opened automatically",
-        "archived.enabled" => "archived the topic",
-        "archived.disabled" => "unarchived the topic",
-        "pinned.enabled" | "pinned_globally.enabled" => "pinned the topic",
-        "pinned.disabled" | "pinned_globally.disabled" => "unpinned the topic",
-        "banner.enabled" => "made the topic a banner",
-        "banner.disabled" => "removed the banner",
-        "visible.enabled" => "listed the topic",
-        "visible.disabled" => "unlisted the topic",
-        "split_topic" => "split this topic",
-        "invited_user" | "invited_group" => "invited someone to the topic",
-        "user_left" => "left the conversation",
-        "removed_user" | "removed_group" => "removed someone from the conversation",
-        "public_topic" => "made the topic public",
-        "private_topic" => "made the topic private",
+fn event_words(code: &str, strings: &Strings) -> String {
+    let key = match code {
+        "closed.enabled" => "event_closed",
+        "closed.disabled" => "event_opened",
+        "autoclosed.enabled" => "event_autoclosed",
+        "autoclosed.disabled" => "event_autoopened",
+        "archived.enabled" => "event_archived",
+        "archived.disabled" => "event_unarchived",
+        "pinned.enabled" | "pinned_globally.enabled" => "event_pinned",
+        "pinned.disabled" | "pinned_globally.disabled" => "event_unpinned",
+        "banner.enabled" => "event_banner",
+        "banner.disabled" => "event_unbanner",
+        "visible.enabled" => "event_listed",
+        "visible.disabled" => "event_unlisted",
+        "split_topic" => "event_split",
+        "invited_user" | "invited_group" => "event_invited",
+        "user_left" => "event_left",
+        "removed_user" | "removed_group" => "event_removed_user",
+        "public_topic" => "event_public",
+        "private_topic" => "event_private",
         other => return format!("[{other}]"),
     };
-    words.to_owned()
+    strings.t(key).to_owned()
 }
 
 /// A post's body as sanitised HTML, and the note saying where it was cut if it was too long.
@@ -156,9 +157,9 @@ pub type BodyHtml = (String, Option<String>);
 
 /// A post's body as sanitised HTML, cut where it is too long.
 pub fn post_html(thread: &Thread, post: &Post, ctx: &ThreadContext, show_emails: bool) -> BodyHtml {
-    let (body, cut) = cap_body(&post.body, MAX_POST_BYTES);
+    let (body, cut) = cap_body(&post.body, MAX_POST_BYTES, ctx.strings);
     let html = if thread.format.is_mail() {
-        mail::body_to_html(body, show_emails)
+        mail::body_to_html(body, show_emails, ctx.strings)
     } else if thread.format.is_markdown() && thread.format.is_chat() {
         markup::chat_markdown_to_html(body, ctx)
     } else if thread.format.is_markdown() {
@@ -250,6 +251,7 @@ impl<'a> ThreadRenderer<'a> {
             topic_id: self.topic_id.as_deref(),
             post_href: &post_href,
             source: safe_url(thread.source.as_deref()),
+            strings: site.strings(),
         };
         let mut meta = Meta::new(site, &path, format!("{} · {} · {}", thread.title, topic.title, config.title), {
             thread_excerpt(thread, 200)
@@ -263,7 +265,7 @@ impl<'a> ThreadRenderer<'a> {
             .filter(|p| site.post_page(p.number) == page)
             .map(|post| {
                 if post.extra.redacted.is_some() {
-                    return PostView::taken_down(post);
+                    return PostView::taken_down(post, site.strings());
                 }
                 let (body_html, cut) = self.post_html(post, &ctx);
                 PostView {
@@ -274,7 +276,7 @@ impl<'a> ThreadRenderer<'a> {
                         .as_deref()
                         .and_then(|a| site.author(a))
                         .map(|a| format!("{root}{}.html", site.author_base(a))),
-                    date: post.date.map(DateView::new),
+                    date: post.date.map(|d| DateView::new(d, site.strings())),
                     likes: post.likes,
                     reply_to: post.reply_to.map(|n| (n, self.post_href(page, n))),
                     replies: self
@@ -284,8 +286,8 @@ impl<'a> ThreadRenderer<'a> {
                         .unwrap_or_default(),
                     body_html,
                     cut,
-                    attachments: attachments::views(&post.extra.attachments, &root),
-                    event: post.extra.event.as_deref().map(event_words),
+                    attachments: attachments::views(&post.extra.attachments, &root, site.strings()),
+                    event: post.extra.event.as_deref().map(|e| event_words(e, site.strings())),
                     extra: PostExtra {
                         email: post.extra.email.clone().filter(|_| config.show_emails),
                         // Every reply repeats a mail thread's subject; only a changed one is
@@ -320,7 +322,7 @@ impl<'a> ThreadRenderer<'a> {
             participants: thread.participants().len(),
             posts,
             jump: thread.posts.iter().filter_map(|p| Some((p.number, self.post_href(page, p.number)?))).collect(),
-            calendar: calendar::calendar(thread, pages.len() > 1, |n| self.post_href(page, n)),
+            calendar: calendar::calendar(thread, pages.len() > 1, site.strings(), |n| self.post_href(page, n)),
             pagination: Pagination::new(page, &pages, |n| format!("{root}{}", site.thread_page_path(entry, n))),
             newer: newer.map(neighbour),
             older: older.map(neighbour),
@@ -336,12 +338,12 @@ mod tests {
     #[test]
     fn long_bodies_are_cut_at_a_line_and_say_so() {
         let body = "line of text\n".repeat(100);
-        let (short, note) = cap_body(&body, 500);
+        let (short, note) = cap_body(&body, 500, Strings::english());
         assert!(short.len() <= 500 && short.ends_with("text"), "{short:?}");
         assert!(note.unwrap().contains("2 KB long"));
-        assert_eq!(cap_body("short", 500), ("short", None));
+        assert_eq!(cap_body("short", 500, Strings::english()), ("short", None));
         let one_line = "é".repeat(1000);
-        let (short, note) = cap_body(&one_line, 501);
+        let (short, note) = cap_body(&one_line, 501, Strings::english());
         assert_eq!(short.len(), 500);
         assert!(note.is_some());
     }
