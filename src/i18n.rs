@@ -245,6 +245,16 @@ impl Strings {
         self.t(key).split_once(&format!("{{{name}}}")).map_or("", |(_, after)| after)
     }
 
+    /// [`Strings::before`] with another `{name}` filled in.
+    pub fn before_with(&self, key: &str, at: &str, name: &str, value: impl std::fmt::Display) -> String {
+        fill(self.before(key, at), &[(name, &value.to_string())])
+    }
+
+    /// [`Strings::after`] with another `{name}` filled in.
+    pub fn after_with(&self, key: &str, at: &str, name: &str, value: impl std::fmt::Display) -> String {
+        fill(self.after(key, at), &[(name, &value.to_string())])
+    }
+
     /// `n` things as `key`'s plural forms say it, `{n}` filled in.
     pub fn count(&self, key: &str, n: impl Number) -> String {
         self.count_with(key, n, &[])

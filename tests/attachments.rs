@@ -133,8 +133,11 @@ fn a_whatsapp_export_with_media_is_kept_whole_and_inert() {
     assert!(page.contains("width=\"24\" height=\"24\" alt=\"00000005-STICKER-2023-09-02-11-02-10.webp\""), "{page}");
     assert!(page.contains("<audio controls preload=\"none\" src=\"../files/"), "{page}");
     assert!(page.contains("<video controls preload=\"none\" src=\"../files/"), "{page}");
-    assert!(page.contains("download=\"00000008-rota.html\">00000008-rota.html</a> <span class=\"size\">"), "{page}");
-    assert!(page.contains("00000010-PHOTO-2023-09-03-09-01-00.jpg: not in the export"), "{page}");
+    assert!(
+        page.contains("download=\"00000008-rota.html\"><bdi>00000008-rota.html</bdi></a> <span class=\"size\">"),
+        "{page}"
+    );
+    assert!(page.contains("<bdi>00000010-PHOTO-2023-09-03-09-01-00.jpg</bdi>: not in the export"), "{page}");
     assert!(!page.contains("<script>window") && !page.contains("onload") && !page.contains("<svg"), "{page}");
     assert!(!page.contains("&lt;attached:"), "the marker is not body text: {page}");
     let allotment = fs::read_to_string(public.join("chats/allotment.html")).unwrap();
@@ -191,5 +194,5 @@ fn files_larger_than_the_archive_takes_are_left_out_and_said() {
     assert!(out.status.success());
     assert!(!dir.path().join("public/files").exists());
     let page = fs::read_to_string(dir.path().join("public/chats/chat.html")).unwrap();
-    assert!(page.contains("big.mp4: left out (2.1 MB, more than the archive takes)"), "{page}");
+    assert!(page.contains("<bdi>big.mp4</bdi>: left out (2.1 MB, more than the archive takes)"), "{page}");
 }
