@@ -192,7 +192,7 @@ impl Strings {
                         line,
                         format!("`{{{unknown}}}` in `{}` is not filled in by threadarc", key.get_ref()),
                     )
-                    .with_hint("use only the {names} the key has in src/i18n/en.toml"),
+                    .with_hint("keep to the {names} the key has in src/i18n/en.toml"),
                 );
             }
             self.entries.insert(key.into_inner(), entry);

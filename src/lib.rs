@@ -26,13 +26,15 @@
 //!
 //! Imports run one way, so the crate can be read from the bottom up: [`model`],
 //! [`diagnostic`], [`text`] and [`slug`] take nothing from the rest; [`dates`],
-//! [`frontmatter`], [`config`], [`redact`], [`filetype`] and [`term`] build on them; then
+//! [`frontmatter`], [`config`], [`i18n`] (the interface's words in the archive's
+//! language), [`theme`] (the owner's `theme/` folder), [`redact`], [`filetype`] and
+//! [`term`] build on them; then
 //! [`parse`], [`load`], [`pool`], [`takedown`], [`site`], [`render`], [`search`] and
 //! [`build`], each using only modules before it; the commands ([`check`], [`init`], [`serve`]) sit on top. `tests/layout.rs` holds
 //! the crate to that, and no file to more than 700 lines of code outside its tests.
 //!
 //! Parsing and rendering are pure functions over data; file I/O happens only in
-//! [`build`], [`config`] and [`codec`], and in the commands that are not `build`:
+//! [`build`], [`config`], [`theme`] and [`codec`], and in the commands that are not `build`:
 //!
 //! - [`init`] makes a new archive folder, [`check`] reads everything and reports without
 //!   writing (and, with `--host`, holds a built archive against a static host's limits,

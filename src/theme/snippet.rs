@@ -231,7 +231,7 @@ fn refused_element(name: &str, tag: &Tag, place: Place, line: u64) -> Option<Pro
         ),
         "header" | "footer" => refuse(
             format!("<{name}> is refused: the snippet is already inside the page's <{}>", "header or footer"),
-            "use a <div> or <p>",
+            "write a <div> or <p> instead",
         ),
         _ => None,
     }
@@ -277,7 +277,7 @@ fn refused_attribute(element: &str, name: &str, value: &str, line: u64) -> Optio
         return Some(problem(
             line,
             format!("a data: URL in {name}=\"…\" on <{element}> is refused"),
-            "the pages use only the archive's own files: put the file in theme/static/ and write {root}static/NAME",
+            "the pages show only the archive's own files: put the file in theme/static/ and write {root}static/NAME",
         ));
     }
     let from_network = url.starts_with("http:") || url.starts_with("https:") || url.starts_with("//");

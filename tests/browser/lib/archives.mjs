@@ -50,6 +50,25 @@ export function sampleArchive(baseUrl = null) {
   return build(path.join(repo, 'threads'), config, baseUrl ? 'sample-base' : 'sample');
 }
 
+/**
+ * The sample archive's dumps with tests/fixtures/theme: German, with every hook of theme/
+ * (a stylesheet, a logo, head, header and footer snippets, static files, strings.toml).
+ * `language` replaces the fixture's; the fixture's `base_url` is left out (a 404 page
+ * would link the stylesheet and logo at that address, which a file:// page cannot load).
+ */
+export function themedArchive(language = null) {
+  const dir = tempDir(`theme-${language || 'de'}`);
+  fs.cpSync(path.join(repo, 'threads'), path.join(dir, 'threads'), { recursive: true });
+  fs.cpSync(path.join(repo, 'tests/fixtures/theme'), dir, { recursive: true });
+  const file = path.join(dir, 'archive.toml');
+  let config = fs.readFileSync(file, 'utf8').replace(/^base_url = .*\n/m, '');
+  if (language) config = config.replace(/^language = .*$/m, `language = ${JSON.stringify(language)}`);
+  assert(!config.includes('base_url') && config.includes(`language = "${language || 'de'}"`), 'archive.toml of the theme fixture changed');
+  fs.writeFileSync(file, config);
+  execFileSync(bin, ['build', '--quiet', '--output', path.join(dir, 'public')], { cwd: dir, stdio: 'inherit' });
+  return path.join(dir, 'public');
+}
+
 /** The archive `threadarc init` starts with: an example dump of every format. */
 export function initArchive() {
   const dir = path.join(tempDir('init'), 'archive');
