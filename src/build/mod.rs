@@ -98,6 +98,12 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
     let mut stages = Stages::new();
     let config = Config::load(&options.config, options.config_required)?;
     let (theme, mut diagnostics) = Theme::load(&theme::folder(&options.input), &config.language, &options.config);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        // Unlike a dump, a theme has no part to build without: every page shows it.
+        let message =
+            format!("the theme could not be read; the archive in {} was left as it was", options.output.display());
+        return Err(BuildError { message, diagnostics });
+    }
     let (found, discovered) = discover(&options.input, &config.default_topic)?;
     diagnostics.extend(discovered);
     let _lock = folder::lock(&options.output)?;
@@ -173,7 +179,7 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
 }
 
 /// The report of a build that found the archive in place as it would write it.
-fn unchanged(cache: &Cache, diagnostics: Vec<crate::diagnostic::Diagnostic>, stages: Stages) -> Report {
+fn unchanged(cache: &Cache, diagnostics: Vec<Diagnostic>, stages: Stages) -> Report {
     let [files, threads, posts, pages] = cache.counts;
     Report {
         files,
