@@ -109,8 +109,11 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
     let _lock = folder::lock(&options.output)?;
     folder::recover(&options.output)?;
     let cache_path = folder::sibling(&options.output, "cache")?;
-    let last =
-        LastBuild::read(&options.output, &cache_path, plan::build_hash(&config, &theme, options.format, &options.input));
+    let last = LastBuild::read(
+        &options.output,
+        &cache_path,
+        plan::build_hash(&config, &theme, options.format, &options.input),
+    );
     stages.done("discover");
 
     if let Some(cache) = last.unchanged(&found, &options.output) {
