@@ -225,16 +225,20 @@ test('a right-to-left language mirrors the layout', async () => {
   await page.goto(url(arabic, pageKinds(arabic)['mail thread']));
   const seen = await page.evaluate(() => {
     const nav = [...document.querySelectorAll('.site-nav a')].map((a) => a.getBoundingClientRect());
-    const quote = document.querySelector('details.mail-quote');
+    const pages = [...document.querySelectorAll('.pagination > *')].map((a) => a.getBoundingClientRect());
     return {
       dir: document.documentElement.dir,
       lang: document.documentElement.lang,
       navRightToLeft: nav[0].left > nav[1].left,
-      quoteBorder: quote && [getComputedStyle(quote).borderRightWidth, getComputedStyle(quote).borderLeftWidth],
+      pagesRightToLeft: pages.length > 1 && pages[0].left > pages[1].left,
+      // A post keeps the direction of its own words: these are English.
+      body: getComputedStyle(document.querySelector('.post .body')).direction,
       topics: document.querySelector('.site-nav a').textContent,
     };
   });
-  assert.deepEqual(seen, { dir: 'rtl', lang: 'ar', navRightToLeft: true, quoteBorder: ['4px', '0px'], topics: 'المواضيع' });
+  assert.deepEqual(seen, {
+    dir: 'rtl', lang: 'ar', navRightToLeft: true, pagesRightToLeft: true, body: 'ltr', topics: 'المواضيع',
+  });
   await page.close();
 });
 
