@@ -268,6 +268,27 @@ fn rebuilds_on_change_and_keeps_the_last_good_archive() {
     assert_eq!(generation(&served), settled, "rebuilding without changes:\n{}", served.log());
 }
 
+#[test]
+fn rebuilds_when_the_theme_changes() {
+    let dir = archive();
+    let served = Served::start(dir.path(), &[]);
+    // init writes a theme stylesheet; a rule added to it is served.
+    let css = dir.path().join("theme/style.css");
+    let mut text = fs::read_to_string(&css).unwrap();
+    text.push_str("\n.site-name { letter-spacing: 0.1em; }\n");
+    fs::write(&css, &text).unwrap();
+    served.wait_for("/static/theme.css", "the new rule", |r| r.body.contains("letter-spacing: 0.1em"));
+    served.wait_for_log("changed: theme/style.css; rebuilding", 1);
+
+    // A new footer is on the pages; one with script is refused and the last archive stays.
+    fs::write(dir.path().join("theme/footer.html"), "<p>Club footer</p>\n").unwrap();
+    served.wait_for("/", "the footer", |r| r.body.contains("<p>Club footer</p>"));
+    fs::write(dir.path().join("theme/footer.html"), "<p>Club footer</p>\n<script>x()</script>\n").unwrap();
+    served.wait_for_log("error: theme/footer.html:2: <script> is refused", 1);
+    served.wait_for_log("still serving the previous archive", 1);
+    assert!(served.get("/").body.contains("<p>Club footer</p>"));
+}
+
 #[cfg(unix)]
 #[test]
 fn stops_cleanly_on_ctrl_c() {
