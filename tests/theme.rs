@@ -175,7 +175,7 @@ fn a_german_archive_with_every_hook_speaks_german_and_looks_like_its_theme() {
     assert!(words.iter().any(|w| w == "Jump to post") && words.iter().any(|w| w == "March"), "{words:?}");
     let matchers: Vec<(String, Regex)> =
         words.iter().map(|w| (w.clone(), Regex::new(&format!(r"\b{}\b", regex::escape(w))).unwrap())).collect();
-    let date = Regex::new(r"<time datetime=[^>]+>(\d\d\.\d\d\.\d{4}, \d\d:\d\d UTC|[A-Z][a-zä]+, \d+\. [^<]+ \d{4}|[A-ZÄ][a-zä]+ \d{4})</time>").unwrap();
+    let date = Regex::new(r"<time [^>]*datetime=[^>]+>(\d\d\.\d\d\.\d{4}, \d\d:\d\d UTC|[A-Z][a-zä]+, \d+\. [^<]+ \d{4}|[A-ZÄ][a-zä]+ \d{4})</time>").unwrap();
     let mut english = Vec::new();
     let pages = html_files(&public);
     assert!(pages.len() > 100, "{}", pages.len());
@@ -207,7 +207,8 @@ fn a_german_archive_with_every_hook_speaks_german_and_looks_like_its_theme() {
         let text = interface_text(html);
         for (word, matcher) in &matchers {
             if let Some(m) = matcher.find(&text) {
-                let around = &text[m.start().saturating_sub(60)..(m.end() + 60).min(text.len())];
+                let around = &text
+                    [text.floor_char_boundary(m.start().saturating_sub(60))..text.ceil_char_boundary(m.end() + 60)];
                 english.push(format!("{name}: {word:?} in …{around}…"));
             }
         }
