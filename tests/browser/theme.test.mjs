@@ -56,7 +56,7 @@ function pageKinds(base) {
     'mail thread': first(/^mailing-list\/[^/]+\.html$/, 'mail thread'),
     'chat': first(/^allotment\/[^/]+\.html$/, 'chat'),
     'author index': 'authors/index.html',
-    'author page': first(/^authors\/(?!index)[^/]+\.html$/, 'author page'),
+    'author page': first(/^authors\/[^/]+\/[^/]+\.html$/, 'author page'),
     'tag index': 'tags/index.html',
     'tag page': first(/^tags\/(?!index)[^/]+\.html$/, 'tag page'),
     'month index': 'months/index.html',
