@@ -171,21 +171,26 @@ pub fn judge(host: &Host, stats: &FolderStats) -> Verdict {
 fn amount(limit: &str, n: u64) -> String {
     match limit {
         "size" => format!("{:.1} MB", n as f64 / MB as f64),
-        "largest file" => format!("{:.1} MiB", n as f64 / MIB as f64),
+        "largest file" => file_size(n),
         _ => format!("{n}"),
     }
+}
+
+/// A file's size as hosts state their limit on it: in MiB, or KiB below one.
+fn file_size(n: u64) -> String {
+    if n < MIB { format!("{:.1} KiB", n as f64 / 1024.0) } else { format!("{:.1} MiB", n as f64 / MIB as f64) }
 }
 
 /// The verdict as `check --host` prints it.
 pub fn report(host: &Host, verdict: &Verdict, archive: &Path) -> String {
     let s = &verdict.stats;
     let mut out = format!(
-        "{}: {:.1} MB in {} files; largest file {} ({:.1} MiB); fullest folder {} ({} entries)\n",
+        "{}: {:.1} MB in {} files; largest file {} ({}); fullest folder {} ({} entries)\n",
         archive.display(),
         s.bytes as f64 / MB as f64,
         s.files,
         s.largest_file.0,
-        s.largest_file.1 as f64 / MIB as f64,
+        file_size(s.largest_file.1),
         s.fullest_folder.0,
         s.fullest_folder.1,
     );
