@@ -56,6 +56,11 @@ pub fn topic_term(slug: &str) -> String {
     format!("!t:{slug}")
 }
 
+/// The term of a date filter: the month a post was written in, `!m:YYYY-MM`.
+pub fn month_term(date: &str) -> String {
+    format!("!m:{}", date.get(..7).unwrap_or(date))
+}
+
 /// The term of an author filter: the name folded, its white space collapsed.
 pub fn author_term(name: &str) -> String {
     let words: Vec<Cow<str>> = name.split_whitespace().map(tokenize::fold).collect();
@@ -284,8 +289,13 @@ fn read_thread_with(reader: &mut Reader, site: &Site, t: usize, taken: Option<&[
         .map(|(i, post)| {
             let body = taken.map_or(post.body.as_str(), |b| b[i].as_str());
             let text = markup::plain_text(body, markdown);
-            let (terms, len) = reader.count(&text);
+            let (mut terms, len) = reader.count(&text);
             let date = post.date.map(|d| d.strftime("%Y-%m-%d").to_string());
+            // The month is a filter term among the post's words, which it cannot clash
+            // with (no word holds `!`), not counted in its length.
+            if let Some(date) = &date {
+                terms.push((reader.id(&month_term(date)), 1));
+            }
             let text = cut_text(&text, TEXT_MAX_CHARS);
             let page = site.post_page(post.number);
             let entry = if page > first_page {

@@ -21,11 +21,12 @@
 //! whatever it holds; [`tokenize`] what makes a word a term; `vlq` how numbers are
 //! written.
 //!
-//! # The index format (version 3)
+//! # The index format (version 4)
 //!
 //! Everything lives under `search/` in the archive; every file is UTF-8 JavaScript of the
-//! form `threadarc_search.X(...);` with JSON arguments. Term shards and packs lie in
-//! `search/t/` and `search/p/` in a folder named after their name's first two characters,
+//! form `threadarc_search.X(...);` with JSON arguments. Term shards, packs and typo files
+//! lie in `search/t/`, `search/p/` and `search/v/` in a folder named after their name's
+//! first two characters,
 //! doc shards in `search/d/` in a folder per thousand threads (`THREAD / 1000`, rounded
 //! down): no folder holds more than a few hundred files ([`chunk::path`]).
 //!
@@ -43,9 +44,11 @@
 //! post as far as the dumps tell, which is how ties in ranking are broken.
 //!
 //! **Terms** are what [`tokenize`] makes of a post's plain text (quotes of other posts
-//! left out) and of its thread's title, plus two kinds of filter terms: `!t:SLUG` for the
-//! topic of a post's thread and `!a:NAME` for its author (the name folded, white space
-//! collapsed). Filter terms cannot clash with words, which never hold `!`.
+//! left out) and, for a thread's first post, of its thread's title; plus three kinds of
+//! filter terms: `!t:SLUG` for the topic of a post's thread, `!a:NAME` for its author (the
+//! name folded, white space collapsed) and `!m:YYYY-MM` for the month it was written in
+//! (none for an undated post). Filter terms cannot clash with words, which never hold `!`.
+//! A reply is found only by its own words: the title stands on the first post alone.
 //!
 //! `search/meta.js`, loaded first:
 //! `threadarc_search.m({"format":3,"docs":N,"terms":[FIRST…],"docShards":"VLQ","topics":[[SLUG,TITLE]…]})`.
@@ -72,12 +75,13 @@
 //! `2 × Y + S`: S = 0 for a post in the same thread as the one before, Y counting from the
 //! post after it; S = 1 for one in a later thread, Y counting from the thread's first post,
 //! and then a second number, the threads skipped since the one before (before the first,
-//! thread −1). For a word, `Y = step × 16 + impact`, one a post. `impact` (0–15) is the
-//! post's BM25 weight for the term, quantized:
+//! thread −1). For a word, `Y = step × 16 + impact`, one a post. `impact` 15 marks a
+//! thread's first post whose thread's title holds the term (the browser adds
+//! [`TITLE_WEIGHT`] times that weight to the thread's rank); otherwise `impact` (0–14) is
+//! the post's BM25 weight for the term, quantized in 15 levels:
 //! `tf × (k1 + 1) / (tf + k1 × (1 − b + b × length / L))` with k1 = 1.2, b = 0.75 and L
 //! the fixed [`REFERENCE_LENGTH`] (not the archive's average, which every post would
-//! move), where tf counts the term in the post plus [`TITLE_WEIGHT`] times in its thread's
-//! title, and length is the post's terms plus its title's. The query side multiplies by
+//! move), tf counting the term in the post and length its terms. The query side multiplies by
 //! the term's idf, `ln(1 + (N − DF + 0.5) / (DF + 0.5))`. A word whose postings would be
 //! longer than [`POSTINGS_MAX`] keeps only its highest-impact posts (newest first among
 //! equals): such a word (in a large archive, one in more than about one post in ten, like
@@ -100,6 +104,11 @@
 //! may be `null`; TEXT is the post's plain text, cut at a word after about
 //! [`TEXT_MAX_CHARS`] characters, from which the browser makes snippets and checks quoted
 //! phrases. A doc shard may end before any post, so a long thread's posts can span shards.
+//!
+//! `search/v/NA/NAME-LEN.js`, a typo file (`vocab`): `threadarc_search.v("NAME-LEN",[WORD…])`,
+//! every word of the index (no filter term) of LEN characters, at least
+//! [`TYPO_MIN`]` − 1`, whose first character's UTF-8 has the FNV-1a name NAME, sorted. No
+//! file for a first character and length no word has.
 
 pub(crate) mod chunk;
 mod collect;
@@ -110,11 +119,13 @@ mod term_shards;
 mod text;
 pub mod tokenize;
 mod vlq;
+mod vocab;
 
 pub use self::chunk::{Limits, POSTINGS_MAX, Sink};
-pub use self::collect::{author_term, topic_term};
+pub use self::collect::{author_term, month_term, topic_term};
 pub use self::postings::{REFERENCE_LENGTH, TITLE_WEIGHT};
 pub use self::text::TEXT_MAX_CHARS;
+pub use self::vocab::TYPO_MIN;
 
 use std::io;
 use std::sync::Mutex;
@@ -321,14 +332,16 @@ fn write_index_inner(
     docs.finish(&mut closed);
     write_all(&closed)?;
     drop(closed);
-    let (shard_terms, term_count, words) = terms.write(&limits, &counted)?;
+    let mut vocab = vocab::Vocab::default();
+    let (shard_terms, term_count, words) = terms.write(&limits, &mut vocab, &counted)?;
+    vocab.write(&counted)?;
     if let Some(next) = next {
         next.finish(&words, term_count)?;
     }
     drop(words);
     let topics: Vec<(&str, &str)> = site.topics.iter().map(|t| (t.slug.as_str(), t.title.as_str())).collect();
     let meta = json!({
-        "format": 3,
+        "format": 4,
         "docs": docs.docs,
         "terms": shard_terms,
         "docShards": vlq::firsts(&docs.firsts),
@@ -527,7 +540,7 @@ mod tests {
     fn posts_are_addressed_oldest_thread_first() {
         let files = files(&site(), Limits::default());
         let meta = args(&files["search/meta.js"]);
-        assert_eq!(meta[0]["format"], 3);
+        assert_eq!(meta[0]["format"], 4);
         assert_eq!(meta[0]["docs"], 6);
         assert_eq!(meta[0]["topics"], json!([["bikes", "Bikes"], ["garden", "Garden"]]));
         assert_eq!(doc_shards(&files), [((0, 0), "search/d/0/0.js".to_owned())]);
@@ -553,12 +566,14 @@ mod tests {
     #[test]
     fn words_titles_and_filters_are_indexed() {
         let files = files(&site(), Limits::default());
-        // "tomato": in two bodies and one title, so in every post of that thread.
+        // "tomato": in two bodies and one title, which counts for its thread's first post
+        // only: a reply is found by its own words.
         let tomato = word(&files, "tomato");
-        assert_eq!(tomato.iter().map(|p| p.0).collect::<Vec<_>>(), [(0, 0), (2, 0), (2, 1), (2, 2)]);
-        assert_eq!(postings(&files, "tomato").unwrap().0, 4);
-        // A post with the word in its body and its title outweighs one with it in the title only.
-        assert!(tomato[1].1 > tomato[2].1, "{tomato:?}");
+        assert_eq!(tomato.iter().map(|p| p.0).collect::<Vec<_>>(), [(0, 0), (2, 0)]);
+        assert_eq!(postings(&files, "tomato").unwrap().0, 2);
+        assert_eq!(word(&files, "blight").iter().map(|p| p.0).collect::<Vec<_>>(), [(2, 0), (2, 1)]);
+        // A post with the word in its body and its title outweighs one with it in its body only.
+        assert!(tomato[1].1 > tomato[0].1, "{tomato:?}");
         assert_eq!(word(&files, "cafe").iter().map(|p| p.0).collect::<Vec<_>>(), [(2, 2)]);
         // Markup in a post is text: its words are found, no tag is a term.
         assert!(postings(&files, "script").is_some());
@@ -569,6 +584,12 @@ mod tests {
         assert_eq!(filter(&files, "!t:bikes"), [(1, 0)]);
         assert_eq!(filter(&files, "!a:ann lee"), [(0, 1), (2, 0)]);
         assert!(postings(&files, &author_term("  ANN   Lée ")).is_some());
+        // Months: every dated post's, as filters.
+        assert_eq!(filter(&files, &month_term("2022-06-01")), [(2, 0), (2, 1), (2, 2)]);
+        assert_eq!(filter(&files, "!m:2020-01"), [(0, 0), (0, 1)]);
+        // The typo index: words of four letters and more, by first letter and length.
+        let name = format!("{}-6", chunk::name_of("t"));
+        assert_eq!(files[&chunk::path('v', &name)], format!("threadarc_search.v(\"{name}\",[\"tomato\"]);\n"));
     }
 
     #[test]
@@ -706,6 +727,9 @@ mod tests {
         });
         terms.insert(topic_term(&thread.topic));
         terms.insert(author_term(author));
+        if let Some(date) = thread.posts[0].date {
+            terms.insert(month_term(&date.strftime("%Y-%m-%d").to_string()));
+        }
         terms
     }
 
@@ -759,7 +783,8 @@ mod tests {
         // Now and then a cut moves and the shards after it change until the cuts fall
         // where they did: a neighbour or two, with its packs.
         let odd = unexplained(&before, &after, &terms);
-        assert!(odd.len() <= 5, "{odd:?} of {changed:?}");
+        // (Here a cut that moved ripples through four shards and their packs.)
+        assert!(odd.len() <= 8, "{odd:?} of {changed:?}");
         let shards_of_terms = terms.len() * 2;
         assert!(changed.len() <= 1 + 3 + shards_of_terms + 5, "{} files changed: {changed:?}", changed.len());
         assert!(changed.len() * 5 < total, "{} of {total} files changed", changed.len());

@@ -17,9 +17,13 @@ use super::chunk::{Limits, Sink};
 use super::collect::{PARTS, ThreadTerms, Words, in_range};
 use super::term_shards::TermShards;
 use super::vlq;
+use super::vocab::Vocab;
 
-/// How many times a word in a thread's title counts for each post of the thread.
-pub const TITLE_WEIGHT: f64 = 2.0;
+/// How much a word in a thread's title weighs against the best a post's own words can: the
+/// browser adds this times a post's best weight to a thread whose title holds the word.
+/// The title is marked on the thread's first post only, so a reply is found only by its
+/// own words.
+pub const TITLE_WEIGHT: f64 = 1.0;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 /// The length (in terms, the title's included) at which BM25 neither favours nor
@@ -110,7 +114,7 @@ pub(super) struct Terms {
     parts: Vec<Part>,
     /// Per thread ordinal (its THREAD in addresses): its first doc id and post count.
     threads: Vec<(u32, u32)>,
-    /// Per doc: its length in terms, its title's included.
+    /// Per doc: its length in terms (its thread's title apart).
     lengths: Vec<u32>,
     /// Per doc: its thread's ordinal.
     doc_threads: Vec<u32>,
@@ -218,7 +222,7 @@ impl Terms {
                 let ordinal = self.threads.len() as u32;
                 let first = self.lengths.len() as u32;
                 self.threads.push((first, thread.posts.len() as u32));
-                self.lengths.extend(thread.posts.iter().map(|post| post.len + thread.title_len));
+                self.lengths.extend(thread.posts.iter().map(|post| post.len));
                 self.doc_threads.extend(thread.posts.iter().map(|_| ordinal));
                 (ordinal, first)
             })
@@ -240,7 +244,12 @@ impl Terms {
     /// Writes the term shards and postings files; returns the shards' first terms, the
     /// number of terms, and each part's terms, numbered (with any a store had that no
     /// thread holds now, which the index leaves out).
-    pub(super) fn write(self, limits: &Limits, sink: &Sink) -> io::Result<(Vec<String>, usize, Vec<Words>)> {
+    pub(super) fn write(
+        self,
+        limits: &Limits,
+        vocab: &mut Vocab,
+        sink: &Sink,
+    ) -> io::Result<(Vec<String>, usize, Vec<Words>)> {
         let Terms { parts, threads, lengths, doc_threads } = self;
         let mut words = Vec::with_capacity(PARTS);
         let mut bodies = Vec::with_capacity(PARTS);
@@ -286,6 +295,7 @@ impl Terms {
                 .map(|(name, body, titles)| (name, context.encode(name, &body, &titles)))
                 .collect();
             for (name, (df, postings)) in encoded {
+                vocab.add(name);
                 files.add(name, df, postings)?;
             }
             files.write(sink)?;
@@ -331,11 +341,13 @@ impl Context<'_> {
     /// The term's document frequency and its postings string.
     fn encode(&self, name: &str, body: &BodyPostings, titles: &[(u32, u8)]) -> (u32, String) {
         // Posts with the term in body or title, in doc order: (doc, count in body, count in
-        // title). Both lists ascend, and a title's threads' posts do too.
+        // title). Both lists ascend, and a title's threads' posts do too. A title's word
+        // counts for the thread's first post; a topic (count 0) for every post.
         let mut postings: Vec<(u32, u8, u8)> = Vec::new();
         let mut body = body.iter().peekable();
         for &(thread, n) in titles {
-            let (first, count) = self.threads[thread as usize];
+            let (first, all) = self.threads[thread as usize];
+            let count = if n == 0 { all } else { all.min(1) };
             while let Some(&(doc, b)) = body.peek()
                 && doc < first
             {
@@ -381,12 +393,16 @@ impl Context<'_> {
     }
 
     /// A post's quantized BM25 weight for a term it holds `body` times, and its title
-    /// `title` times.
+    /// `title` times (a thread's first post only): the highest level says the title holds
+    /// the term, which the browser ranks the thread by; the others are the post's own.
     fn impact(&self, doc: u32, body: u8, title: u8) -> u8 {
-        let tf = f64::from(body) + TITLE_WEIGHT * f64::from(title);
+        if title > 0 {
+            return LEVELS as u8 - 1;
+        }
+        let tf = f64::from(body);
         let length = f64::from(self.lengths[doc as usize]);
         let weight = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * length / REFERENCE_LENGTH));
-        ((weight / (K1 + 1.0) * LEVELS).ceil() - 1.0).clamp(0.0, LEVELS - 1.0) as u8
+        ((weight / (K1 + 1.0) * (LEVELS - 1.0)).ceil() - 1.0).clamp(0.0, LEVELS - 2.0) as u8
     }
 }
 
