@@ -381,6 +381,11 @@ impl Strings {
             "search_more",
             "search_type",
             "search_failed",
+            "search_more_in_thread",
+            "search_sort",
+            "search_sort_relevance",
+            "search_sort_new",
+            "search_sort_old",
         ];
         let mut map = serde_json::Map::new();
         for key in keys {

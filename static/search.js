@@ -9,8 +9,13 @@
  * and text nodes, never as HTML.
  *
  * Query syntax: words (all must match; the last one also matches as a prefix while it is
- * being typed), "a quoted phrase", and the filters topic:NAME and author:NAME
- * (author:"Two words"), which match names that start with what is typed.
+ * being typed; a word of five letters or more that matches nothing finds the words one edit
+ * away, two for nine letters or more), "a quoted phrase", the filters topic:NAME and
+ * author:NAME (author:"Two words"), which match names that start with what is typed, and
+ * after:DATE and before:DATE (2024, 2024-03 or 2024-03-16; after inclusive, before not).
+ *
+ * Results are grouped by thread: a thread ranks by its best posts (its first post carries
+ * its title's words), and lists the posts that hold the query's words.
  */
 (function (global) {
   'use strict';
@@ -19,8 +24,9 @@
 
   /* ---- Data the index files hand over ---- */
 
-  var store = { meta: null, t: {}, p: {}, d: {} };
+  var store = { meta: null, t: {}, p: {}, d: {}, v: {} };
   S.m = function (meta) { store.meta = meta; };
+  S.v = function (k, words) { store.v[k] = words; };
   S.t = function (k, entries) { store.t[k] = entries; };
   S.p = function (k, postings) { store.p[k] = postings; };
   /* A doc shard comes as the base64 of its JSON's gzip (or, handed over by a test, as the
@@ -149,6 +155,7 @@
   function parseQuery(query) {
     var groups = [];
     var phrases = [];
+    var dates = { after: null, before: null };
     var open = !/[\s"]$/.test(query);
     function group(kind, term, prefix) {
       for (var i = 0; i < groups.length; i++) {
@@ -167,15 +174,21 @@
       }
       if (phrase && list.length > 1) phrases.push(list);
     }
-    var re = /(topic|author):(?:"([^"]*)"?|(\S*))|"([^"]*)"?|[^\s"]+/gi;
+    var re = /(topic|author|after|before):(?:"([^"]*)"?|(\S*))|"([^"]*)"?|[^\s"]+/gi;
     var m;
     while ((m = re.exec(query)) !== null) {
       var last = re.lastIndex === query.length;
       if (m[1]) {
         var value = m[2] !== undefined ? m[2] : m[3];
+        var key = m[1].toLowerCase();
+        if (key === 'after' || key === 'before') {
+          var day = dayOf(value);
+          if (day) dates[key] = day;
+          continue;
+        }
         var words = value.split(/\s+/).filter(Boolean).map(fold).join(' ');
         if (!words) continue;
-        var kind = m[1].toLowerCase() === 'topic' ? '!t:' : '!a:';
+        var kind = key === 'topic' ? '!t:' : '!a:';
         group('filter', kind + words, true);
       } else if (m[4] !== undefined) {
         addWords(m[4], last, true);
@@ -183,7 +196,28 @@
         addWords(m[0], last, false);
       }
     }
-    return { groups: groups, phrases: phrases };
+    if (dates.after || dates.before) {
+      /* Month terms from the after date's month up to the before date's (taken whole
+       * when the before date is not the first of its month); days are checked on the posts. */
+      var b = dates.before;
+      groups.push({
+        kind: 'date', prefix: false,
+        term: '!m:' + (dates.after ? dates.after.slice(0, 7) : ''),
+        hi: b ? '!m:' + b.slice(0, 7) + (b.slice(8) === '01' ? '' : '~') : '!m;'
+      });
+      dates.check = (dates.after && dates.after.slice(8) !== '01') || (b && b.slice(8) !== '01');
+    }
+    return { groups: groups, phrases: phrases, dates: dates };
+  }
+
+  /* A date as typed (2024, 2024-3, 2024-03-16) as the day it starts: YYYY-MM-DD. */
+  function dayOf(text) {
+    var m = /^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$/.exec(text);
+    if (!m) return null;
+    var month = Number(m[2] || 1);
+    var day = Number(m[3] || 1);
+    if (month < 1 || month > 12 || day < 1 || day > 31) return null;
+    return m[1] + '-' + (month < 10 ? '0' : '') + month + '-' + (day < 10 ? '0' : '') + day;
   }
 
   /* ---- Postings ---- */
@@ -292,8 +326,13 @@
   var PREFIX_TERMS = 16;        /* completions of the last word looked at */
   var PREFIX_BYTES = 256 * 1024; /* postings loaded for them */
   var PREFIX_SHARDS = 3;
-  var PAGE = 10;
-  var PHRASE_SHARDS = 12;       /* doc shards read per page to check phrases */
+  var PAGE = 20;                /* threads a page of results */
+  var SHOWN = 3;                /* posts listed under a thread */
+  var CHECK_SHARDS = 24;        /* doc shards read per page to check phrases and days */
+  var TYPO_MIN = 5;             /* letters a word needs for a typo to be forgiven (src/search/vocab.rs) */
+  var TYPO_WORDS = 4;           /* words near a typo looked up */
+  var TYPO_WEIGHT = 0.5;        /* a near word's weight against an exact match's */
+  var TITLE_WEIGHT = 1;         /* a title's word against a post's best (src/search/postings.rs) */
 
   function lowerBound(list, key, get) {
     var lo = 0;
@@ -309,7 +348,7 @@
     var loading = {};
     function need(path, check) {
       if (!loading[path]) {
-        loading[path] = load(path).then(function () {
+        loading[path] = Promise.resolve(path).then(load).then(function () {
           if (!check()) throw new Error(path + ' did not load as search data');
         });
         loading[path].catch(function () { delete loading[path]; });
@@ -320,6 +359,11 @@
     function termShard(k) { return need(filePath('t', k), function () { return Array.isArray(store.t[k]); }).then(function () { return store.t[k]; }); }
     function postingsPack(k) { return need(filePath('p', k), function () { return Array.isArray(store.p[k]); }).then(function () { return store.p[k]; }); }
     function docShard(k) { return need(filePath('d', k), function () { return !!store.d[k]; }).then(function () { return store.d[k]; }); }
+    /* A typo file that does not exist holds no words: none of that letter and length. */
+    function vocabFile(k) {
+      return need(filePath('v', k), function () { return Array.isArray(store.v[k]); })
+        .then(function () { return store.v[k]; }, function () { return []; });
+    }
 
     /* Meta's lists, read once: term shards' names and doc shards' first docs and names. */
     function names(m) {
@@ -343,11 +387,16 @@
       return m.firsts;
     }
 
-    /* The term shards that may hold a term, or every term with a prefix. */
-    function shardsFor(m, term, prefix) {
+    /* The term shards that may hold a term, every term with a prefix, or (a date group)
+     * every term from `term` up to `hi`. */
+    function shardsFor(m, term, prefix, hi) {
       var first = Math.max(0, lowerBound(m.terms, term, function (t) { return t; }) - 1);
       if (first + 1 < m.terms.length && m.terms[first + 1] === term) first += 1;
       var out = [first];
+      if (hi !== undefined) {
+        for (var h = first + 1; h < m.terms.length && m.terms[h] < hi; h++) out.push(h);
+        return out;
+      }
       if (prefix) {
         for (var k = first + 1; k < m.terms.length && out.length < PREFIX_SHARDS && m.terms[k].slice(0, term.length) === term; k++) out.push(k);
       }
@@ -361,13 +410,18 @@
         var i = lowerBound(entries, g.term, function (e) { return e[0]; });
         for (; i < entries.length; i++) {
           var t = entries[i][0];
+          if (g.kind === 'date') {
+            if (t >= g.hi) break;
+            found.push(entries[i]);
+            continue;
+          }
           if (t === g.term) found.push(entries[i]);
           else if (g.prefix && t.slice(0, g.term.length) === g.term) found.push(entries[i]);
           else break;
           if (!g.prefix) break;
         }
       });
-      if (!g.prefix) return { entries: found, cut: false };
+      if (!g.prefix || g.kind === 'date') return { entries: found, cut: false };
       found.sort(function (a, b) { return (b[0] === g.term) - (a[0] === g.term) || b[1] - a[1] || (a[0] < b[0] ? -1 : 1); });
       var kept = [];
       var bytes = 0;
@@ -392,22 +446,33 @@
 
     function idf(n, df) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); }
 
-    /* One group's posts and scores, merged over its entries (a prefix's completions). */
+    /* One group's posts and scores, merged over its entries (a prefix's completions), and
+     * the threads whose titles hold it with the weight of that: a first post's highest
+     * impact says its thread's title holds the word. */
     function groupPostings(m, g, entries, texts) {
       var lists = [];
       var partial = false;
+      var titles = new Map();
       for (var i = 0; i < entries.length; i++) {
         var e = entries[i];
-        var decoded = g.kind === 'filter' ? decodeRuns(texts[i]) : decodeWord(texts[i]);
+        var decoded = g.kind !== 'word' ? decodeRuns(texts[i]) : decodeWord(texts[i]);
         if (decoded.docs.length < e[1]) partial = true;
-        var weight = g.kind === 'filter' ? 0 : idf(m.docs, e[1]) * (e[0] === g.term ? 1 : 0.7);
+        var near = e[0] === g.term ? 1 : g.near ? TYPO_WEIGHT : 0.7;
+        var weight = g.kind !== 'word' ? 0 : idf(m.docs, e[1]) * near;
         lists.push({ docs: decoded.docs, impacts: decoded.impacts, weight: weight });
+        if (decoded.impacts) {
+          for (var d = 0; d < decoded.docs.length; d++) {
+            if (decoded.impacts[d] !== 16) continue;
+            var t = threadOf(decoded.docs[d]);
+            titles.set(t, Math.max(titles.get(t) || 0, 16 * weight * TITLE_WEIGHT));
+          }
+        }
       }
       if (lists.length === 1) {
         var l = lists[0];
         var scores = new Float64Array(l.docs.length);
         for (var j = 0; j < scores.length; j++) scores[j] = l.impacts ? l.impacts[j] * l.weight : 0;
-        return { docs: l.docs, scores: scores, partial: partial };
+        return { docs: l.docs, scores: scores, partial: partial, titles: titles };
       }
       var best = new Map();
       lists.forEach(function (list) {
@@ -420,7 +485,63 @@
       var docs = Float64Array.from(best.keys()).sort();
       var merged = new Float64Array(docs.length);
       for (var n = 0; n < docs.length; n++) merged[n] = best.get(docs[n]);
-      return { docs: docs, scores: merged, partial: partial };
+      return { docs: docs, scores: merged, partial: partial, titles: titles };
+    }
+
+    /* The posts a query finds, docs and scores ascending by doc: a thread is found when
+     * every word (that is not too common to be kept whole) is in it, in its title (its
+     * first post's) or in any of its posts, and the posts listed are those of its posts that
+     * hold a word; filters (topic, author, dates) hold for each post listed. */
+    function findPosts(q, groups) {
+      var filters = groups.filter(function (g, i) { return q.groups[i].kind !== 'word'; });
+      var words = groups.filter(function (g, i) { return q.groups[i].kind === 'word'; });
+      var allowed = filters.length > 0 ? combine(filters) : null;
+      if (words.length === 0) return allowed || { docs: [], scores: [] };
+      var titles = new Map();
+      words.forEach(function (g) {
+        g.titles.forEach(function (w, t) { titles.set(t, (titles.get(t) || 0) + w); });
+      });
+      words = words.map(function (g) {
+        if (!allowed) return g;
+        var kept = intersect(g.docs, g.scores, allowed.docs);
+        kept.partial = g.partial;
+        return kept;
+      });
+      /* Threads holding every word kept whole; if none is, those holding any. */
+      var required = words.filter(function (g) { return !g.partial; });
+      var keep = null;
+      (required.length > 0 ? required : words).forEach(function (g, n) {
+        var here = new Set();
+        for (var i = 0; i < g.docs.length; i++) here.add(threadOf(g.docs[i]));
+        if (required.length === 0) { if (!keep) keep = new Set(); here.forEach(function (t) { keep.add(t); }); }
+        else keep = n === 0 ? here : new Set(Array.from(keep).filter(function (t) { return here.has(t); }));
+      });
+      var score = new Map();
+      words.forEach(function (g) {
+        for (var i = 0; i < g.docs.length; i++) {
+          if (!keep.has(threadOf(g.docs[i]))) continue;
+          score.set(g.docs[i], (score.get(g.docs[i]) || 0) + g.scores[i]);
+        }
+      });
+      /* A post that holds only words too common to be kept whole is not listed for them. */
+      var held = new Set();
+      (required.length > 0 ? required : words).forEach(function (g) { g.docs.forEach(function (d) { held.add(d); }); });
+      var docs = Float64Array.from(score.keys()).filter(function (d) { return held.has(d); }).sort();
+      var scores = new Float64Array(docs.length);
+      for (var k = 0; k < docs.length; k++) scores[k] = score.get(docs[k]);
+      return { docs: docs, scores: scores, titles: titles };
+    }
+
+    /* A group's docs and scores, only those in `allowed` (ascending, as both are). */
+    function intersect(docs, scores, allowed) {
+      var outDocs = [];
+      var outScores = [];
+      var j = 0;
+      for (var i = 0; i < docs.length; i++) {
+        while (j < allowed.length && allowed[j] < docs[i]) j++;
+        if (j < allowed.length && allowed[j] === docs[i]) { outDocs.push(docs[i]); outScores.push(scores[i]); }
+      }
+      return { docs: outDocs, scores: outScores };
     }
 
     /* Posts in every required group, scored with every group; docs and scores ascending by doc. */
@@ -465,10 +586,12 @@
       return m.docNames[Math.max(0, lowerBound(firsts, doc + 1, function (f) { return f; }) - 1)];
     }
 
-    /* Whether a post's text (or its thread's title) holds every phrase, in order. */
-    function phrasesHold(q, textSpans, titleSpans) {
+    /* Whether a post's text (or, for a thread's first post, its title) holds every phrase,
+     * in order. */
+    function phrasesHold(q, hit) {
+      var lists = postOf(hit.doc) === 0 ? [hit.textSpans, hit.titleSpans] : [hit.textSpans];
       return q.phrases.every(function (phrase) {
-        return [textSpans, titleSpans].some(function (list) {
+        return lists.some(function (list) {
           for (var i = 0; i + phrase.length <= list.length; i++) {
             var ok = true;
             for (var k = 0; k < phrase.length && ok; k++) ok = matches(q.groups[phrase[k]], list[i + k].term);
@@ -479,71 +602,187 @@
       });
     }
 
-    /* Runs a query; resolves to {total, exact, more()}: more() resolves to the next page of hits. */
-    function search(query) {
+    /* Whether a post's date is within the query's after: and before: days. */
+    function daysHold(q, hit) {
+      var d = q.dates;
+      if (!d.check) return true;
+      return hit.date !== null && (!d.after || hit.date >= d.after) && (!d.before || hit.date < d.before);
+    }
+
+    /* The words within `max` edits of a group's term that has no match, closest first
+     * (the typo index: src/search/vocab.rs). A typo in the first letter is not forgiven. */
+    function nearWords(g) {
+      var chars = Array.from(g.term);
+      if (g.kind !== 'word' || chars.length < TYPO_MIN) return Promise.resolve([]);
+      var max = chars.length >= 9 ? 2 : 1;
+      var files = [];
+      for (var n = chars.length - max; n <= chars.length + max; n++) files.push(nameOf(chars[0]) + '-' + n);
+      return Promise.all(files.map(vocabFile)).then(function (lists) {
+        var found = [];
+        lists.forEach(function (list) {
+          list.forEach(function (w) {
+            var d = editDistance(chars, Array.from(String(w)), max);
+            if (d <= max) found.push([d, String(w)]);
+          });
+        });
+        found.sort(function (a, b) { return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0); });
+        return found.slice(0, TYPO_WORDS).map(function (f) { return f[1]; });
+      });
+    }
+
+    /* The dictionary entries of words near a group's term: their term shards loaded. */
+    function nearEntries(m, g) {
+      return nearWords(g).then(function (words) {
+        g.near = words;
+        if (words.length === 0) return [];
+        var shardName = names(m);
+        var lists = words.map(function (w) { return shardsFor(m, w, false)[0]; });
+        return Promise.all(lists.map(function (k) { return termShard(shardName[k]); })).then(function (shards) {
+          var found = [];
+          words.forEach(function (w, i) {
+            found = found.concat(entriesFor([shards[i]], { kind: 'word', term: w, prefix: false }).entries);
+          });
+          return found;
+        });
+      });
+    }
+
+    /* Runs a query; resolves to {total, threads, exact, more()}: more() resolves to the next
+     * page of threads. `sort` is 'relevance' (the default), 'new' or 'old'. */
+    function search(query, sort) {
       var q = parseQuery(query);
       if (q.groups.length === 0) return Promise.resolve(null);
       return meta().then(function (m) {
-        var shardLists = q.groups.map(function (g) { return shardsFor(m, g.term, g.prefix); });
+        var shardLists = q.groups.map(function (g) { return shardsFor(m, g.term, g.prefix, g.kind === 'date' ? g.hi : undefined); });
         var wanted = [];
         shardLists.forEach(function (list) { list.forEach(function (k) { if (wanted.indexOf(k) < 0) wanted.push(k); }); });
         var shardName = names(m);
         return Promise.all(wanted.map(function (k) { return termShard(shardName[k]); })).then(function () {
           var chosen = q.groups.map(function (g, i) {
-            return entriesFor(shardLists[i].map(function (k) { return store.t[shardName[k]]; }), g);
+            return entriesFor(shardLists[i].map(function (k) { return store.t[shardName[k]]; }), g).entries;
           });
-          return Promise.all(chosen.map(function (c) { return Promise.all(c.entries.map(postingsOf)); })).then(function (texts) {
+          /* A word that matches nothing: the words a typo away. */
+          return Promise.all(chosen.map(function (entries, i) {
+            return entries.length > 0 ? entries : nearEntries(m, q.groups[i]);
+          }));
+        }).then(function (chosen) {
+          return Promise.all(chosen.map(function (c) { return Promise.all(c.map(postingsOf)); })).then(function (texts) {
             var groups = q.groups.map(function (g, i) {
-              var gp = groupPostings(m, g, chosen[i].entries, texts[i]);
-              if (g.kind === 'filter') gp.partial = false;
+              var gp = groupPostings(m, g, chosen[i], texts[i]);
+              if (g.kind !== 'word') gp.partial = false;
               return gp;
             });
-            var found = combine(groups);
-            var order = Array.from(found.docs.keys());
-            order.sort(function (a, b) { return found.scores[b] - found.scores[a] || found.docs[b] - found.docs[a]; });
-            return results(m, q, order.map(function (i) { return found.docs[i]; }));
+            return results(m, q, findPosts(q, groups), sort || 'relevance');
           });
         });
       });
     }
 
-    function results(m, q, ranked) {
+    /* The found posts grouped by thread and the threads ranked: by their best post, and a
+     * little by the next two (a thread's first post carries its title's words); or by
+     * their newest or oldest post. Equal scores: the newer first. */
+    function rankThreads(found, sort) {
+      var byThread = new Map();
+      for (var i = 0; i < found.docs.length; i++) {
+        var doc = found.docs[i];
+        var t = threadOf(doc);
+        var entry = byThread.get(t);
+        if (!entry) { entry = { thread: t, posts: [], newest: doc, oldest: doc }; byThread.set(t, entry); }
+        entry.posts.push({ doc: doc, score: found.scores[i] });
+        if (doc > entry.newest) entry.newest = doc;
+        if (doc < entry.oldest) entry.oldest = doc;
+      }
+      var threads = Array.from(byThread.values());
+      threads.forEach(function (t) {
+        t.posts.sort(sort === 'old' ? function (a, b) { return a.doc - b.doc; }
+          : sort === 'new' ? function (a, b) { return b.doc - a.doc; }
+          : function (a, b) { return b.score - a.score || b.doc - a.doc; });
+        var s = t.posts.map(function (p) { return p.score; }).sort(function (a, b) { return b - a; });
+        t.score = s[0] + 0.3 * ((s[1] || 0) + (s[2] || 0)) + ((found.titles && found.titles.get(t.thread)) || 0);
+      });
+      threads.sort(sort === 'old' ? function (a, b) { return a.oldest - b.oldest; }
+        : sort === 'new' ? function (a, b) { return b.newest - a.newest; }
+        : function (a, b) { return b.score - a.score || b.newest - a.newest; });
+      return threads;
+    }
+
+    function results(m, q, found, sort) {
+      var threads = rankThreads(found, sort);
       var cursor = 0;
-      var hasPhrases = q.phrases.length > 0;
-      function more() {
+      var exact = q.phrases.length === 0 && !q.dates.check;
+      /* The posts of a thread to list: up to SHOWN that hold the phrases and days, read
+       * within the page's budget of doc shards. */
+      function fill(t, read) {
         var hits = [];
-        var shardsRead = {};
+        var at = 0;
         function step() {
-          if (hits.length >= PAGE || cursor >= ranked.length) return Promise.resolve(hits);
+          if (hits.length >= SHOWN || at >= t.posts.length) return Promise.resolve();
           var batch = [];
-          var k;
-          while (cursor < ranked.length && batch.length < PAGE - hits.length) {
-            k = docShardOf(m, ranked[cursor]);
-            if (hasPhrases && !shardsRead[k] && Object.keys(shardsRead).length >= PHRASE_SHARDS) break;
-            shardsRead[k] = true;
-            batch.push(ranked[cursor]);
-            cursor++;
+          while (at < t.posts.length && batch.length < SHOWN - hits.length) {
+            var k = docShardOf(m, t.posts[at].doc);
+            if (!exact && !read[k] && Object.keys(read).length >= CHECK_SHARDS) break;
+            read[k] = true;
+            batch.push(t.posts[at].doc);
+            at++;
           }
-          if (batch.length === 0) return Promise.resolve(hits);
-          var shardIds = batch.map(function (doc) { return docShardOf(m, doc); });
-          return Promise.all(shardIds.map(docShard)).then(function (shards) {
+          if (batch.length === 0) return Promise.resolve();
+          return Promise.all(batch.map(function (doc) { return docShard(docShardOf(m, doc)); })).then(function (shards) {
             batch.forEach(function (doc, i) {
               var hit = hitOf(q, shards[i], doc);
-              if (hit && (!hasPhrases || phrasesHold(q, hit.textSpans, hit.titleSpans))) hits.push(hit);
+              if (hit && (exact || (phrasesHold(q, hit) && daysHold(q, hit)))) hits.push(hit);
             });
             return step();
           });
         }
-        return step().then(function (list) { return { hits: list, done: cursor >= ranked.length }; });
+        return step().then(function () {
+          if (hits.length === 0) return null;
+          var h = hits[0];
+          return { title: h.title, url: h.threadUrl, topic: h.topic, titleSpans: h.titleSpans, query: q,
+            hits: hits, more: t.posts.length - at };
+        });
       }
-      return { total: ranked.length, exact: !hasPhrases, more: more };
+      function more() {
+        var page = threads.slice(cursor, cursor + PAGE);
+        cursor += page.length;
+        var read = {};
+        return Promise.all(page.map(function (t) { return fill(t, read); })).then(function (list) {
+          return { threads: list.filter(Boolean), done: cursor >= threads.length };
+        });
+      }
+      return { total: found.docs.length, threads: threads.length, exact: exact, more: more };
     }
 
     return { search: search, meta: meta };
   }
 
+  /* Edits (insertions, deletions, substitutions, swaps of neighbours) from one list of
+   * characters to another; more than `max` as max + 1. */
+  function editDistance(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var prev2 = null;
+    var prev = [];
+    for (var j = 0; j <= b.length; j++) prev.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      var row = [i];
+      var least = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+        row.push(v);
+        if (v < least) least = v;
+      }
+      if (least > max) return max + 1;
+      prev2 = prev;
+      prev = row;
+    }
+    return prev[b.length];
+  }
+
   function matches(g, term) {
-    return g.kind === 'word' && (g.prefix ? term.slice(0, g.term.length) === g.term : term === g.term);
+    if (g.kind !== 'word') return false;
+    if (g.near && g.near.indexOf(term) >= 0) return true;
+    return g.prefix ? term.slice(0, g.term.length) === g.term : term === g.term;
   }
 
   /* A post's result: its fields from the doc shard and the spans of its words. The
@@ -562,7 +801,7 @@
     // A post past the first page of a long thread is on THREAD/PAGE.html.
     if (Number.isInteger(row[4]) && row[4] > 1) url = url.replace(/\.html$/, '/' + row[4] + '.html');
     return {
-      doc: doc, title: title, url: url, topic: String(thread[2] || ''),
+      doc: doc, title: title, url: url, threadUrl: String(thread[1] || ''), topic: String(thread[2] || ''),
       number: Number(row[0]), author: row[1] == null ? null : String(row[1]), date: row[2] == null ? null : String(row[2]),
       text: text, textSpans: spans(text), titleSpans: spans(title), query: q
     };
@@ -645,6 +884,7 @@
   S.parseQuery = parseQuery;
   S.createEngine = createEngine;
   S.snippet = snippet;
+  S.editDistance = editDistance;
 
   /* ---- The search box ---- */
 
@@ -682,15 +922,12 @@
     return el;
   }
 
+  /* A post listed under its thread: its number, author and date, and a snippet. */
   function renderHit(hit) {
     var li = document.createElement('li');
     var a = document.createElement('a');
     if (SAFE_URL.test(hit.url) && Number.isInteger(hit.number)) a.href = root + hit.url + '#post-' + hit.number;
-    var title = document.createElement('span');
-    title.className = 'hit-title';
-    appendParts(title, titleParts(hit));
-    a.appendChild(title);
-    var meta = [hit.topic, '#' + hit.number];
+    var meta = ['#' + hit.number];
     if (hit.author) meta.push(hit.author);
     if (hit.date) meta.push(hit.date);
     a.appendChild(span('hit-meta', meta.join(' · ')));
@@ -699,6 +936,27 @@
     appendParts(text, snippet(hit, 180));
     a.appendChild(text);
     li.appendChild(a);
+    return li;
+  }
+
+  /* A thread in the results: its title (leading to the thread) and topic, its posts. */
+  function renderThread(thread, t) {
+    var li = document.createElement('li');
+    li.className = 'search-thread';
+    var head = document.createElement('a');
+    head.className = 'hit-thread';
+    if (SAFE_URL.test(thread.url)) head.href = root + thread.url;
+    var title = document.createElement('span');
+    title.className = 'hit-title';
+    appendParts(title, titleParts(thread));
+    head.appendChild(title);
+    head.appendChild(span('hit-meta', thread.topic));
+    li.appendChild(head);
+    var posts = document.createElement('ul');
+    posts.className = 'search-posts';
+    thread.hits.forEach(function (hit) { posts.appendChild(renderHit(hit)); });
+    li.appendChild(posts);
+    if (thread.more > 0) li.appendChild(span('hit-more', t('search_more_in_thread', thread.more)));
     return li;
   }
 
@@ -716,6 +974,8 @@
     };
   }
 
+  var SORTS = ['relevance', 'new', 'old'];
+
   function init() {
     var box = document.getElementById('search');
     var input = document.getElementById('search-q');
@@ -726,33 +986,60 @@
     var engine = createEngine(scriptLoader);
     var seq = 0;
     var timer = null;
+    /* The sort control, and the one status line screen readers are told of. */
+    var sortLabel = document.createElement('label');
+    sortLabel.className = 'search-sort';
+    sortLabel.appendChild(document.createTextNode(t('search_sort') + ' '));
+    var sort = document.createElement('select');
+    sort.id = 'search-sort';
+    SORTS.forEach(function (key) {
+      var option = document.createElement('option');
+      option.value = key;
+      option.textContent = t('search_sort_' + key);
+      sort.appendChild(option);
+    });
+    sortLabel.appendChild(sort);
+    sortLabel.hidden = true;
+    var said = document.createElement('p');
+    said.className = 'search-status';
+    said.setAttribute('role', 'status');
+    out.removeAttribute('aria-live');
+    box.insertBefore(sortLabel, out);
+    box.insertBefore(said, out);
 
     function clear() {
       while (out.firstChild) out.removeChild(out.firstChild);
+      said.textContent = '';
+      sortLabel.hidden = true;
     }
 
-    function status(text) {
-      var p = document.createElement('p');
-      p.className = 'search-status';
-      p.textContent = text;
-      out.appendChild(p);
-      return p;
+    /* The query and sort in the address (?q=…&sort=…), so results can be bookmarked and
+     * the back button comes back to them. */
+    function remember(query) {
+      try {
+        var url = new URL(location.href);
+        if (query) url.searchParams.set('q', query); else url.searchParams.delete('q');
+        if (query && sort.value !== 'relevance') url.searchParams.set('sort', sort.value); else url.searchParams.delete('sort');
+        if (url.href !== location.href) history.replaceState(history.state, '', url.href);
+      } catch (e) { /* an address that cannot change keeps the results on the page only */ }
     }
 
     function show(res, mine) {
       var list = document.createElement('ol');
       list.className = 'search-hits';
-      var head = status('');
       out.appendChild(list);
       var shown = 0;
       function page() {
         return res.more().then(function (r) {
           if (mine !== seq) return;
-          r.hits.forEach(function (hit) { list.appendChild(renderHit(hit)); });
-          shown += r.hits.length;
-          if (res.exact) head.textContent = t('search_posts', res.total);
-          else head.textContent = shown === 0 && r.done ? t('search_no_phrase') : t(r.done ? 'search_posts' : 'search_posts_more', shown);
-          if (shown === 0 && res.total === 0) head.textContent = t('search_none');
+          r.threads.forEach(function (thread) {
+            list.appendChild(renderThread(thread, t));
+            shown += thread.hits.length + thread.more;
+          });
+          if (res.exact) said.textContent = t('search_posts', res.total);
+          else said.textContent = shown === 0 && r.done ? t('search_no_phrase') : t(r.done ? 'search_posts' : 'search_posts_more', shown);
+          if (shown === 0 && res.total === 0) said.textContent = t('search_none');
+          sortLabel.hidden = res.total === 0;
           var old = out.querySelector('.search-more');
           if (old) old.remove();
           if (!r.done) {
@@ -760,7 +1047,15 @@
             button.type = 'button';
             button.className = 'search-more';
             button.textContent = t('search_more');
-            button.addEventListener('click', function () { button.disabled = true; page(); });
+            button.addEventListener('click', function () {
+              button.disabled = true;
+              var next = list.children.length;
+              page().then(function () {
+                /* Keyboard users carry on from the first new result. */
+                var first = list.children[next] && list.children[next].querySelector('a[href]');
+                if (first && document.activeElement === button) first.focus();
+              });
+            });
             out.appendChild(button);
           }
         });
@@ -772,37 +1067,57 @@
       var mine = ++seq;
       var query = input.value;
       out.removeAttribute('data-query');
+      remember(query.trim() ? query : '');
       if (!query.trim()) { clear(); return; }
-      engine.search(query).then(function (res) {
+      engine.search(query, sort.value).then(function (res) {
         if (mine !== seq) return;
         clear();
-        if (!res) { status(t('search_type')); return; }
+        if (!res) { said.textContent = t('search_type'); return; }
         return show(res, mine);
       }).catch(function () {
         if (mine !== seq) return;
         clear();
-        status(t('search_failed'));
+        said.textContent = t('search_failed');
       }).then(function () {
         if (mine === seq) out.setAttribute('data-query', query);
       });
     }
 
+    /* The result links in order, for the arrow keys. */
+    function links() { return Array.prototype.slice.call(out.querySelectorAll('.search-hits a[href]')); }
+
     input.addEventListener('input', function () {
       clearTimeout(timer);
       timer = setTimeout(run, 120);
     });
+    sort.addEventListener('change', run);
     input.addEventListener('keydown', function (e) {
-      if (e.key === 'Escape') { input.value = ''; clear(); }
+      if (e.key === 'Escape') { input.value = ''; clear(); remember(''); }
       if (e.key === 'Enter') {
         var first = out.querySelector('.search-hits a[href]');
         if (first) first.click();
       }
+      if (e.key === 'ArrowDown') {
+        var all = links();
+        if (all.length > 0) { e.preventDefault(); all[0].focus(); }
+      }
+    });
+    out.addEventListener('keydown', function (e) {
+      if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+      var all = links();
+      var i = all.indexOf(document.activeElement);
+      if (i < 0) return;
+      e.preventDefault();
+      if (e.key === 'ArrowDown' && i + 1 < all.length) all[i + 1].focus();
+      else if (e.key === 'ArrowUp') (i > 0 ? all[i - 1] : input).focus();
     });
     out.addEventListener('click', function (e) {
       var a = e.target.closest && e.target.closest('a[href]');
       if (a && a.pathname === location.pathname) clear();
     });
-    var initial = new URLSearchParams(location.search).get('q');
+    var params = new URLSearchParams(location.search);
+    if (SORTS.indexOf(params.get('sort')) >= 0) sort.value = params.get('sort');
+    var initial = params.get('q');
     if (initial) { input.value = initial; run(); }
   }
 

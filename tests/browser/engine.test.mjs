@@ -31,12 +31,15 @@ function engine(dir, preload) {
   return { engine: context.threadarc_search.createEngine(load), loaded, api: context.threadarc_search };
 }
 
+/** A page's posts, thread after thread. */
+const hitsOf = (page) => Array.from(page.threads).flatMap((t) => Array.from(t.hits));
+
 async function ranked(e, query) {
   const res = await e.search(query);
   if (!res) return [];
   const page = await res.more();
   // Arrays from the engine's realm compare by value once they are this realm's.
-  return Array.from(page.hits, (h) => `${h.title}#${h.number}`);
+  return Array.from(hitsOf(page), (h) => `${h.title}#${h.number}`);
 }
 
 function build(threads) {
@@ -52,7 +55,7 @@ function build(threads) {
 const raw = (title, posts) => `+++\ntitle = "${title}"\n+++\n` + posts.map(([who, when, body], i) =>
   `${who} | ${when} UTC | #${i + 1}\n\n${body}\n\n-------------------------\n\n`).join('');
 
-test('ranking: BM25 with titles weighted up and newer posts first among equals', async (t) => {
+test('ranking: threads by their best posts, the title counting for the first; newer first among equals', async (t) => {
   const dir = build({
     'baking/starter.txt': raw('Sourdough starter', [
       ['ann', '2020-01-01 10:00:00', 'My starter is slow.'],
@@ -67,14 +70,16 @@ test('ranking: BM25 with titles weighted up and newer posts first among equals',
   });
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const { engine: e, loaded } = engine(path.join(dir, 'public'));
-  // The title match and the short post come first; a long post that only says it once, last.
-  assert.deepEqual(await ranked(e, 'starter '), ['Sourdough starter#1', 'Sourdough starter#2', 'Bread#1']);
+  // The title match comes first; a long post that only says it once, last; a reply that
+  // does not hold the word is not listed for its thread's title.
+  assert.deepEqual(await ranked(e, 'starter '), ['Sourdough starter#1', 'Bread#1']);
   // Equal scores: the newest thread first.
   assert.deepEqual(await ranked(e, 'zebra crossing'), ['Notes#1', 'Bread#2', 'Notes#1']);
   const hits = await (await e.search('zebra crossing')).more();
-  assert.deepEqual(Array.from(hits.hits, (h) => h.author), ['eve', 'dee', 'fay']);
-  // All words must match.
-  assert.deepEqual(await ranked(e, 'flour starter'), ['Sourdough starter#2']);
+  assert.deepEqual(Array.from(hitsOf(hits), (h) => h.author), ['eve', 'dee', 'fay']);
+  // All words must be in the thread (its title counts as its first post's words); each post
+  // listed holds one of them.
+  assert.deepEqual(await ranked(e, 'flour starter'), ['Sourdough starter#2', 'Sourdough starter#1']);
   assert.deepEqual(await ranked(e, 'flour zebra'), []);
   // Filters restrict without scoring: by author, newest first.
   assert.deepEqual(await ranked(e, 'author:ann'), ['Sourdough starter#1']);
@@ -146,8 +151,9 @@ test('results from threads that span doc shards, and from later pages of a threa
       ['Short', 's/short.html', 'T', [post(1), post(2)]]] });
   });
   const res = await e.search('zebra ');
-  const hits = (await res.more()).hits;
+  // The thread with two posts that hold the word ranks above the one with one.
+  const hits = hitsOf(await res.more());
   assert.deepEqual(Array.from(hits, (h) => `${h.url}#${h.number}`),
-    ['s/short.html#2', 'l/long/2.html#5', 'l/long.html#2']);
+    ['l/long/2.html#5', 'l/long.html#2', 's/short.html#2']);
   assert.ok(loaded.includes('search/d/0/0-3.js') && loaded.includes('search/d/0/0.js'), loaded.join(' '));
 });

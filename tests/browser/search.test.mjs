@@ -68,8 +68,9 @@ async function search(page, query) {
   await page.fill('#search-q', query);
   // The box marks its results with the query they answer once they are shown.
   await page.waitForFunction((q) => document.getElementById('search-results').getAttribute('data-query') === q, query);
-  return page.$$eval('#search-results .search-hits a', (links) =>
-    links.map((a) => ({ href: a.getAttribute('href'), title: a.querySelector('.hit-title').textContent,
+  // Each post listed, with the title of the thread it is listed under.
+  return page.$$eval('#search-results .search-posts a', (links) =>
+    links.map((a) => ({ href: a.getAttribute('href'), title: a.closest('.search-thread').querySelector('.hit-title').textContent,
       marks: Array.from(a.querySelectorAll('mark')).map((m) => m.textContent), text: a.textContent })));
 }
 
@@ -127,6 +128,7 @@ test('queries and indexed text are shown as text, never as markup', async () => 
   const hits = await search(page, 'zanzibar');
   assert.equal(hits.length, 1, JSON.stringify(hits));
   assert.ok(hits[0].title.includes('<img src=x'), hits[0].title);
+  assert.equal(await page.$eval('#search-results .hit-thread', (a) => a.getAttribute('href').endsWith('.html')), true);
   assert.ok(hits[0].text.includes('<script>'), hits[0].text);
   await search(page, 'onerror img');
   assert.equal(await page.$$eval('#search-results img, #search-results script, #search-results b', (e) => e.length), 0);
@@ -151,5 +153,50 @@ test('without JavaScript the search box stays hidden and the pages still work', 
   await page.click('text=Therapy during Ketamine');
   await page.waitForURL(/therapy-during-ketamine\.html$/);
   assert.equal(await page.$$eval('article.post', (a) => a.length), 14);
+  await context.close();
+});
+
+test('results are grouped by thread, sorted, paged, and kept in the address', async () => {
+  const { page, errors, context } = await open(front);
+  await search(page, 'the');
+  const titles = await page.$$eval('#search-results .search-thread .hit-title', (t) => t.map((e) => e.textContent));
+  assert.equal(titles.length, 20, 'a page is 20 threads');
+  assert.equal(new Set(titles).size, titles.length, 'a thread is listed once');
+  assert.ok(await page.$$eval('#search-results .search-posts', (l) => l.every((ul) => ul.children.length <= 3)));
+  // The screen reader is told how many posts were found, in one status line.
+  assert.match(await page.$eval('#search .search-status[role=status]', (p) => p.textContent), /^\d+\+? posts?$/);
+  assert.match(page.url(), /\?q=the$/);
+  // More results continue the list, and load no index file twice.
+  const loaded = [];
+  page.on('request', (r) => loaded.push(r.url()));
+  await page.click('.search-more');
+  await page.waitForFunction(() => document.querySelectorAll('#search-results .search-thread').length > 20);
+  assert.equal(new Set(loaded).size, loaded.length, loaded.join(' '));
+  // Threads by when they started: newest first, then oldest first (undated ones first).
+  const listed = () => page.$$eval('#search-results .search-thread', (items) => items.map((li) =>
+    Array.from(li.querySelectorAll('.search-posts .hit-meta'), (m) => (m.textContent.match(/\d{4}-\d\d-\d\d/) || [''])[0]).filter(Boolean).sort()));
+  for (const sort of ['new', 'old']) {
+    await page.selectOption('#search-sort', sort);
+    await page.waitForFunction((s) => new URL(location.href).searchParams.get('sort') === s &&
+      document.getElementById('search-results').getAttribute('data-query') === 'the', sort);
+    const dates = (await listed()).filter((d) => d.length > 0);
+    const starts = dates.map((d) => d[0]);
+    if (sort === 'new') assert.equal(dates[0].pop(), dates.flat().sort().pop(), JSON.stringify(dates));
+    else assert.deepEqual(starts, [...starts].sort(), JSON.stringify(dates));
+  }
+  await page.selectOption('#search-sort', 'relevance');
+  // A bookmarked search shows its results; the back button returns to them.
+  await page.goto(front + '?q=benadryl');
+  await page.waitForFunction(() => document.getElementById('search-results').getAttribute('data-query') === 'benadryl');
+  assert.equal(await page.inputValue('#search-q'), 'benadryl');
+  await Promise.all([page.waitForURL(/#post-11$/), page.click('#search-results a[href$="#post-11"]')]);
+  await page.goBack();
+  await page.waitForFunction(() => document.getElementById('search-results').getAttribute('data-query') === 'benadryl');
+  assert.ok(await page.$('#search-results a[href$="#post-11"]'));
+  // The keyboard alone: down from the box to the results.
+  await page.focus('#search-q');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.evaluate(() => document.activeElement.closest('#search-results') !== null), true);
+  assert.deepEqual(errors, []);
   await context.close();
 });
