@@ -22,4 +22,5 @@ echo "index files: $(find "$dir/public/search" -type f | wc -l) ($(find "$dir/pu
 echo "index size: $(du -sh --apparent-size "$dir/public/search" | cut -f1)"
 node benches/search-queries.mjs "$dir/public" \
   "ketamine therapy" "cargo build error" "sourdough starter" "tomato compost" \
-  '"rust compiler"' "ben" "the" "author:nune4" "cafe" "東京"
+  '"rust compiler"' "ben" "the" "author:nune4" "cafe" "東京" \
+  "music memory" "sourdogh starter" "ketamnie" "compost after:2024-03" "after:2024-06-15"

@@ -172,7 +172,7 @@ test('no English interface word is left on any page, nor in the search box', asy
     await page.fill('#search-q', query);
     await page.waitForFunction((q) => document.querySelector('#search-results').getAttribute('data-query') === q, query);
     const text = await page.evaluate(interfaceText);
-    const status = await page.evaluate(() => document.querySelector('#search-results .search-status')?.textContent);
+    const status = await page.evaluate(() => document.querySelector('#search .search-status')?.textContent);
     return { text, status };
   };
   const results = await said('the');
