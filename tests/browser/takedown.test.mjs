@@ -33,11 +33,11 @@ function build() {
   execFileSync(bin, ['build', '--quiet'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-/** The links the search box shows for `query` on the front page, as text. */
+/** The posts the search box lists for `query` on the front page, as text. */
 async function results(page, query) {
   await page.fill('#search-q', query);
   await page.waitForFunction((q) => document.getElementById('search-results').getAttribute('data-query') === q, query);
-  return page.$$eval('#search-results .search-hits a', (links) => links.map((a) => a.textContent));
+  return page.$$eval('#search-results .search-posts a', (links) => links.map((a) => a.textContent));
 }
 
 async function frontPage() {
