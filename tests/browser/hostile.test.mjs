@@ -96,7 +96,7 @@ test('the whole search index loads as data, and hostile text is found as text', 
   const loaded = await page.evaluate(async (srcs) => {
     let calls = 0;
     const S = window.threadarc_search;
-    for (const key of ['m', 't', 'p', 'd']) {
+    for (const key of ['m', 't', 'p', 'd', 'v']) {
       const real = S[key];
       S[key] = function () { calls++; return real.apply(this, arguments); };
     }
