@@ -531,13 +531,8 @@ pub enum Pool {
 impl Thread {
     /// The distinct authors, in order of their first post.
     pub fn participants(&self) -> Vec<&str> {
-        let mut seen: Vec<&str> = Vec::new();
-        for author in self.posts.iter().filter_map(|p| p.author.as_deref()) {
-            if !seen.contains(&author) {
-                seen.push(author);
-            }
-        }
-        seen
+        let mut known = std::collections::HashSet::new();
+        self.posts.iter().filter_map(|p| p.author.as_deref()).filter(|a| known.insert(*a)).collect()
     }
 
     pub fn first_date(&self) -> Option<Timestamp> {

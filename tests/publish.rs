@@ -60,7 +60,9 @@ fn reading_pages() {
     assert!(page3.contains(r#"in reply to <a href="../../t/a-long-thread.html#post-2">#2</a>"#));
     assert!(page1.contains(r#"replies: <a href="../t/a-long-thread/3.html#post-21">#21</a>"#), "replies under #2");
     assert!(page1.contains(r#"<a href="../t/a-long-thread/2.html">2</a>"#), "pagination");
-    assert!(page1.contains(r#"<a href="../t/a-long-thread/3.html#post-25">#25</a>"#), "jump to post");
+    // Each page's jump list names its own posts; the pagination leads to the others.
+    assert!(page3.contains(r##"<li><a href="#post-25">#25</a></li>"##), "jump to post");
+    assert!(!page1.contains(r##"#post-25">#25</a></li>"##), "page 1 lists a post of page 3");
 
     // Neighbours within the topic, newest activity first.
     assert!(page1.contains(r#"<a rel="next" href="../t/older.html">"#), "{page1}");

@@ -27,12 +27,38 @@ pub struct Calendar {
 
 /// The calendar of a thread, for a chat or a thread of several pages whose posts span more
 /// than one day; `link` gives the address of a post from the page being made.
-pub fn calendar(
+#[cfg(test)]
+fn calendar(
     thread: &Thread,
     several_pages: bool,
     strings: &Strings,
     link: impl Fn(u32) -> Option<String>,
 ) -> Option<Calendar> {
+    spans(thread, several_pages, strings).map(|s| s.linked(link))
+}
+
+/// A thread's calendar before links are made: each page of a long thread links the same
+/// days, so they are found once per thread, not once per page.
+pub struct Spans {
+    months: bool,
+    /// Each day or month as people and machines read it, and its first post's number.
+    entries: Vec<(String, String, u32)>,
+}
+
+impl Spans {
+    /// The calendar as the page that `link` makes addresses from shows it.
+    pub fn linked(&self, link: impl Fn(u32) -> Option<String>) -> Calendar {
+        let entries = self
+            .entries
+            .iter()
+            .filter_map(|(label, key, number)| Some((label.clone(), key.clone(), link(*number)?)))
+            .collect();
+        Calendar { months: self.months, entries }
+    }
+}
+
+/// The days or months a thread's posts span, as [`calendar`] lists them.
+pub fn spans(thread: &Thread, several_pages: bool, strings: &Strings) -> Option<Spans> {
     if !thread.format.is_chat() && !several_pages {
         return None;
     }
@@ -57,11 +83,8 @@ pub fn calendar(
     } else {
         (days, Strings::date_day)
     };
-    let entries = spans
-        .into_iter()
-        .filter_map(|(key, (date, number))| Some((label(strings, date), key, link(number)?)))
-        .collect();
-    Some(Calendar { months, entries })
+    let entries = spans.into_iter().map(|(key, (date, number))| (label(strings, date), key, number)).collect();
+    Some(Spans { months, entries })
 }
 
 #[cfg(test)]

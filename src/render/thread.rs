@@ -79,7 +79,8 @@ pub struct ThreadPage<'a> {
     pub post_count: usize,
     pub participants: usize,
     pub posts: Vec<PostView>,
-    /// Every post of the thread as (number, link), for the jump-to-post list.
+    /// The posts of this page as (number, link), for the jump-to-post list: every post of
+    /// the thread on every page made a thread of N posts hold N²/page-size links.
     pub jump: Vec<(u32, String)>,
     /// The days or months the thread's posts span (a chat's, a long thread's).
     pub calendar: Option<Calendar>,
@@ -176,6 +177,11 @@ pub struct ThreadRenderer<'a> {
     entry: &'a Entry,
     /// Which thread page each post number is on.
     page_of: BTreeMap<u32, usize>,
+    /// The thread's pages, each with its path from the archive's root and its posts (by
+    /// index), found once: a page made from the whole thread made a long thread quadratic.
+    pages: BTreeMap<usize, (String, Vec<usize>)>,
+    participants: usize,
+    calendar: Option<calendar::Spans>,
     /// Who answered each post.
     replies: BTreeMap<u32, Vec<u32>>,
     topic_id: Option<String>,
@@ -187,7 +193,18 @@ pub struct ThreadRenderer<'a> {
 impl<'a> ThreadRenderer<'a> {
     pub fn new(site: &'a Site, entry: &'a Entry) -> Self {
         let thread = &entry.thread;
-        let page_of = thread.posts.iter().map(|p| (p.number, site.post_page(p.number))).collect();
+        let page_of: BTreeMap<u32, usize> = thread.posts.iter().map(|p| (p.number, site.post_page(p.number))).collect();
+        let mut pages: BTreeMap<usize, (String, Vec<usize>)> = BTreeMap::new();
+        for page in site.thread_pages(entry) {
+            pages.insert(page, (site.thread_page_path(entry, page), Vec::new()));
+        }
+        for (i, post) in thread.posts.iter().enumerate() {
+            if let Some((_, posts)) = pages.get_mut(&site.post_page(post.number)) {
+                posts.push(i);
+            }
+        }
+        let participants = thread.participants().len();
+        let calendar = calendar::spans(thread, pages.len() > 1, site.strings());
         let mut replies: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
         for post in &thread.posts {
             if let Some(parent) = post.reply_to {
@@ -202,7 +219,7 @@ impl<'a> ThreadRenderer<'a> {
             })
             .flatten();
         let made = site.config.base_url.is_some().then(RefCell::default);
-        ThreadRenderer { site, entry, page_of, replies, topic_id, made }
+        ThreadRenderer { site, entry, page_of, pages, participants, calendar, replies, topic_id, made }
     }
 
     /// The link from page `from` to post `number`, if the thread has it.
@@ -211,12 +228,20 @@ impl<'a> ThreadRenderer<'a> {
         if page == from {
             return Some(format!("#post-{number}"));
         }
-        let root = "../".repeat(self.site.thread_page_path(self.entry, from).matches('/').count());
-        Some(format!("{root}{}", self.site.post_path(self.entry, number)))
+        let root = "../".repeat(self.page_path(from).matches('/').count());
+        Some(format!("{root}{}#post-{number}", self.page_path(page)))
+    }
+
+    /// Page `page`'s path from the archive's root.
+    fn page_path(&self, page: usize) -> Cow<'_, str> {
+        match self.pages.get(&page) {
+            Some((path, _)) => Cow::Borrowed(path),
+            None => Cow::Owned(self.site.thread_page_path(self.entry, page)),
+        }
     }
 
     pub fn pages(&self) -> Vec<usize> {
-        self.site.thread_pages(self.entry)
+        self.pages.keys().copied().collect()
     }
 
     pub fn entry(&self) -> &'a Entry {
@@ -245,7 +270,7 @@ impl<'a> ThreadRenderer<'a> {
         let entry = self.entry;
         let thread = &entry.thread;
         let topic = &site.topics[entry.topic];
-        let path = site.thread_page_path(entry, page);
+        let path = self.page_path(page).into_owned();
         let post_href = |n: u32| self.post_href(page, n);
         let ctx = ThreadContext {
             topic_id: self.topic_id.as_deref(),
@@ -259,10 +284,10 @@ impl<'a> ThreadRenderer<'a> {
         .with_feed(site, format!("{}/{}.xml", topic.slug, entry.slug));
         meta.og_type = "article";
         let root = meta.root.clone();
-        let posts = thread
-            .posts
+        let on_page: &[usize] = self.pages.get(&page).map_or(&[], |(_, posts)| posts);
+        let posts = on_page
             .iter()
-            .filter(|p| site.post_page(p.number) == page)
+            .map(|&i| &thread.posts[i])
             .map(|post| {
                 if post.extra.redacted.is_some() {
                     return PostView::taken_down(post, site.strings());
@@ -319,11 +344,11 @@ impl<'a> ThreadRenderer<'a> {
                 .map(|t| (t.name.clone(), format!("{root}tags/{}.html", t.slug)))
                 .collect(),
             post_count: thread.posts.len(),
-            participants: thread.participants().len(),
+            participants: self.participants,
             posts,
-            jump: thread.posts.iter().filter_map(|p| Some((p.number, self.post_href(page, p.number)?))).collect(),
-            calendar: calendar::calendar(thread, pages.len() > 1, site.strings(), |n| self.post_href(page, n)),
-            pagination: Pagination::new(page, &pages, |n| format!("{root}{}", site.thread_page_path(entry, n))),
+            jump: on_page.iter().map(|&i| thread.posts[i].number).map(|n| (n, format!("#post-{n}"))).collect(),
+            calendar: self.calendar.as_ref().map(|c| c.linked(|n| self.post_href(page, n))),
+            pagination: Pagination::new(page, &pages, |n| format!("{root}{}", self.page_path(n))),
             newer: newer.map(neighbour),
             older: older.map(neighbour),
             meta,
