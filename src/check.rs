@@ -83,7 +83,8 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     let (_, theme_problems) = Theme::load(&theme::folder(&options.input), &config.language, &options.config);
     diagnostics.extend(theme_problems);
 
-    let (found, discovered) = match build::discover(&options.input, &config.default_topic) {
+    let (found, discovered) = match build::discover_except(&options.input, &config.default_topic, Some(&options.config))
+    {
         Ok(found) => found,
         Err(e) => {
             diagnostics.push(Diagnostic::error(options.input.display().to_string(), None, e.message));

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use super::folder::MARKER;
 use super::report::BuildError;
 use crate::diagnostic::Diagnostic;
 
@@ -88,12 +89,27 @@ const EXPORT_FOLDER_FILES: &[&str] = &["channels.json", "users.json"];
 /// organise files (by year, say). Hidden files and folders are skipped; symbolic links are
 /// not followed, and are reported.
 pub fn discover(input: &Path, default_topic: &str) -> Result<(Vec<Found>, Vec<Diagnostic>), BuildError> {
+    discover_except(input, default_topic, None)
+}
+
+/// [`discover`], leaving out the configuration file `config` and every archive threadarc
+/// wrote (a folder holding its [`MARKER`]): with `--input .` the archive and
+/// `archive.toml` are in the input folder, and are no dumps. A folder that cannot be read
+/// is an error of its own, so that `--keep-going` builds the rest.
+pub fn discover_except(
+    input: &Path,
+    default_topic: &str,
+    config: Option<&Path>,
+) -> Result<(Vec<Found>, Vec<Diagnostic>), BuildError> {
+    use std::os::unix::fs::MetadataExt;
+    use walkdir::DirEntryExt;
     if !input.is_dir() {
         return Err(BuildError::new(format!(
             "the input folder {} does not exist; create it with one folder per topic, or name another with --input",
             input.display()
         )));
     }
+    let config = config.and_then(|c| fs::metadata(c).ok()).map(|m| (m.dev(), m.ino()));
     let mut found = Vec::new();
     let mut warnings = Vec::new();
     let mut walker = WalkDir::new(input)
@@ -102,7 +118,29 @@ pub fn discover(input: &Path, default_topic: &str) -> Result<(Vec<Found>, Vec<Di
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     while let Some(entry) = walker.next() {
-        let entry = entry.map_err(|e| BuildError::new(format!("cannot read {}: {e}", input.display())))?;
+        let entry =
+            match entry {
+                Ok(entry) => entry,
+                Err(e) if e.depth() > 0 => {
+                    let path = e.path().unwrap_or(input).display().to_string();
+                    let why = e.io_error().map_or_else(|| e.to_string(), ToString::to_string);
+                    warnings.push(Diagnostic::error(path, None, format!("cannot read this folder: {why}")).with_hint(
+                        "make it readable, or move it out of the input folder; --keep-going builds the rest",
+                    ));
+                    continue;
+                }
+                Err(e) => return Err(BuildError::new(format!("cannot read {}: {e}", input.display()))),
+            };
+        if entry.depth() > 0 && entry.file_type().is_dir() && entry.path().join(MARKER).is_file() {
+            // An archive threadarc wrote (the output, with `--input .`): pages, not dumps.
+            walker.skip_current_dir();
+            continue;
+        }
+        if config.is_some_and(|(dev, ino)| {
+            entry.ino() == ino && entry.file_type().is_file() && entry.metadata().is_ok_and(|m| m.dev() == dev)
+        }) {
+            continue;
+        }
         let relative_path = entry.path().strip_prefix(input).unwrap_or(entry.path());
         let relative: Vec<String> =
             relative_path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();

@@ -21,6 +21,94 @@ pub(super) fn sibling(output: &Path, what: &str) -> Result<PathBuf, BuildError> 
     Ok(output.with_file_name(format!(".{}.threadarc-{what}", name.to_string_lossy())))
 }
 
+/// The longest name threadarc gives a file beside the output beyond the output's own name
+/// (`.NAME.threadarc-cache.partial`, with room to spare).
+const SIBLING_NAME_BYTES: usize = 32;
+
+/// Refuses an output folder that a build cannot replace without harm: one that is, or
+/// holds, the input folder or the configuration (replacing it would delete them, `--force`
+/// or not); one inside the input folder that threadarc did not write (its files are
+/// dumps); a symbolic link (swapping it would replace the link, and keeping the folder it
+/// leads to would follow it); one whose name leaves no room for the folders kept beside it.
+pub(super) fn check_place(output: &Path, input: &Path, config: &Path) -> Result<(), BuildError> {
+    if fs::symlink_metadata(output).is_ok_and(|m| m.file_type().is_symlink()) {
+        let target = fs::read_link(output).map_or_else(|_| "another folder".to_owned(), |t| t.display().to_string());
+        return Err(BuildError::new(format!(
+            "{} is a symbolic link to {target}; threadarc replaces the output folder whole and does not follow links: name the folder itself with --output",
+            output.display()
+        )));
+    }
+    if output.file_name().is_some_and(|n| n.len() + SIBLING_NAME_BYTES > 255) {
+        return Err(BuildError::new(format!(
+            "the output folder's name is too long: threadarc keeps folders named `.NAME.threadarc-previous` beside it, and they must fit in 255 bytes; name one of at most {} bytes with --output",
+            255 - SIBLING_NAME_BYTES
+        )));
+    }
+    let out = resolved(output);
+    let shown = |path: &Path| path.display().to_string();
+    if let Ok(input_path) = fs::canonicalize(input) {
+        if input_path.starts_with(&out) {
+            let what = if input_path == out { "is" } else { "holds" };
+            return Err(BuildError::new(format!(
+                "the output folder {} {what} the input folder {}; a build replaces the output whole, which would delete the dumps: name another folder with --output (the default is public)",
+                shown(output),
+                shown(input)
+            )));
+        }
+        let ours_or_empty = !output.exists()
+            || output.join(MARKER).is_file()
+            || fs::read_dir(output).is_ok_and(|mut entries| entries.next().is_none());
+        if out.starts_with(&input_path) && !ours_or_empty {
+            return Err(BuildError::new(format!(
+                "the output folder {} is inside the input folder {} and was not written by threadarc: its files are dumps; name another folder with --output",
+                shown(output),
+                shown(input)
+            )));
+        }
+    }
+    if let Ok(config_path) = fs::canonicalize(config)
+        && config_path.starts_with(&out)
+    {
+        return Err(BuildError::new(format!(
+            "the output folder {} {} the configuration {}; a build replaces the output whole: name another folder with --output",
+            shown(output),
+            if config_path == out { "is" } else { "holds" },
+            shown(config)
+        )));
+    }
+    Ok(())
+}
+
+/// A path made absolute with its links resolved, as far as it exists: the output folder
+/// may not exist yet.
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut rest = Vec::new();
+    let mut existing = absolute.as_path();
+    loop {
+        if let Ok(real) = fs::canonicalize(existing) {
+            let mut out = real;
+            for component in rest.iter().rev() {
+                match component {
+                    std::path::Component::ParentDir => {
+                        out.pop();
+                    }
+                    std::path::Component::CurDir => {}
+                    other => out.push(other.as_os_str()),
+                }
+            }
+            return out;
+        }
+        match (existing.parent(), existing.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                rest.push(last);
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
 pub(super) fn io_error(path: &Path, e: io::Error) -> BuildError {
     BuildError::new(format!("{}: {e}", path.display()))
 }

@@ -46,7 +46,7 @@ mod write;
 
 use std::path::PathBuf;
 
-pub use discover::{Found, Kind, MAX_DUMP_BYTES, discover};
+pub use discover::{Found, Kind, MAX_DUMP_BYTES, discover, discover_except};
 pub use folder::MARKER;
 pub use pages::{SEARCH_JS, STYLE_CSS, THREAD_JS};
 pub use read::{load_all, load_path};
@@ -104,7 +104,8 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
             format!("the theme could not be read; the archive in {} was left as it was", options.output.display());
         return Err(BuildError { message, diagnostics });
     }
-    let (found, discovered) = discover(&options.input, &config.default_topic)?;
+    folder::check_place(&options.output, &options.input, &options.config)?;
+    let (found, discovered) = discover_except(&options.input, &config.default_topic, Some(&options.config))?;
     diagnostics.extend(discovered);
     let _lock = folder::lock(&options.output)?;
     folder::recover(&options.output)?;
