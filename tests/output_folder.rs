@@ -96,6 +96,62 @@ fn a_symlinked_output_folder_is_not_replaced() {
 }
 
 #[test]
+fn links_put_in_the_archive_or_its_kept_copy_are_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    dumps(d);
+    built(threadarc(d, &["build"]));
+    write(&d.join("threads/t/a.txt"), "First thread\n\none\n\ntwo!\n");
+    built(threadarc(d, &["build"]));
+    let style = fs::read(d.join("public/static/style.css")).unwrap();
+    // The archive's stylesheet moved elsewhere and linked back, then edited there (its size
+    // and time kept): the archive must not take it in.
+    fs::rename(d.join("public/static"), d.join("shared")).unwrap();
+    symlink("../shared", d.join("public/static")).unwrap();
+    let mut edited = style.clone();
+    edited[..6].copy_from_slice(b"EDITED");
+    let time = fs::metadata(d.join("shared/style.css")).unwrap().modified().unwrap();
+    fs::write(d.join("shared/style.css"), &edited).unwrap();
+    fs::File::options().write(true).open(d.join("shared/style.css")).unwrap().set_modified(time).unwrap();
+    // A folder of the kept archive replaced by a link to another folder of one's own.
+    write(&d.join("other/style.css"), "mine\n");
+    write(&d.join("other/index.html"), "mine too\n");
+    fs::remove_dir_all(d.join(".public.threadarc-previous/t")).unwrap();
+    symlink("../other", d.join(".public.threadarc-previous/t")).unwrap();
+    write(&d.join("threads/t/a.txt"), "First thread\n\none\n\ntwo?\n");
+    built(threadarc(d, &["build"]));
+    assert!(fs::read(d.join("public/static/style.css")).unwrap() == style, "the archive took in the linked file");
+    assert!(fs::read(d.join("shared/style.css")).unwrap() == edited, "a file outside the archive changed");
+    assert_eq!(fs::read_dir(d.join("other")).unwrap().count(), 2, "files outside the archive were deleted");
+    assert_eq!(fs::read_to_string(d.join("other/index.html")).unwrap(), "mine too\n");
+    for root in ["public", ".public.threadarc-previous"] {
+        let links: Vec<_> = walkdir::WalkDir::new(d.join(root))
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.path_is_symlink())
+            .map(|e| e.into_path())
+            .collect();
+        assert!(links.is_empty(), "{links:?}");
+    }
+    assert!(fs::read_to_string(d.join("public/t/first-thread.html")).unwrap().contains("two?"));
+}
+
+#[test]
+fn forcing_a_build_over_a_file_replaces_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    dumps(dir.path());
+    write(&dir.path().join("notes.txt"), "a file, not a folder\n");
+    let out = threadarc(dir.path(), &["build", "--output", "notes.txt"]);
+    assert!(!out.status.success(), "a file was replaced without --force");
+    built(threadarc(dir.path(), &["build", "--output", "notes.txt", "--force"]));
+    assert!(dir.path().join("notes.txt/index.html").is_file());
+    assert!(leftovers(dir.path()).is_empty(), "{:?}", leftovers(dir.path()));
+    write(&dir.path().join("threads/t/a.txt"), "First thread\n\none\n\nchanged\n");
+    built(threadarc(dir.path(), &["build", "--output", "notes.txt"]));
+    assert!(leftovers(dir.path()).is_empty(), "{:?}", leftovers(dir.path()));
+}
+
+#[test]
 fn an_output_name_too_long_to_build_beside_is_refused_with_a_message() {
     let dir = tempfile::tempdir().unwrap();
     dumps(dir.path());
@@ -135,6 +191,50 @@ fn chown_tree(dir: &Path) {
         }
         up = folder.parent();
     }
+}
+
+fn chmod(path: &Path, mode: &str) {
+    assert!(Command::new("chmod").args(["-R", mode]).arg(path).status().unwrap().success());
+}
+
+#[test]
+fn a_read_only_archive_does_not_stop_later_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    dumps(d);
+    built(unprivileged(d, &["build"]));
+    write(&d.join("threads/t/a.txt"), "First thread\n\none\n\nsecond build\n");
+    built(unprivileged(d, &["build"]));
+    chmod(&d.join("public"), "a-w");
+    chmod(&d.join(".public.threadarc-previous"), "a-w");
+    for n in 0..3 {
+        write(&d.join("threads/t/a.txt"), &format!("First thread\n\none\n\nbuild {n}\n"));
+        built(unprivileged(d, &["build"]));
+        assert!(fs::read_to_string(d.join("public/t/first-thread.html")).unwrap().contains(&format!("build {n}")));
+        assert!(leftovers(d).is_empty(), "{:?}", leftovers(d));
+    }
+}
+
+#[test]
+fn a_build_that_cannot_write_names_the_path_and_keeps_the_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("project");
+    dumps(&project);
+    built(unprivileged(&project, &["build"]));
+    write(&project.join("threads/t/a.txt"), "First thread\n\none\n\nagain\n");
+    built(unprivileged(&project, &["build"]));
+    let before = snapshot(&project.join("public"));
+    write(&project.join("threads/t/a.txt"), "First thread\n\none\n\nonce more\n");
+    chown_tree(dir.path());
+    // Nothing can be made or moved beside the archive.
+    fs::set_permissions(&project, fs::Permissions::from_mode(0o555)).unwrap();
+    let out = unprivileged(&project, &["build"]);
+    fs::set_permissions(&project, fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    assert!(message.contains(".public.threadarc-"), "no path named: {message}");
+    assert!(message.contains("public was left as it was"), "{message}");
+    assert_eq!(before, snapshot(&project.join("public")));
 }
 
 #[test]

@@ -123,7 +123,7 @@ pub(super) fn prepare_staging(output: &Path, force: bool) -> Result<(PathBuf, Pa
     let kept = sibling(output, "previous")?;
     // A staging folder is left only by a build that was killed: it is not trusted.
     remove_ours(&staging)?;
-    if kept.join(MARKER).is_file() {
+    if is_ours(&kept) {
         fs::rename(&kept, &staging).map_err(|e| io_error(&kept, e))?;
     } else {
         remove_ours(&kept)?;
@@ -131,10 +131,21 @@ pub(super) fn prepare_staging(output: &Path, force: bool) -> Result<(PathBuf, Pa
     Ok((staging, kept))
 }
 
+/// Whether `path` is a folder (not a link to one) that holds threadarc's marker.
+fn is_ours(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) && path.join(MARKER).is_file()
+}
+
 /// Refuses to replace a folder that threadarc did not write, unless forced.
 fn check_output(output: &Path, force: bool) -> Result<(), BuildError> {
     if force || !output.exists() || output.join(MARKER).is_file() {
         return Ok(());
+    }
+    if !output.is_dir() {
+        return Err(BuildError::new(format!(
+            "{} is a file, not a folder threadarc wrote; name another folder with --output, or pass --force to replace the file",
+            output.display()
+        )));
     }
     let empty = fs::read_dir(output).map_err(|e| io_error(output, e))?.next().is_none();
     if empty {
@@ -166,10 +177,18 @@ pub(super) fn lock(output: &Path) -> Result<fs::File, BuildError> {
 }
 
 /// Removes a folder threadarc left beside the output (a build killed midway), but only if
-/// it is one of ours: empty, or marked.
+/// it is one of ours: empty, or marked. A symbolic link in its place is removed, never
+/// followed.
 pub(super) fn remove_ours(path: &Path) -> Result<(), BuildError> {
-    if !path.exists() {
-        return Ok(());
+    let Ok(metadata) = fs::symlink_metadata(path) else { return Ok(()) };
+    if metadata.file_type().is_symlink() {
+        return fs::remove_file(path).map_err(|e| io_error(path, e));
+    }
+    if !metadata.is_dir() {
+        return Err(BuildError::new(format!(
+            "{} is in the way and was not written by threadarc; move it elsewhere",
+            path.display()
+        )));
     }
     let empty = fs::read_dir(path).map_err(|e| io_error(path, e))?.next().is_none();
     if !empty && !path.join(MARKER).is_file() {
@@ -185,7 +204,7 @@ pub(super) fn remove_ours(path: &Path) -> Result<(), BuildError> {
 /// where the file system cannot swap folders atomically).
 pub(super) fn recover(output: &Path) -> Result<(), BuildError> {
     let old = sibling(output, "old")?;
-    if !output.exists() && old.join(MARKER).is_file() {
+    if !output.exists() && is_ours(&old) {
         fs::rename(&old, output).map_err(|e| io_error(output, e))?;
     }
     remove_ours(&old)
@@ -197,13 +216,21 @@ pub(super) fn recover(output: &Path) -> Result<(), BuildError> {
 /// archive, if threadarc wrote it, is kept as `kept` for the next build to start from; it
 /// is mostly links to the files of the new one. `force` allows the replaced folder to be
 /// one threadarc did not write (it is removed).
-pub(super) fn replace(staging: &Path, kept: &Path, output: &Path, force: bool) -> Result<(), BuildError> {
+///
+/// Fails (the error) only while the old archive is still in place; once the new one is,
+/// what befalls the old one is the inner result: the next build then starts from nothing.
+pub(super) fn replace(
+    staging: &Path,
+    kept: &Path,
+    output: &Path,
+    force: bool,
+) -> Result<Result<(), BuildError>, BuildError> {
     #[cfg(target_os = "linux")]
     if output.exists() {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
         if renameat_with(CWD, staging, CWD, output, RenameFlags::EXCHANGE).is_ok() {
             // The staging folder now holds the previous archive.
-            return keep_or_remove(staging, kept, output, force);
+            return Ok(keep_or_remove(staging, kept, output, force).or_else(|e| discard(staging, kept, e)));
         }
     }
     let old = sibling(output, "old")?;
@@ -219,21 +246,49 @@ pub(super) fn replace(staging: &Path, kept: &Path, output: &Path, force: bool) -
         return Err(io_error(output, e));
     }
     if had_old {
-        keep_or_remove(&old, kept, output, force)?;
+        return Ok(keep_or_remove(&old, kept, output, force).or_else(|e| discard(&old, kept, e)));
     }
-    Ok(())
+    Ok(Ok(()))
+}
+
+/// Removes what is left of an archive that could not be kept, so that no later build
+/// meets it half pruned; the error says why it was not kept.
+fn discard(old: &Path, kept: &Path, error: BuildError) -> Result<(), BuildError> {
+    for path in [old, kept] {
+        if is_ours(path) {
+            let _ = remove_tree(path);
+        }
+    }
+    Err(error)
 }
 
 /// Keeps a replaced archive as `kept` if threadarc wrote it, else removes it (only with
-/// `force` can it be another's).
+/// `force` can it be another's: a folder, or a file).
 fn keep_or_remove(old: &Path, kept: &Path, output: &Path, force: bool) -> Result<(), BuildError> {
-    if old.join(MARKER).is_file() {
+    if is_ours(old) {
         fs::rename(old, kept).map_err(|e| io_error(kept, e))?;
         // Nothing the new archive no longer shows stays beside it: what was taken down
         // (a post, a name) is gone from the disk, not only from the archive.
         return prune_kept(kept, output).map_err(|e| io_error(kept, e));
     }
-    if force { remove_tree(old).map_err(|e| io_error(old, e)) } else { remove_ours(old) }
+    if !force {
+        return remove_ours(old);
+    }
+    match fs::symlink_metadata(old) {
+        Ok(m) if m.is_dir() => remove_tree(old).map_err(|e| io_error(old, e)),
+        _ => remove_file_if_exists(old).map_err(|e| io_error(old, e)),
+    }
+}
+
+/// Lets the owner write in `folder`: an archive someone made read-only is still one
+/// threadarc replaces, links from and prunes.
+pub(super) fn make_writable(folder: &Path, metadata: &fs::Metadata) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = metadata.permissions().mode();
+    if mode & 0o700 == 0o700 {
+        return Ok(());
+    }
+    fs::set_permissions(folder, fs::Permissions::from_mode(mode | 0o700))
 }
 
 /// Keeps of the archive a build replaced only the files that are the new archive's own
@@ -242,9 +297,11 @@ fn keep_or_remove(old: &Path, kept: &Path, output: &Path, force: bool) -> Result
 fn prune_kept(kept: &Path, output: &Path) -> io::Result<()> {
     use std::os::unix::fs::MetadataExt;
     let mut folders = Vec::new();
+    make_writable(kept, &fs::symlink_metadata(kept)?)?;
     for entry in walkdir::WalkDir::new(kept).min_depth(1).follow_links(false) {
         let entry = entry.map_err(io::Error::other)?;
         if entry.file_type().is_dir() {
+            make_writable(entry.path(), &entry.metadata().map_err(io::Error::other)?)?;
             folders.push(entry.into_path());
             continue;
         }
@@ -268,6 +325,11 @@ fn prune_kept(kept: &Path, output: &Path) -> io::Result<()> {
 /// the entries of each folder in parallel: the archive a build replaces is tens of
 /// thousands of files.
 pub(super) fn remove_tree(path: &Path) -> io::Result<()> {
+    let metadata = fs::symlink_metadata(path)?;
+    if !metadata.is_dir() {
+        return fs::remove_file(path);
+    }
+    make_writable(path, &metadata)?;
     let entries: Vec<fs::DirEntry> = fs::read_dir(path)?.collect::<io::Result<_>>()?;
     entries.par_iter().try_for_each(|entry| {
         if entry.file_type()?.is_dir() { remove_tree(&entry.path()) } else { fs::remove_file(entry.path()) }

@@ -108,7 +108,9 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
     let (found, discovered) = discover_except(&options.input, &config.default_topic, Some(&options.config))?;
     diagnostics.extend(discovered);
     let _lock = folder::lock(&options.output)?;
-    folder::recover(&options.output)?;
+    // From here on, a build that fails says what became of the archive in place.
+    let kept = |e: BuildError| e.archive_kept(&options.output);
+    folder::recover(&options.output).map_err(kept)?;
     let cache_path = folder::sibling(&options.output, "cache")?;
     let last = LastBuild::read(
         &options.output,
@@ -136,7 +138,7 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
     let mut site = Site::new(config, std::mem::take(&mut dumps.threads));
     site.theme = theme;
     stages.done("site");
-    let (staging, kept) = folder::prepare_staging(&options.output, options.force)?;
+    let (staging, previous) = folder::prepare_staging(&options.output, options.force).map_err(kept)?;
     let inputs = dumps.inputs;
     let plan = Plan {
         build: last.build,
@@ -154,11 +156,21 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
     });
     let (pages, written, cache, search, search_seconds) = written.map_err(|e| {
         let _ = folder::remove_tree(&staging);
-        BuildError::new(format!("cannot write the archive: {e}"))
+        kept(BuildError::new(format!("cannot write the archive: {e}")))
     })?;
     // No cache while the archive is swapped, so that none ever tells of another archive.
-    folder::remove_file_if_exists(&cache_path).map_err(|e| folder::io_error(&cache_path, e))?;
-    folder::replace(&staging, &kept, &options.output, options.force)?;
+    folder::remove_file_if_exists(&cache_path).map_err(|e| kept(folder::io_error(&cache_path, e)))?;
+    let swapped = folder::replace(&staging, &previous, &options.output, options.force).map_err(kept)?;
+    if let Err(e) = swapped {
+        diagnostics.push(
+            Diagnostic::warning(
+                previous.display().to_string(),
+                None,
+                format!("cannot keep the archive replaced: {}", e.message),
+            )
+            .with_hint("the new archive is in place; the next build writes every file again"),
+        );
+    }
     if let Err(e) = cache.write(&cache_path) {
         diagnostics.push(
             Diagnostic::warning(cache_path.display().to_string(), None, format!("cannot keep the build's cache: {e}"))

@@ -11,7 +11,7 @@ use askama::Template;
 use rustc_hash::{FxHashMap, FxHashSet};
 use walkdir::WalkDir;
 
-use super::folder::{MARKER, remove_file_if_exists};
+use super::folder::{MARKER, make_writable, remove_file_if_exists};
 use super::plan::Plan;
 use crate::cache::{self, Cache, FileRecord, Hash, OLD_CACHE_FILE};
 use crate::diagnostic::Diagnostic;
@@ -33,8 +33,11 @@ pub(super) struct Output<'a> {
     files: Mutex<FxHashMap<String, FileRecord>>,
     /// Each thread's fingerprint and files.
     threads: Mutex<FxHashMap<String, (Hash, Vec<String>)>>,
-    /// Folders made so far.
+    /// Folders made (or found to be real, writable folders) so far, relative to the root.
     folders: Mutex<FxHashSet<PathBuf>>,
+    /// Whether each folder of the old archive, relative to its root, is a real folder all
+    /// the way down: a file is linked from it only then, never through a symbolic link.
+    old_folders: Mutex<FxHashMap<PathBuf, bool>>,
     /// Whether the folder started empty; else it holds an older archive ([`Output::new`]).
     fresh: bool,
     /// Files written new (not linked).
@@ -49,10 +52,12 @@ impl<'a> Output<'a> {
     pub fn new(root: &Path, plan: &'a Plan<'a>) -> io::Result<Output<'a>> {
         let fresh = !root.exists();
         if !fresh {
+            make_writable(root, &fs::symlink_metadata(root).map_err(at(root))?).map_err(at(root))?;
             // An older version's cache, kept in the archive: the archive no longer holds it.
-            remove_file_if_exists(&root.join(OLD_CACHE_FILE))?;
+            let old_cache = root.join(OLD_CACHE_FILE);
+            remove_file_if_exists(&old_cache).map_err(at(&old_cache))?;
         }
-        fs::create_dir_all(root)?;
+        fs::create_dir_all(root).map_err(at(root))?;
         let out = Output {
             root: root.to_owned(),
             plan,
@@ -60,6 +65,7 @@ impl<'a> Output<'a> {
             files: Default::default(),
             threads: Default::default(),
             folders: Default::default(),
+            old_folders: Default::default(),
             fresh,
             written: AtomicUsize::new(0),
         };
@@ -69,14 +75,52 @@ impl<'a> Output<'a> {
 
     /// Where `relative` goes, its folder made.
     fn path(&self, relative: &str) -> io::Result<PathBuf> {
-        let path = self.root.join(safe_relative(relative)?);
-        if let Some(parent) = path.parent()
-            && !self.folders.lock().expect("no writer panicked").contains(parent)
-        {
-            fs::create_dir_all(parent)?;
-            self.folders.lock().expect("no writer panicked").insert(parent.to_owned());
+        let relative = safe_relative(relative)?;
+        if let Some(parent) = relative.parent() {
+            self.folder(parent)?;
         }
-        Ok(path)
+        Ok(self.root.join(relative))
+    }
+
+    /// Makes the folder `relative` and those above it real folders the build can write
+    /// in. The folder may hold an older archive, whose folders someone may have made
+    /// read-only, or replaced with a symbolic link (which is removed, never followed: the
+    /// build writes and removes only inside its folder) or a file.
+    fn folder(&self, relative: &Path) -> io::Result<()> {
+        if relative.as_os_str().is_empty() || self.folders.lock().expect("no writer panicked").contains(relative) {
+            return Ok(());
+        }
+        if let Some(parent) = relative.parent() {
+            self.folder(parent)?;
+        }
+        let path = self.root.join(relative);
+        let create = |path: &Path| match fs::create_dir(path) {
+            Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(e),
+            _ => Ok(()),
+        };
+        match fs::symlink_metadata(&path) {
+            Ok(m) if m.is_dir() => make_writable(&path, &m),
+            Ok(_) => remove_file_if_exists(&path).and_then(|()| create(&path)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => create(&path),
+            Err(e) => Err(e),
+        }
+        .map_err(at(&path))?;
+        self.folders.lock().expect("no writer panicked").insert(relative.to_owned());
+        Ok(())
+    }
+
+    /// Whether the old archive's folder `relative` is a real folder, as is each above it.
+    fn old_folder_is_real(&self, old_root: &Path, relative: &Path) -> bool {
+        if relative.as_os_str().is_empty() {
+            return true;
+        }
+        if let Some(&real) = self.old_folders.lock().expect("no writer panicked").get(relative) {
+            return real;
+        }
+        let real = relative.parent().is_none_or(|parent| self.old_folder_is_real(old_root, parent))
+            && fs::symlink_metadata(old_root.join(relative)).is_ok_and(|m| m.is_dir());
+        self.old_folders.lock().expect("no writer panicked").insert(relative.to_owned(), real);
+        real
     }
 
     /// Links the old archive's file at `relative` into the new one if it is still as
@@ -85,6 +129,9 @@ impl<'a> Output<'a> {
         use std::os::unix::fs::MetadataExt;
         let Some((old_root, cache)) = self.plan.previous else { return false };
         let Some(record) = cache.files.get(relative).filter(|r| wanted(r)) else { return false };
+        if !Path::new(relative).parent().is_none_or(|parent| self.old_folder_is_real(old_root, parent)) {
+            return false;
+        }
         let old = old_root.join(relative);
         let Ok(metadata) = fs::symlink_metadata(&old) else { return false };
         if !cache.unchanged(record, &metadata) {
@@ -108,7 +155,7 @@ impl<'a> Output<'a> {
         if self.link(relative, &path, |r| r.hash == hash && r.size == bytes.len() as u64) {
             return Ok(());
         }
-        new_file(&path, self.fresh)?.write_all(bytes)?;
+        new_file(&path, self.fresh).and_then(|mut f| f.write_all(bytes)).map_err(at(&path))?;
         let record = FileRecord { hash, size: bytes.len() as u64 };
         self.files.lock().expect("no writer panicked").insert(relative.to_owned(), record);
         self.written.fetch_add(1, Ordering::Relaxed);
@@ -176,7 +223,8 @@ impl<'a> Output<'a> {
         for (i, file) in files.iter().enumerate() {
             if !self.reuse(file)? {
                 for linked in &files[..i] {
-                    fs::remove_file(self.root.join(linked))?;
+                    let path = self.root.join(linked);
+                    fs::remove_file(&path).map_err(at(&path))?;
                 }
                 return Ok(false);
             }
@@ -245,24 +293,31 @@ fn safe_relative(relative: &str) -> io::Result<&Path> {
 }
 
 /// Removes from `root` every file that is not in `files`, and the folders left empty.
+/// Symbolic links are removed, not followed.
 fn remove_others(root: &Path, files: &FxHashMap<String, FileRecord>) -> io::Result<()> {
     let mut folders = Vec::new();
-    for entry in WalkDir::new(root).min_depth(1) {
+    for entry in WalkDir::new(root).min_depth(1).follow_links(false) {
         let entry = entry.map_err(io::Error::other)?;
         if entry.file_type().is_dir() {
+            make_writable(entry.path(), &entry.metadata().map_err(io::Error::other)?).map_err(at(entry.path()))?;
             folders.push(entry.into_path());
             continue;
         }
         let relative = entry.path().strip_prefix(root).map_err(io::Error::other)?;
-        if !relative.to_str().is_some_and(|r| files.contains_key(r)) {
-            fs::remove_file(entry.path())?;
+        if !entry.file_type().is_file() || !relative.to_str().is_some_and(|r| files.contains_key(r)) {
+            fs::remove_file(entry.path()).map_err(at(entry.path()))?;
         }
     }
     // Deepest first; a folder that still holds something stays.
     for folder in folders.iter().rev() {
-        if fs::read_dir(folder)?.next().is_none() {
-            fs::remove_dir(folder)?;
+        if fs::read_dir(folder).map_err(at(folder))?.next().is_none() {
+            fs::remove_dir(folder).map_err(at(folder))?;
         }
     }
     Ok(())
+}
+
+/// An error that names the path it happened at.
+pub(super) fn at(path: &Path) -> impl FnOnce(io::Error) -> io::Error + '_ {
+    move |e| io::Error::new(e.kind(), format!("{}: {e}", path.display()))
 }

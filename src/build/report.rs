@@ -62,6 +62,16 @@ impl BuildError {
     pub fn new(message: impl Into<String>) -> BuildError {
         BuildError { message: message.into(), diagnostics: Vec::new() }
     }
+
+    /// The error, saying that the archive in `output` (if there is one) is as it was.
+    pub(super) fn archive_kept(mut self, output: &Path) -> BuildError {
+        if output.exists() {
+            self.message = format!("{}; the archive in {} was left as it was", self.message, output.display());
+        } else {
+            self.message = format!("{}; nothing was written to {}", self.message, output.display());
+        }
+        self
+    }
 }
 
 impl From<Diagnostic> for BuildError {
