@@ -160,11 +160,17 @@ impl Cache {
     }
 
     /// Whether the file on disk is still the one recorded: a regular file of the same size,
-    /// not modified since the cache was written.
+    /// neither modified nor changed since the cache was written. A file edited by hand with
+    /// its size and modification time put back still has a new change time (`ctime`), which
+    /// no one can set: the bytes are never reused on the word of times someone can set.
     pub fn unchanged(&self, record: &FileRecord, metadata: &fs::Metadata) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        let changed = i128::from(metadata.ctime()) * 1_000_000_000 + i128::from(metadata.ctime_nsec());
         metadata.is_file()
             && metadata.len() == record.size
-            && self.written_at.is_some_and(|cache| mtime(metadata).is_some_and(|file| file <= cache))
+            && self
+                .written_at
+                .is_some_and(|cache| changed <= cache && mtime(metadata).is_some_and(|file| file <= cache))
     }
 
     pub fn parse(text: &str) -> Option<Cache> {

@@ -349,3 +349,32 @@ fn list_pages_are_kept_only_while_all_they_show_is_the_same() {
     build(d, "public");
     assert_same_as_cold(d);
 }
+
+#[test]
+fn a_file_edited_in_the_archive_with_its_size_and_time_kept_is_not_trusted() {
+    let dir = tempfile::tempdir().unwrap();
+    corpus(dir.path());
+    build(dir.path(), "public");
+    let page = dir.path().join("public/topic-0/thread-0.html");
+    let original = fs::read(&page).unwrap();
+    let mut defaced = original.clone();
+    defaced[..7].copy_from_slice(b"DEFACED");
+    let time = fs::metadata(&page).unwrap().modified().unwrap();
+    // File times tick with the kernel's clock, a few milliseconds: an edit in the tick the
+    // build ended in cannot be told from the build's own writes.
+    let tick = std::time::Duration::from_millis(50);
+    std::thread::sleep(tick);
+    fs::write(&page, &defaced).unwrap();
+    fs::File::options().write(true).open(&page).unwrap().set_modified(time).unwrap();
+    // Nothing else changed: the archive must still be checked.
+    build(dir.path(), "public");
+    assert!(fs::read(&page).unwrap() == original, "an unchanged rebuild kept the edit");
+    // One dump changed: the edited page must not be linked into the new archive either.
+    std::thread::sleep(tick);
+    fs::write(&page, &defaced).unwrap();
+    fs::File::options().write(true).open(&page).unwrap().set_modified(time).unwrap();
+    write(&dir.path().join("threads/topic-2/new.txt"), "Brand new\n\nhello\n\nworld\n");
+    build(dir.path(), "public");
+    assert!(fs::read(&page).unwrap() == original, "a rebuild linked the edited page");
+    assert_same_as_cold(dir.path());
+}

@@ -126,24 +126,34 @@ impl<'a> Output<'a> {
     /// Links the old archive's file at `relative` into the new one if it is still as
     /// recorded and `wanted` accepts its record; returns whether it did.
     fn link(&self, relative: &str, path: &Path, wanted: impl Fn(&FileRecord) -> bool) -> bool {
-        use std::os::unix::fs::MetadataExt;
-        let Some((old_root, cache)) = self.plan.previous else { return false };
-        let Some(record) = cache.files.get(relative).filter(|r| wanted(r)) else { return false };
+        self.linkable(relative, wanted).is_some_and(|old| self.link_old(relative, path, old))
+    }
+
+    /// The old archive's file at `relative`, if it is still as recorded and `wanted`
+    /// accepts its record, reached through real folders only.
+    fn linkable(&self, relative: &str, wanted: impl Fn(&FileRecord) -> bool) -> Option<OldFile> {
+        let (old_root, cache) = self.plan.previous?;
+        let record = cache.files.get(relative).filter(|r| wanted(r))?;
         if !Path::new(relative).parent().is_none_or(|parent| self.old_folder_is_real(old_root, parent)) {
-            return false;
+            return None;
         }
-        let old = old_root.join(relative);
-        let Ok(metadata) = fs::symlink_metadata(&old) else { return false };
-        if !cache.unchanged(record, &metadata) {
-            return false;
-        }
+        let path = old_root.join(relative);
+        let metadata = fs::symlink_metadata(&path).ok()?;
+        cache.unchanged(record, &metadata).then_some(OldFile { record: *record, path, metadata })
+    }
+
+    /// Links an old archive's file found [`Output::linkable`] at `path`; returns whether it
+    /// did.
+    fn link_old(&self, relative: &str, path: &Path, old: OldFile) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        let OldFile { record, path: old, metadata } = old;
         // The folder may hold that very file already (kept from the archive before).
         let here = fs::symlink_metadata(path).ok();
         let same = here.as_ref().is_some_and(|m| m.ino() == metadata.ino() && m.dev() == metadata.dev());
         if !same && (here.is_some() && fs::remove_file(path).is_err() || fs::hard_link(&old, path).is_err()) {
             return false;
         }
-        self.files.lock().expect("no writer panicked").insert(relative.to_owned(), *record);
+        self.files.lock().expect("no writer panicked").insert(relative.to_owned(), record);
         true
     }
 
@@ -160,13 +170,6 @@ impl<'a> Output<'a> {
         self.files.lock().expect("no writer panicked").insert(relative.to_owned(), record);
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
-    }
-
-    /// Links the old archive's file at `relative`, whatever it holds; false if there is
-    /// none or it was changed since.
-    fn reuse(&self, relative: &str) -> io::Result<bool> {
-        let path = self.path(relative)?;
-        Ok(self.link(relative, &path, |_| true))
     }
 
     pub fn page(&self, relative: &str, page: &impl Template) -> io::Result<()> {
@@ -218,10 +221,16 @@ impl<'a> Output<'a> {
     }
 
     /// Links every one of `files` from the old archive; false if one cannot be (then none
-    /// is left linked).
+    /// is left linked). All are looked at before any is linked: linking and unlinking a
+    /// file changes its change time, after which the old archive's cache no longer vouches
+    /// for it.
     fn reuse_all(&self, files: &[String]) -> io::Result<bool> {
-        for (i, file) in files.iter().enumerate() {
-            if !self.reuse(file)? {
+        let Some(found) = files.iter().map(|f| self.linkable(f, |_| true)).collect::<Option<Vec<OldFile>>>() else {
+            return Ok(false);
+        };
+        for (i, (file, old)) in files.iter().zip(found).enumerate() {
+            let path = self.path(file)?;
+            if !self.link_old(file, &path, old) {
                 for linked in &files[..i] {
                     let path = self.root.join(linked);
                     fs::remove_file(&path).map_err(at(&path))?;
@@ -263,6 +272,13 @@ impl<'a> Output<'a> {
         };
         Ok((pages, written, cache))
     }
+}
+
+/// A file of the old archive that may be linked into the new one.
+struct OldFile {
+    record: FileRecord,
+    path: PathBuf,
+    metadata: fs::Metadata,
 }
 
 /// A new file at `path`, never an old one opened again: a file there may be a hard link
