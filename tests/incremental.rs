@@ -378,3 +378,34 @@ fn a_file_edited_in_the_archive_with_its_size_and_time_kept_is_not_trusted() {
     assert!(fs::read(&page).unwrap() == original, "a rebuild linked the edited page");
     assert_same_as_cold(dir.path());
 }
+
+#[test]
+fn dumps_whose_names_are_alike_once_made_text_are_told_apart() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("threads/t");
+    fs::create_dir_all(&folder).unwrap();
+    let name = |byte: u8| folder.join(std::ffi::OsStr::from_bytes(&[b'a', byte, b'.', b't', b'x', b't']));
+    fs::write(name(0xff), "First\n\nfirst thread's post\n\nand a reply\n").unwrap();
+    fs::write(name(0xfe), "Second\n\nsecond thread's post\n\nand a reply\n").unwrap();
+    let out = threadarc(dir.path(), &["build"]);
+    let all = |dir: &Path| -> String {
+        snapshot(&dir.join("public")).values().map(|v| String::from_utf8_lossy(v).into_owned()).collect()
+    };
+    if out.status.success() {
+        // Both read: an edit to either reaches the archive.
+        for byte in [0xff, 0xfe] {
+            let text = fs::read_to_string(name(byte)).unwrap().replace("and a reply", &format!("edited {byte:x}"));
+            fs::write(name(byte), text).unwrap();
+            build(dir.path(), "public");
+            assert!(
+                all(dir.path()).contains(&format!("edited {byte:x}")),
+                "the edit to {byte:x} is not in the archive"
+            );
+        }
+    } else {
+        // Or refused, with a message naming what to do.
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("rename"), "{stderr}");
+    }
+}

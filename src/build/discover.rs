@@ -111,6 +111,7 @@ pub fn discover_except(
     }
     let config = config.and_then(|c| fs::metadata(c).ok()).map(|m| (m.dev(), m.ino()));
     let mut found = Vec::new();
+    let mut names = rustc_hash::FxHashSet::default();
     let mut warnings = Vec::new();
     let mut walker = WalkDir::new(input)
         .follow_links(false)
@@ -171,6 +172,24 @@ pub fn discover_except(
         } else {
             continue;
         };
+        if !names.insert(relative.clone())
+            && let Some(same) = found.iter().find(|f: &&Found| f.relative == relative)
+        {
+            // Two names that differ only in bytes that are not UTF-8: the build knows a dump
+            // by its name as text, so an edit to one would be taken for the other's.
+            warnings.push(
+                Diagnostic::error(
+                    entry.path().display().to_string(),
+                    None,
+                    format!(
+                        "this name reads as {} once its bytes that are not UTF-8 are replaced",
+                        same.path.display()
+                    ),
+                )
+                .with_hint("rename one of them, in UTF-8"),
+            );
+            continue;
+        }
         found.push(Found { path: entry.path().to_owned(), relative, topic, size, kind });
     }
     Ok((found, warnings))
