@@ -21,25 +21,29 @@
 //! when it changes.
 //!
 //! Rebuilds go through [`build::build`], so a failed one leaves the previous archive in
-//! place: it is printed and the server keeps serving what it had. Templates and the
+//! place: it is printed and the server keeps serving what it had. A rebuild that meets
+//! another build's lock is tried again until it runs; a build by hand into the same folder
+//! (its cache, written last, changes) reloads the open pages too. Templates and the
 //! stylesheet are compiled into threadarc, so the input folder, the configuration and the
 //! theme folder beside them are all there is to watch (`Watch::targets`).
 
 use std::fs;
 use std::io;
+use std::net::TcpListener;
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
-use std::thread;
 use std::time::{Duration, Instant};
 
+use http::{Reply, Request};
 use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecursiveMode, Watcher};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
-use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::build::{self, BuildOptions};
+
+mod http;
 use crate::term::{self, EMPHASIS, Verbosity};
 
 /// The script that reloads pages; see the module documentation.
@@ -71,8 +75,6 @@ struct State {
     /// Successful builds so far.
     generation: AtomicU64,
     verbosity: Verbosity,
-    /// Set when the server stops, so that the workers leave.
-    stopping: AtomicBool,
 }
 
 impl State {
@@ -118,13 +120,7 @@ fn serve(options: &ServeOptions, verbosity: Verbosity) -> Result<(), ServeError>
     let watch =
         Watch::new(&options.build).map_err(|e| ServeError::new(format!("cannot find the current folder: {e}")))?;
     let session = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
-    let state = Arc::new(State {
-        root: watch.output.clone(),
-        session,
-        generation: AtomicU64::new(0),
-        verbosity,
-        stopping: AtomicBool::new(false),
-    });
+    let state = Arc::new(State { root: watch.output.clone(), session, generation: AtomicU64::new(0), verbosity });
 
     // Watching starts before the first build, so that nothing saved while it runs, or
     // once the address is printed, goes unseen.
@@ -147,31 +143,25 @@ fn serve(options: &ServeOptions, verbosity: Verbosity) -> Result<(), ServeError>
             }
         }
     }
-    if rebuild(&options.build, verbosity) {
-        state.generation.fetch_add(1, Ordering::SeqCst);
-    } else {
-        anstream::eprintln!("serving what {} holds until a rebuild succeeds", options.build.output.display());
-    }
+    let mut retry = match rebuild(&options.build, verbosity) {
+        Outcome::Built => {
+            state.generation.fetch_add(1, Ordering::SeqCst);
+            false
+        }
+        outcome => {
+            anstream::eprintln!("serving what {} holds until a rebuild succeeds", options.build.output.display());
+            outcome == Outcome::Busy
+        }
+    };
 
-    let server = Server::http(("127.0.0.1", options.port)).map_err(|e| ServeError {
+    let listener = TcpListener::bind(("127.0.0.1", options.port)).map_err(|e| ServeError {
         message: format!("cannot listen on 127.0.0.1:{}: {e}", options.port),
         hint: Some("another program may be using the port; pass --port N, or --port 0 for any free port"),
     })?;
-    let server = Arc::new(server);
-    let port = server.server_addr().to_ip().map_or(options.port, |a| a.port());
-    for _ in 0..WORKERS {
-        let (server, state) = (Arc::clone(&server), Arc::clone(&state));
-        thread::spawn(move || {
-            loop {
-                match server.recv() {
-                    Ok(request) => handle(request, &state),
-                    Err(_) if state.stopping.load(Ordering::SeqCst) => break,
-                    // A connection that failed before it made a request.
-                    Err(_) => thread::sleep(Duration::from_millis(10)),
-                }
-            }
-        });
-    }
+    let port = listener.local_addr().map_or(options.port, |a| a.port());
+    let stopping = Arc::new(AtomicBool::new(false));
+    let served = Arc::clone(&state);
+    http::spawn(listener, WORKERS, Arc::clone(&stopping), move |request| handle(request, &served));
     // stdout gets only this line, so that scripts (and the tests) can read the address.
     println!("serving {} at http://127.0.0.1:{port}/", options.build.output.display());
 
@@ -183,31 +173,66 @@ fn serve(options: &ServeOptions, verbosity: Verbosity) -> Result<(), ServeError>
         );
     }
 
-    while let Some(changed) = next_changes(&receiver, &watch) {
-        if !watching_input && watch.input.is_dir() {
+    let mut input_id = folder_id(&watch.input);
+    let mut published = stamp(&watch.cache);
+    while let Some(changes) = next_changes(&receiver, &watch, retry) {
+        // The input folder appeared, or was deleted and made anew: the watch on the old
+        // one sees nothing of the new one.
+        let id = folder_id(&watch.input);
+        if id.is_some() && (!watching_input || id != input_id) {
+            let _ = watcher.unwatch(&watch.input);
             watching_input = watcher.watch(&watch.input, RecursiveMode::Recursive).is_ok();
+            input_id = id;
         }
         if !watching_theme && watch.theme.is_dir() {
             watching_theme = watcher.watch(&watch.theme, RecursiveMode::Recursive).is_ok();
         }
+        if changes.paths.is_empty() && !retry {
+            // Only the archive changed: another build wrote it (a `threadarc build` by
+            // hand), and the pages open show the one before.
+            if changes.published && stamp(&watch.cache) != published {
+                published = stamp(&watch.cache);
+                state.generation.fetch_add(1, Ordering::SeqCst);
+                if verbosity > Verbosity::Quiet {
+                    anstream::eprintln!(
+                        "{} was built by another build; open pages reload",
+                        options.build.output.display()
+                    );
+                }
+            }
+            continue;
+        }
         if verbosity > Verbosity::Quiet {
-            let more = match changed.len() {
-                1 => String::new(),
-                n => format!(" and {}", term::count(n - 1, "other")),
-            };
-            let first = term::clean(&watch.shown(&changed[0]));
-            anstream::eprintln!("{EMPHASIS}changed{EMPHASIS:#}: {first}{more}; rebuilding");
+            match changes.paths.first() {
+                Some(first) => {
+                    let more = match changes.paths.len() {
+                        1 => String::new(),
+                        n => format!(" and {}", term::count(n - 1, "other")),
+                    };
+                    let first = term::clean(&watch.shown(first));
+                    anstream::eprintln!("{EMPHASIS}changed{EMPHASIS:#}: {first}{more}; rebuilding");
+                }
+                None => anstream::eprintln!("the other build is done; rebuilding"),
+            }
         }
-        if rebuild(&options.build, verbosity) {
-            state.generation.fetch_add(1, Ordering::SeqCst);
-        } else {
-            anstream::eprintln!("still serving the previous archive; it reloads when a rebuild succeeds");
+        retry = false;
+        match rebuild(&options.build, verbosity) {
+            Outcome::Built => {
+                state.generation.fetch_add(1, Ordering::SeqCst);
+            }
+            Outcome::Busy => {
+                retry = true;
+                anstream::eprintln!("rebuilding once the other build ends");
+            }
+            Outcome::Failed => {
+                anstream::eprintln!("still serving the previous archive; it reloads when a rebuild succeeds");
+            }
         }
+        published = stamp(&watch.cache);
     }
-    state.stopping.store(true, Ordering::SeqCst);
-    for _ in 0..WORKERS {
-        server.unblock();
-    }
+    stopping.store(true, Ordering::SeqCst);
+    // Wakes the listener, which then sees that the server stops.
+    let _ = std::net::TcpStream::connect_timeout(&(std::net::Ipv4Addr::LOCALHOST, port).into(), Duration::from_secs(1));
     if verbosity > Verbosity::Quiet {
         anstream::eprintln!("stopped");
     }
@@ -227,13 +252,25 @@ fn on_ctrl_c(events: mpsc::Sender<Event>) -> Result<(), ServeError> {
     .map_err(|e| ServeError::new(format!("cannot handle Ctrl-C: {e}")))
 }
 
-/// Waits for changes that need a rebuild and returns the paths changed, sorted; `None`
-/// when the server is to stop. Changes are collected until none has come for
+/// What changed since the last rebuild.
+#[derive(Default)]
+struct Changes {
+    /// Files a rebuild reads, sorted.
+    paths: Vec<PathBuf>,
+    /// Whether the build's cache beside the archive was written: a build finished.
+    published: bool,
+}
+
+/// How often a rebuild that met another build's lock is tried again.
+const RETRY: Duration = Duration::from_millis(500);
+
+/// Waits for changes that need a rebuild, or that show another build wrote the archive;
+/// `None` when the server is to stop. Changes are collected until none has come for
 /// [`SETTLE`], so that an editor saving several files, or a file written in pieces, makes
-/// one rebuild.
-fn next_changes(receiver: &mpsc::Receiver<Event>, watch: &Watch) -> Option<Vec<PathBuf>> {
-    let mut changed: Vec<PathBuf> = Vec::new();
-    let mut settled_at: Option<Instant> = None;
+/// one rebuild. With `retry`, returns no changes after [`RETRY`] without any.
+fn next_changes(receiver: &mpsc::Receiver<Event>, watch: &Watch, retry: bool) -> Option<Changes> {
+    let mut changes = Changes::default();
+    let mut settled_at: Option<Instant> = retry.then(|| Instant::now() + RETRY);
     loop {
         let event = match settled_at {
             None => receiver.recv().ok()?,
@@ -246,9 +283,10 @@ fn next_changes(receiver: &mpsc::Receiver<Event>, watch: &Watch) -> Option<Vec<P
         match event {
             Event::Stop => return None,
             Event::Files(Ok(event)) if is_change(&event.kind) => {
-                let before = changed.len();
-                changed.extend(event.paths.into_iter().filter(|p| watch.is_relevant(p)));
-                if changed.len() > before {
+                let before = (changes.paths.len(), changes.published);
+                changes.published |= event.paths.contains(&watch.cache);
+                changes.paths.extend(event.paths.into_iter().filter(|p| watch.is_relevant(p)));
+                if (changes.paths.len(), changes.published) != before {
                     settled_at = Some(Instant::now() + SETTLE);
                 }
             }
@@ -258,9 +296,31 @@ fn next_changes(receiver: &mpsc::Receiver<Event>, watch: &Watch) -> Option<Vec<P
             }
         }
     }
-    changed.sort();
-    changed.dedup();
-    Some(changed)
+    changes.paths.sort();
+    changes.paths.dedup();
+    Some(changes)
+}
+
+/// A folder's identity (device and inode), if it is there.
+fn folder_id(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata(path).ok().filter(|m| m.is_dir()).map(|m| (m.dev(), m.ino()))
+}
+
+/// When a file was last written, and which file it is, if it is there.
+fn stamp(path: &Path) -> Option<(i128, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let metadata = fs::metadata(path).ok()?;
+    Some((crate::cache::mtime(&metadata)?, metadata.ino()))
+}
+
+/// How a rebuild went.
+#[derive(PartialEq, Eq)]
+enum Outcome {
+    Built,
+    Failed,
+    /// Another build was writing the archive.
+    Busy,
 }
 
 /// Whether an event can mean new content. Reading a file is not a change: a build reads
@@ -273,20 +333,20 @@ fn is_change(kind: &EventKind) -> bool {
     }
 }
 
-/// Builds the archive, printing the outcome; true when a new archive was written.
-fn rebuild(options: &BuildOptions, verbosity: Verbosity) -> bool {
+/// Builds the archive, printing the outcome.
+fn rebuild(options: &BuildOptions, verbosity: Verbosity) -> Outcome {
     match build::build(options) {
         Ok(report) => {
             term::print_diagnostics(&report.diagnostics, verbosity.least_shown());
             if verbosity > Verbosity::Quiet {
                 anstream::eprintln!("{}", report.summary(&options.output));
             }
-            true
+            Outcome::Built
         }
         Err(e) => {
             term::print_diagnostics(&e.diagnostics, verbosity.least_shown());
             term::print_error(&e.message);
-            false
+            if e.busy { Outcome::Busy } else { Outcome::Failed }
         }
     }
 }
@@ -298,27 +358,33 @@ struct Watch {
     theme: PathBuf,
     config: PathBuf,
     output: PathBuf,
+    /// The build's cache beside the output, written last by every build that finishes.
+    cache: PathBuf,
     current: PathBuf,
 }
 
 impl Watch {
     fn new(options: &BuildOptions) -> io::Result<Watch> {
+        let output = std::path::absolute(&options.output)?;
+        let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         Ok(Watch {
             input: std::path::absolute(&options.input)?,
             theme: std::path::absolute(crate::theme::folder(&options.input))?,
             config: std::path::absolute(&options.config)?,
-            output: std::path::absolute(&options.output)?,
+            cache: output.with_file_name(format!(".{name}.threadarc-cache")),
+            output,
             current: std::env::current_dir()?,
         })
     }
 
     /// What to watch: the input and theme folders with everything in them, and the
-    /// folders holding them and the configuration (not their contents), which see the
-    /// input or theme folder appear and an editor replace the configuration file.
+    /// folders holding them, the configuration and the output (not their contents), which
+    /// see the input or theme folder appear, an editor replace the configuration file, and
+    /// another build finish.
     fn targets(&self) -> Vec<(PathBuf, RecursiveMode)> {
         let mut targets =
             vec![(self.input.clone(), RecursiveMode::Recursive), (self.theme.clone(), RecursiveMode::Recursive)];
-        for parent in [self.config.parent(), self.input.parent()].into_iter().flatten() {
+        for parent in [self.config.parent(), self.input.parent(), self.output.parent()].into_iter().flatten() {
             if !targets.iter().any(|(p, _)| p == parent) {
                 targets.push((parent.to_owned(), RecursiveMode::NonRecursive));
             }
@@ -348,21 +414,18 @@ impl Watch {
 }
 
 /// Answers one request.
-fn handle(request: Request, state: &State) {
-    let target = request.url().to_owned();
-    let response = respond(&request, &target, state);
+fn handle(request: &Request, state: &State) -> Reply {
+    let target = request.target.as_str();
+    let response = respond(request, target, state);
     if state.verbosity == Verbosity::Verbose {
-        anstream::eprintln!("{} {} → {}", request.method(), term::clean(&target), response.status_code().0);
+        anstream::eprintln!("{} {} → {}", term::clean(&request.method), term::clean(target), response.status);
     }
-    // The browser may have gone; nothing to do about it.
-    let _ = request.respond(response);
+    response
 }
 
-type Reply = Response<io::Cursor<Vec<u8>>>;
-
 fn respond(request: &Request, target: &str, state: &State) -> Reply {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        return text(405, "only GET and HEAD are served\n").with_header(header("Allow", "GET, HEAD"));
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        return text(405, "only GET and HEAD are served\n").with_header("Allow", "GET, HEAD");
     }
     if !host_is_local(request) {
         // A page on another site that resolves its own name to 127.0.0.1 (DNS rebinding).
@@ -373,10 +436,10 @@ fn respond(request: &Request, target: &str, state: &State) -> Reply {
         return text(200, &state.token());
     }
     if path == RELOAD_SCRIPT_PATH {
-        return Response::from_data(RELOAD_JS.as_bytes().to_vec())
-            .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
-            .with_header(header("Cache-Control", "no-store"))
-            .with_header(header("X-Content-Type-Options", "nosniff"));
+        return Reply::new(200, RELOAD_JS.as_bytes().to_vec())
+            .with_header("Content-Type", "text/javascript; charset=utf-8")
+            .with_header("Cache-Control", "no-store")
+            .with_header("X-Content-Type-Options", "nosniff");
     }
     // Read the generation before the file: a build between the two then reloads the page
     // once more than needed, instead of never.
@@ -386,7 +449,7 @@ fn respond(request: &Request, target: &str, state: &State) -> Reply {
             Ok(bytes) => file_response(&file, bytes, &token, 200),
             Err(_) => not_found(state, &token),
         },
-        Resolved::Redirect(location) => text(302, "").with_header(header("Location", &location)),
+        Resolved::Redirect(location) => text(302, "").with_header("Location", &location),
         Resolved::NotFound => not_found(state, &token),
         Resolved::Bad(why) => text(400, &format!("bad request: {why}\n")),
     }
@@ -399,11 +462,10 @@ fn file_response(path: &Path, bytes: Vec<u8>, token: &str, status: u16) -> Reply
     } else {
         bytes
     };
-    Response::from_data(body)
-        .with_status_code(status)
-        .with_header(header("Content-Type", content_type))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
+    Reply::new(status, body)
+        .with_header("Content-Type", content_type)
+        .with_header("Cache-Control", "no-store")
+        .with_header("X-Content-Type-Options", "nosniff")
 }
 
 /// The archive's `404.html` if it has one, else a short page of the server's own.
@@ -421,31 +483,23 @@ fn not_found(state: &State, token: &str) -> Reply {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Not found</title>\n</head>\n<body>\n<h1>Not found</h1>\n<p>{why} <a href=\"/\">Front page</a></p>\n</body>\n</html>\n"
     );
     let body = inject_reload(&html, token);
-    Response::from_data(body.into_bytes())
-        .with_status_code(404)
-        .with_header(header("Content-Type", "text/html; charset=utf-8"))
-        .with_header(header("Cache-Control", "no-store"))
+    Reply::new(404, body.into_bytes())
+        .with_header("Content-Type", "text/html; charset=utf-8")
+        .with_header("Cache-Control", "no-store")
 }
 
 fn text(status: u16, body: &str) -> Reply {
-    Response::from_data(body.as_bytes().to_vec())
-        .with_status_code(status)
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-        .with_header(header("Cache-Control", "no-store"))
-}
-
-/// A header from names and values that are ASCII by construction.
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("header names and values are ASCII")
+    Reply::new(status, body.as_bytes().to_vec())
+        .with_header("Content-Type", "text/plain; charset=utf-8")
+        .with_header("Cache-Control", "no-store")
 }
 
 /// Whether the request names this machine in its `Host` header (or names nothing, as
 /// HTTP/1.0 may).
 fn host_is_local(request: &Request) -> bool {
-    let Some(host) = request.headers().iter().find(|h| h.field.equiv("Host")) else {
+    let Some(host) = request.header("Host") else {
         return true;
     };
-    let host = host.value.as_str();
     let name = match host.strip_prefix('[') {
         Some(rest) => rest.split(']').next().unwrap_or(""),
         None => host.split(':').next().unwrap_or(""),

@@ -330,3 +330,113 @@ fn a_port_in_use_is_explained() {
     assert!(err.contains(&format!("error: cannot listen on 127.0.0.1:{port}")), "{err}");
     assert!(err.contains("--port 0"), "{err}");
 }
+
+/// Like [`Served::start`], with the process allowed `files` open files.
+fn start_limited(dir: &Path, files: u32) -> Served {
+    let log = fs::File::create(dir.join("serve.log")).unwrap();
+    let mut child = Command::new("prlimit")
+        .arg(format!("--nofile={files}:{files}"))
+        .arg(env!("CARGO_BIN_EXE_threadarc"))
+        .args(["serve", "--port", "0"])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let port =
+        line.rsplit_once("http://127.0.0.1:").and_then(|(_, rest)| rest.trim().trim_end_matches('/').parse().ok());
+    Served { child, port: port.unwrap_or_else(|| panic!("no port in {line:?}")), dir: dir.to_owned() }
+}
+
+#[test]
+fn running_out_of_file_descriptors_does_not_stop_the_server() {
+    let dir = archive();
+    let served = start_limited(dir.path(), 64);
+    assert_eq!(served.get("/").status, 200);
+    let address = SocketAddr::from(([127, 0, 0, 1], served.port));
+    // More idle connections than the process may have files open.
+    let held: Vec<TcpStream> =
+        (0..150).filter_map(|_| TcpStream::connect_timeout(&address, Duration::from_secs(2)).ok()).collect();
+    std::thread::sleep(Duration::from_millis(500));
+    drop(held);
+    served.wait_for("/", "a page again", |r| r.status == 200);
+    assert!(served.child.id() > 0);
+}
+
+#[test]
+fn oversized_request_lines_and_headers_are_refused() {
+    let dir = archive();
+    let served = Served::start(dir.path(), &[]);
+    let long_target = format!("/{}", "a".repeat(20_000));
+    assert_eq!(served.get(&long_target).status, 414);
+    let big_header = format!(
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
+        served.port,
+        "b".repeat(100_000)
+    );
+    assert_eq!(served.request(&big_header).status, 431);
+    let many_headers: String = (0..5_000).map(|i| format!("X-{i}: {}\r\n", "c".repeat(20))).collect();
+    let raw = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n{many_headers}Connection: close\r\n\r\n", served.port);
+    assert_eq!(served.request(&raw).status, 431);
+    assert_eq!(served.get("/").status, 200, "the server still answers");
+}
+
+#[test]
+fn a_recreated_input_folder_is_watched_again() {
+    let dir = archive();
+    let served = Served::start(dir.path(), &[]);
+    let threads = dir.path().join("threads");
+    let copy = dir.path().join("threads-copy");
+    fs::rename(&threads, &copy).unwrap();
+    served.wait_for_log("rebuilding", 1);
+    // Made anew: other folders, other inodes.
+    assert!(Command::new("cp").arg("-r").arg(&copy).arg(&threads).status().unwrap().success());
+    served.wait_for_log("rebuilding", 2);
+    served.settled_generation();
+    let dump = fs::read_dir(threads.join("examples")).unwrap().next().unwrap().unwrap().path();
+    let text = fs::read_to_string(&dump).unwrap();
+    fs::write(&dump, format!("{text}\n\nAn edit after the folder came back\n")).unwrap();
+    served.wait_for_log("rebuilding", 3);
+}
+
+#[test]
+fn a_rebuild_that_meets_another_build_runs_once_it_ends() {
+    let dir = archive();
+    let served = Served::start(dir.path(), &[]);
+    let lock = fs::OpenOptions::new().write(true).open(dir.path().join(".public.threadarc-lock")).unwrap();
+    lock.lock().unwrap();
+    let dump = fs::read_dir(dir.path().join("threads/examples")).unwrap().next().unwrap().unwrap().path();
+    let text = fs::read_to_string(&dump).unwrap();
+    fs::write(&dump, format!("{text}\n\nWritten while another build held the lock\n")).unwrap();
+    served.wait_for_log("another threadarc build", 1);
+    lock.unlock().unwrap();
+    drop(lock);
+    let page = served.wait_for("/", "the edit", |_| {
+        fs::read_dir(dir.path().join("public/examples"))
+            .unwrap()
+            .filter_map(Result::ok)
+            .any(|e| fs::read_to_string(e.path()).is_ok_and(|t| t.contains("Written while another build")))
+    });
+    assert_eq!(page.status, 200);
+}
+
+#[test]
+fn open_pages_reload_after_a_build_by_hand() {
+    let dir = archive();
+    let served = Served::start(dir.path(), &[]);
+    let before = served.settled_generation();
+    // A build of another configuration, by hand, into the folder served.
+    fs::write(dir.path().join("other.toml"), "title = \"Built by hand\"\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_threadarc"))
+        .args(["build", "--quiet", "--config", "other.toml"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    served.wait_for("/__threadarc/reload", "a new generation", |r| r.body != before);
+}

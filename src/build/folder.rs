@@ -168,10 +168,10 @@ pub(super) fn lock(output: &Path) -> Result<fs::File, BuildError> {
         fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| io_error(&path, e))?;
     match file.try_lock() {
         Ok(()) => Ok(file),
-        Err(fs::TryLockError::WouldBlock) => Err(BuildError::new(format!(
-            "another threadarc build is writing {}; wait for it to finish",
-            output.display()
-        ))),
+        Err(fs::TryLockError::WouldBlock) => Err(BuildError {
+            busy: true,
+            ..BuildError::new(format!("another threadarc build is writing {}; wait for it to finish", output.display()))
+        }),
         Err(fs::TryLockError::Error(e)) => Err(io_error(&path, e)),
     }
 }

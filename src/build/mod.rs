@@ -102,7 +102,7 @@ fn build_with(options: &BuildOptions, progress: &Progress) -> Result<Report, Bui
         // Unlike a dump, a theme has no part to build without: every page shows it.
         let message =
             format!("the theme could not be read; the archive in {} was left as it was", options.output.display());
-        return Err(BuildError { message, diagnostics });
+        return Err(BuildError { message, diagnostics, busy: false });
     }
     folder::check_place(&options.output, &options.input, &options.config)?;
     let (found, discovered) = discover_except(&options.input, &config.default_topic, Some(&options.config))?;

@@ -56,11 +56,13 @@ impl Report {
 pub struct BuildError {
     pub message: String,
     pub diagnostics: Vec<Diagnostic>,
+    /// Another build held the output's lock: the same build may succeed once it ends.
+    pub busy: bool,
 }
 
 impl BuildError {
     pub fn new(message: impl Into<String>) -> BuildError {
-        BuildError { message: message.into(), diagnostics: Vec::new() }
+        BuildError { message: message.into(), diagnostics: Vec::new(), busy: false }
     }
 
     /// The error, saying that the archive in `output` (if there is one) is as it was.
@@ -76,7 +78,7 @@ impl BuildError {
 
 impl From<Diagnostic> for BuildError {
     fn from(d: Diagnostic) -> BuildError {
-        BuildError { message: "the configuration could not be read".into(), diagnostics: vec![d] }
+        BuildError { message: "the configuration could not be read".into(), diagnostics: vec![d], busy: false }
     }
 }
 
@@ -92,6 +94,7 @@ pub(super) fn check_errors(diagnostics: &[Diagnostic], keep_going: bool, output:
                 output.display()
             ),
             diagnostics: diagnostics.to_vec(),
+            busy: false,
         });
     }
     Ok(())
