@@ -11,8 +11,8 @@
 //! already holds that very file, when it is the archive before, kept by the last build). Only the
 //! cache knows the old bytes without reading them: it records every file's content hash
 //! and size. The cache is written after every file of its archive, so a file of another
-//! size, or modified after the cache was, was changed by someone else and is never linked
-//! (the same trust `make` and rsync put in modification times). The cache itself holds no
+//! size, or modified or changed (its `ctime`, which unlike its modification time no one can
+//! set back) after the cache was, was changed by someone else and is never linked. The cache itself holds no
 //! times, so that two builds of the same dumps write the same bytes.
 //!
 //! The cache is removed before a build swaps its archive in and written after, so no
