@@ -43,3 +43,21 @@ fn a_pages_jump_list_names_only_its_own_posts() {
     assert!(list.contains("href=\"#post-401\"") && list.contains("href=\"#post-600\""), "{list}");
     assert!(!list.contains("post-1\""), "{list}");
 }
+
+#[test]
+fn a_dump_of_blank_lines_takes_memory_by_its_bytes_not_its_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    // 8 MB of blank lines: a list of them took 16 bytes a line, for each format scored.
+    let text = format!("A thread\n\nfirst post\n\n{}last post\n", "\n".repeat(8_000_000));
+    write(&dir.path().join("threads/t/blank.txt"), &text);
+    let out = threadarc(dir.path(), &["build", "--verbose"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let peak: u64 = stderr
+        .rsplit("(peak ")
+        .next()
+        .and_then(|rest| rest.split(" MB").next())
+        .and_then(|mb| mb.parse().ok())
+        .unwrap_or_else(|| panic!("no peak memory in {stderr}"));
+    assert!(peak < 100, "{peak} MB for 8 MB of dump");
+}

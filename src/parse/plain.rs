@@ -54,14 +54,18 @@ pub fn score(text: &str) -> Score {
 }
 
 pub fn parse(text: &str, paragraphs: Paragraphs) -> ParsedThread {
-    let lines: Vec<&str> = text.split('\n').map(str::trim_end).collect();
-    let mut start = lines.iter().position(|l| !is_blank(l)).unwrap_or(lines.len());
+    // The lines are walked, never collected: a dump of millions of blank lines would hold
+    // a list of millions of them.
+    let mut lines = text.split('\n').map(str::trim_end).enumerate().skip_while(|(_, l)| is_blank(l)).peekable();
 
     let mut title = None;
-    let has_more = lines[start..].iter().skip(2).any(|l| !is_blank(l));
-    if start + 1 < lines.len() && is_blank(lines[start + 1]) && has_more && parse_likes(lines[start]).is_none() {
-        title = Some(lines[start].trim().to_owned());
-        start += 1;
+    if let Some(&(_, first)) = lines.peek() {
+        let mut after = lines.clone().skip(1);
+        let blank_next = after.next().is_some_and(|(_, l)| is_blank(l));
+        if blank_next && after.any(|(_, l)| !is_blank(l)) && parse_likes(first).is_none() {
+            title = Some(first.trim().to_owned());
+            lines.next();
+        }
     }
 
     let mut posts: Vec<Post> = Vec::new();
@@ -75,7 +79,7 @@ pub fn parse(text: &str, paragraphs: Paragraphs) -> ParsedThread {
         }
     };
 
-    for (index, line) in lines.iter().enumerate().skip(start) {
+    for (index, line) in lines {
         if is_blank(line) {
             blank_run += 1;
             let ends_post = match paragraphs {
