@@ -79,6 +79,9 @@ pub struct Entry {
     pub key: String,
     /// Where the thread is in its topic's `threads`.
     pub place: usize,
+    /// The lowest post number, found once: every link to a post needs it, and finding it
+    /// each time made a thread of N posts cost N² to link.
+    pub first_number: Option<u32>,
 }
 
 /// The address every thread would have in a site of these threads (`topic/thread`, its
@@ -166,6 +169,7 @@ impl Site {
                     Some(removed) => removed.slug.clone(),
                     None => slugify(&thread.title, "thread"),
                 },
+                first_number: thread.posts.iter().map(|p| p.number).min(),
                 thread,
                 key,
                 place: 0,
@@ -233,7 +237,7 @@ impl Site {
 
     /// The first page of a thread that holds posts.
     pub fn first_page(&self, entry: &Entry) -> usize {
-        entry.thread.posts.iter().map(|p| p.number).min().map_or(1, |n| self.post_page(n))
+        entry.first_number.map_or(1, |n| self.post_page(n))
     }
 
     /// The threads before and after one in its topic's order (newer, older), as indexes
