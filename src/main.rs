@@ -271,7 +271,7 @@ fn main() -> ExitCode {
 /// not fit.
 fn run_host_check(name: &str, output: &std::path::Path, json: bool) -> ExitCode {
     let host = threadarc::hosts::host(name).expect("clap allows only known hosts");
-    if !output.join(".threadarc").is_file() {
+    if !output.join(build::MARKER).is_file() {
         eprintln!(
             "error: {} holds no archive threadarc built\n  hint: run `threadarc build` first, or name the archive with --output DIR",
             output.display()
