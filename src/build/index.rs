@@ -57,7 +57,7 @@ pub(super) fn write_search_index(
     out: &Output,
     progress: bool,
 ) -> io::Result<search::IndexStats> {
-    let sink = |relative: &str, bytes: &[u8]| out.file(relative, bytes);
+    let sink = OutputSink(out);
     let progress = || {
         if progress {
             out.plan.progress.inc(1);
@@ -79,4 +79,18 @@ pub(super) fn write_search_index(
     })?;
     fs::rename(&new, path)?;
     Ok(stats)
+}
+
+/// The search index's files go into the archive through [`Output`], which keeps a
+/// compressed file from the old archive when it was made of the same source.
+struct OutputSink<'o, 'a>(&'o Output<'a>);
+
+impl search::Sink for OutputSink<'_, '_> {
+    fn file(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.0.file(path, bytes)
+    }
+
+    fn made_from(&self, path: &str, source: &[u8], make: &dyn Fn() -> Vec<u8>) -> io::Result<u64> {
+        self.0.file_made_from(path, source, make)
+    }
 }

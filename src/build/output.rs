@@ -172,6 +172,23 @@ impl<'a> Output<'a> {
         Ok(())
     }
 
+    /// Puts at `relative` the file `make` makes of `source`, and returns its size: the old
+    /// archive's file when the last build made it of the same source (the same binary and
+    /// configuration), without making it again.
+    pub fn file_made_from(&self, relative: &str, source: &[u8], make: impl FnOnce() -> Vec<u8>) -> io::Result<u64> {
+        let key = format!("\0made:{relative}");
+        let fingerprint = cache::hash(source);
+        let files = [relative.to_owned()];
+        if self.reused(&key, Some(fingerprint), &files, 0)? {
+            let size = self.files.lock().expect("no writer panicked").get(relative).map_or(0, |r| r.size);
+            return Ok(size);
+        }
+        let bytes = make();
+        self.file(relative, &bytes)?;
+        self.thread_done(&key, fingerprint, files.into());
+        Ok(bytes.len() as u64)
+    }
+
     pub fn page(&self, relative: &str, page: &impl Template) -> io::Result<()> {
         let mut html = Vec::with_capacity(64 * 1024);
         Template::write_into(page, &mut html)?;

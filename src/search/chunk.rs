@@ -55,8 +55,26 @@ impl Default for Limits {
 }
 
 /// Where index files go: a relative path under the archive's root and the file's bytes.
-/// Files are handed over from several threads at once, in no particular order.
-pub type Sink<'a> = dyn Fn(&str, &[u8]) -> io::Result<()> + Sync + 'a;
+/// Files are handed over from several threads at once, in no particular order. Any
+/// `Fn(&str, &[u8]) -> io::Result<()>` is one.
+pub trait Sink: Sync {
+    fn file(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+
+    /// Puts at `path` the file `make` makes of `source`, and returns its size. A sink that
+    /// holds the last build's files may keep the one it made of the same source instead of
+    /// making it again (a compressed doc shard, say).
+    fn made_from(&self, path: &str, _source: &[u8], make: &dyn Fn() -> Vec<u8>) -> io::Result<u64> {
+        let bytes = make();
+        self.file(path, &bytes)?;
+        Ok(bytes.len() as u64)
+    }
+}
+
+impl<F: Fn(&str, &[u8]) -> io::Result<()> + Sync> Sink for F {
+    fn file(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self(path, bytes)
+    }
+}
 
 /// How a kind of file is cut, from its target size in bytes.
 #[derive(Debug, Clone, Copy)]

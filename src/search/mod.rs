@@ -218,14 +218,14 @@ pub fn write_index(
     site: &Site,
     bodies: Bodies,
     keep: Option<Keep>,
-    sink: &Sink,
+    sink: &dyn Sink,
     progress: &(dyn Fn() + Sync),
 ) -> io::Result<IndexStats> {
     write_index_inner(site, &bodies, keep, Limits::default(), sink, progress)
 }
 
 /// [`write_index`] with other sizes.
-pub fn write_index_with(site: &Site, limits: Limits, sink: &Sink) -> io::Result<IndexStats> {
+pub fn write_index_with(site: &Site, limits: Limits, sink: &dyn Sink) -> io::Result<IndexStats> {
     write_index_inner(site, &Bodies::default(), None, limits, sink, &|| {})
 }
 
@@ -248,6 +248,33 @@ fn thread_terms(
     Ok((read_thread(site, t, taken.as_deref()), false))
 }
 
+/// A sink that counts the files handed to it and their bytes.
+struct Counted<'a> {
+    sink: &'a dyn Sink,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+}
+
+impl Counted<'_> {
+    fn count(&self, bytes: u64) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+}
+
+impl Sink for Counted<'_> {
+    fn file(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.count(bytes.len() as u64);
+        self.sink.file(path, bytes)
+    }
+
+    fn made_from(&self, path: &str, source: &[u8], make: &dyn Fn() -> Vec<u8>) -> io::Result<u64> {
+        let size = self.sink.made_from(path, source, make)?;
+        self.count(size);
+        Ok(size)
+    }
+}
+
 /// The pipeline: the threads read a batch at a time in address order, each batch's posts
 /// put into doc shards and its terms' postings gathered; then the postings encoded into
 /// term shards and packs, the store finished, and `meta.js` written last.
@@ -256,20 +283,16 @@ fn write_index_inner(
     bodies: &Bodies,
     keep: Option<Keep>,
     limits: Limits,
-    sink: &Sink,
+    sink: &dyn Sink,
     progress: &(dyn Fn() + Sync),
 ) -> io::Result<IndexStats> {
-    let files = AtomicUsize::new(0);
-    let bytes_written = AtomicU64::new(0);
-    let counted = |path: &str, bytes: &[u8]| {
-        files.fetch_add(1, Ordering::Relaxed);
-        bytes_written.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-        sink(path, bytes)
-    };
+    let counted = Counted { sink, files: AtomicUsize::new(0), bytes: AtomicU64::new(0) };
+    // A doc shard is compressed only if the last build did not make it of the same JSON.
     let write_all = |shards: &[(String, String)]| {
-        shards
-            .par_iter()
-            .try_for_each(|(name, json)| counted(&chunk::path('d', name), &chunk::compressed_script('d', name, json)))
+        shards.par_iter().try_for_each(|(name, json)| {
+            let make = || chunk::compressed_script('d', name, json);
+            counted.made_from(&chunk::path('d', name), json.as_bytes(), &make).map(drop)
+        })
     };
     let stored = AtomicUsize::new(0);
     let order = thread_order(site);
@@ -347,12 +370,12 @@ fn write_index_inner(
         "docShards": vlq::firsts(&docs.firsts),
         "topics": topics,
     });
-    counted("search/meta.js", format!("threadarc_search.m({meta});\n").as_bytes())?;
+    counted.file("search/meta.js", format!("threadarc_search.m({meta});\n").as_bytes())?;
     Ok(IndexStats {
         docs: docs.docs as usize,
         terms: term_count,
-        files: files.into_inner(),
-        bytes: bytes_written.into_inner(),
+        files: counted.files.into_inner(),
+        bytes: counted.bytes.into_inner(),
         stored: stored.into_inner(),
     })
 }
@@ -398,7 +421,7 @@ mod tests {
 
     fn files(site: &Site, limits: Limits) -> BTreeMap<String, String> {
         let files = std::sync::Mutex::new(BTreeMap::new());
-        write_index_with(site, limits, &|path, bytes| {
+        write_index_with(site, limits, &|path: &str, bytes: &[u8]| {
             let old = files.lock().unwrap().insert(path.to_owned(), String::from_utf8(bytes.to_vec()).unwrap());
             assert!(old.is_none(), "{path} written twice");
             Ok(())

@@ -248,7 +248,7 @@ impl Terms {
         self,
         limits: &Limits,
         vocab: &mut Vocab,
-        sink: &Sink,
+        sink: &dyn Sink,
     ) -> io::Result<(Vec<String>, usize, Vec<Words>)> {
         let Terms { parts, threads, lengths, doc_threads } = self;
         let mut words = Vec::with_capacity(PARTS);

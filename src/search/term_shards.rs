@@ -162,8 +162,8 @@ impl<'l, 't> TermShards<'l, 't> {
     }
 
     /// Writes the files closed so far, in parallel.
-    pub(super) fn write(&mut self, sink: &Sink) -> io::Result<()> {
+    pub(super) fn write(&mut self, sink: &dyn Sink) -> io::Result<()> {
         let closed = std::mem::take(&mut self.closed);
-        closed.par_iter().try_for_each(|(path, text)| sink(path, text.as_bytes()))
+        closed.par_iter().try_for_each(|(path, text)| sink.file(path, text.as_bytes()))
     }
 }
