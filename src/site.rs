@@ -30,6 +30,7 @@ pub struct Site {
     pub recent: Vec<usize>,
     /// Everyone who wrote a post, by name.
     pub authors: Vec<Author>,
+    pub author_groups: Vec<AuthorGroup>,
     /// Every tag a thread carries, by name.
     pub tags: Vec<Tag>,
     /// Months in which threads started, newest first.
@@ -43,7 +44,28 @@ pub struct Author {
     pub slug: String,
     /// (thread index, post index) of every post, newest first.
     pub posts: Vec<(usize, usize)>,
+    /// The page shared with others that lists the author, an index into the site's
+    /// `author_groups`, if they wrote too little for pages of their own.
+    pub group: Option<usize>,
 }
+
+/// A page that lists authors who wrote too little for pages of their own
+/// ([`OWN_PAGE_POSTS`]), each with their posts.
+pub struct AuthorGroup {
+    /// From the archive's root.
+    pub path: String,
+    /// Indexes into the site's authors, in the authors' order.
+    pub authors: Vec<usize>,
+}
+
+/// How many posts an author needs for pages of their own. Most of a forum's authors write
+/// once or twice: a page each would be most of the archive's files.
+pub const OWN_PAGE_POSTS: usize = 10;
+
+/// How many authors a shared page lists, about: each folder's authors are spread over a
+/// power of two of pages by a hash of their slug, so an author's page changes only when
+/// their folder's number of pages doubles.
+const GROUP_AUTHORS: usize = 64;
 
 pub struct Tag {
     pub name: String,
@@ -195,14 +217,15 @@ impl Site {
         }
         let mut by_activity: Vec<usize> = (0..entries.len()).filter(|&i| entries[i].thread.removed.is_none()).collect();
         by_activity.sort_by_cached_key(|&i| activity_order(&entries[i]));
-        let authors = authors(&entries);
+        let mut authors = authors(&entries);
+        let author_groups = author_groups(&mut authors);
         let tags = tags(&entries, &by_activity);
         let months = months(&entries);
         let mut recent = by_activity;
         recent.truncate(config.recent_threads);
         let author_index = authors.iter().enumerate().map(|(i, a)| (a.name.clone(), i)).collect();
         let theme = Theme::plain(&config.language);
-        Site { config, theme, topics, threads: entries, recent, authors, tags, months, author_index }
+        Site { config, theme, topics, threads: entries, recent, authors, author_groups, tags, months, author_index }
     }
 
     /// The interface's words.
@@ -253,12 +276,21 @@ impl Site {
         self.author_index.get(name).copied()
     }
 
-    /// An author's pages' path from the archive's root, without `.html`: in a folder named
-    /// after the slug's first two characters, so that no folder holds more than a few
+    /// An author's own pages' path from the archive's root, without `.html`: in a folder
+    /// named after the slug's first two characters, so that no folder holds more than a few
     /// thousand of a large archive's authors.
     pub fn author_base(&self, author: usize) -> String {
         let slug = &self.authors[author].slug;
-        format!("authors/{}/{slug}", slug.get(..2).unwrap_or(slug))
+        format!("authors/{}/{slug}", slug_folder(slug))
+    }
+
+    /// Where an author is listed, from the archive's root: their own first page, or their
+    /// place on a shared page.
+    pub fn author_href(&self, author: usize) -> String {
+        match self.authors[author].group {
+            Some(group) => format!("{}#{}", self.author_groups[group].path, author_anchor(&self.authors[author].slug)),
+            None => format!("{}.html", self.author_base(author)),
+        }
     }
 
     /// Where post `number` of a thread is, from the archive's root.
@@ -284,6 +316,47 @@ pub fn paged_path(base: &str, page: usize) -> String {
     if page <= 1 { format!("{base}.html") } else { format!("{base}/{page}.html") }
 }
 
+/// The first two characters of a slug, which name its author's folder.
+fn slug_folder(slug: &str) -> &str {
+    slug.get(..2).unwrap_or(slug)
+}
+
+/// The id of an author's part of a shared page: never one of the page's own ids.
+pub fn author_anchor(slug: &str) -> String {
+    format!("a-{slug}")
+}
+
+/// Puts every author with fewer than [`OWN_PAGE_POSTS`] posts on a shared page: a folder's
+/// such authors on `authors/FOLDER-N.html`, N from 1 to a power of two, by a hash of the
+/// slug. Returns the pages, ordered by path.
+fn author_groups(authors: &mut [Author]) -> Vec<AuthorGroup> {
+    let mut folders: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (a, author) in authors.iter().enumerate() {
+        if author.posts.len() < OWN_PAGE_POSTS {
+            folders.entry(slug_folder(&author.slug)).or_default().push(a);
+        }
+    }
+    let mut groups = Vec::new();
+    let mut placed = Vec::new();
+    for (folder, members) in folders {
+        let count = members.len().div_ceil(GROUP_AUTHORS).next_power_of_two();
+        let mut pages: Vec<Vec<usize>> = vec![Vec::new(); count];
+        for a in members {
+            let hash =
+                authors[a].slug.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+            pages[hash as usize % count].push(a);
+        }
+        for (n, members) in pages.into_iter().enumerate().filter(|(_, m)| !m.is_empty()) {
+            placed.extend(members.iter().map(|&a| (a, groups.len())));
+            groups.push(AuthorGroup { path: format!("authors/{folder}-{}.html", n + 1), authors: members });
+        }
+    }
+    for (a, group) in placed {
+        authors[a].group = Some(group);
+    }
+    groups
+}
+
 /// Everyone who wrote, with their posts newest first (undated last, then by thread and
 /// number); names that slug alike are told apart by a hash of the name.
 fn authors(entries: &[Entry]) -> Vec<Author> {
@@ -306,7 +379,7 @@ fn authors(entries: &[Entry]) -> Vec<Author> {
                 (Reverse(post.date), entries[t].key.as_str(), post.number)
             };
             posts.sort_by(|a, b| order(a).cmp(&order(b)));
-            Author { name: name.to_owned(), slug, posts }
+            Author { name: name.to_owned(), slug, posts, group: None }
         })
         .collect();
     authors.sort_by_cached_key(|a| (a.name.to_lowercase(), a.name.clone()));
@@ -475,6 +548,47 @@ mod tests {
         assert_eq!(tags, [("x", 2), ("y", 1)]);
         let months: Vec<&str> = site.months.iter().map(|m| m.key.as_str()).collect();
         assert_eq!(months, ["2020-02", "2020-01"]);
+    }
+
+    #[test]
+    fn authors_with_few_posts_share_pages() {
+        let mut t = thread("t/a.txt", "A", None);
+        let post = t.posts[0].clone();
+        // "prolific" writes OWN_PAGE_POSTS posts; 150 others one each, in folders "us" and "pr".
+        t.posts = (0..OWN_PAGE_POSTS + 150)
+            .map(|i| {
+                let mut p = post.clone();
+                p.number = i as u32 + 1;
+                p.author = Some(match i {
+                    i if i < OWN_PAGE_POSTS => "prolific".to_owned(),
+                    i if i < OWN_PAGE_POSTS + 140 => format!("user{i}"),
+                    i => format!("pr{i}"),
+                });
+                p
+            })
+            .collect();
+        let site = Site::new(Config::default(), vec![t]);
+        let href = |name: &str| site.author_href(site.author(name).unwrap());
+        assert_eq!(href("prolific"), "authors/pr/prolific.html");
+        assert_eq!(href("pr150"), "authors/pr-1.html#a-pr150");
+        // 140 authors in "us" take three pages' worth: four pages, by a hash of the slug.
+        let paths: Vec<&str> = site.author_groups.iter().map(|g| g.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["authors/pr-1.html", "authors/us-1.html", "authors/us-2.html", "authors/us-3.html", "authors/us-4.html"]
+        );
+        let listed: usize = site.author_groups.iter().map(|g| g.authors.len()).sum();
+        assert_eq!(listed, 150);
+        for (g, group) in site.author_groups.iter().enumerate() {
+            assert!(group.authors.windows(2).all(|w| w[0] < w[1]), "in the authors' order");
+            for &a in &group.authors {
+                assert_eq!(site.authors[a].group, Some(g));
+                assert!(href(&site.authors[a].name).starts_with(&format!("{}#a-", group.path)));
+            }
+        }
+        // An author's page depends on nothing but their slug and their folder's size.
+        let again = Site::new(Config::default(), vec![site.threads[0].thread.clone()]);
+        assert_eq!(again.author_href(again.author("user77").unwrap()), href("user77"));
     }
 
     #[test]

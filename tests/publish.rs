@@ -76,7 +76,12 @@ fn reading_pages() {
     let first_24 = ann.find("#24").unwrap();
     assert!(first_24 < ann.find("#22").unwrap());
     assert!(ann.contains(r#"href="../../t/a-long-thread/3.html#post-24""#));
-    assert!(read("authors/index.html").contains(r#"<a href="ca/carol.html"><bdi>carol</bdi></a>"#));
+    // An author with fewer posts is listed on a page shared with others, newest first.
+    assert!(read("authors/index.html").contains(r#"<a href="ca-1.html#a-carol"><bdi>carol</bdi></a>"#));
+    let (_, carol) = common::author_page(&public, "carol");
+    assert!(carol.starts_with(r#"id="a-carol""#), "{carol}");
+    assert!(carol.contains(r#"href="../t/older.html#post-1""#), "{carol}");
+    assert!(older.contains(r#"<a href="../authors/ca-1.html#a-carol"><bdi>carol</bdi></a>"#), "{older}");
 
     // Tags and months.
     assert!(read("tags/index.html").contains(r#"<a href="rust-c.html"><bdi>Rust &#38; C</bdi></a>"#));

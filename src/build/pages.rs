@@ -8,7 +8,9 @@ use askama::Template;
 use rayon::prelude::*;
 
 use super::output::Output;
-use super::plan::{author_fingerprint, list_fingerprint, records_fingerprint, thread_fingerprints};
+use super::plan::{
+    author_fingerprint, author_group_fingerprint, list_fingerprint, records_fingerprint, thread_fingerprints,
+};
 use crate::cache::Hash;
 use crate::render::{pages, publish};
 use crate::site::{Site, paged_path};
@@ -30,6 +32,7 @@ pub(super) fn write_site(site: &Site, out: &Output) -> io::Result<()> {
     write_topic_pages(site, out, &fingerprints)?;
     write_threads(site, out, &fingerprints)?;
     write_author_pages(site, out, &fingerprints)?;
+    write_author_groups(site, out, &fingerprints)?;
     write_tag_and_month_pages(site, out, &fingerprints)?;
     write_manifest(site, out)?;
     write_feeds(site, out)?;
@@ -193,6 +196,9 @@ fn write_author_pages(site: &Site, out: &Output, threads: &[Option<Hash>]) -> io
     out.plan.progress.stage("writing authors", site.authors.len());
     (0..site.authors.len()).into_par_iter().try_for_each(|a| {
         out.plan.progress.inc(1);
+        if site.authors[a].group.is_some() {
+            return Ok(());
+        }
         let base = site.author_base(a);
         let files: Vec<String> = (1..=pages::author_page_count(site, a)).map(|n| paged_path(&base, n)).collect();
         let fingerprint = out.plan.build.and_then(|build| author_fingerprint(site, a, threads, build));
@@ -206,6 +212,26 @@ fn write_author_pages(site: &Site, out: &Output, threads: &[Option<Hash>]) -> io
         }
         if let Some((key, fingerprint)) = fingerprint {
             out.thread_done(&key, fingerprint, files);
+        }
+        Ok(())
+    })
+}
+
+/// The pages shared by authors with few posts; one is linked from the last archive
+/// when none of its authors' posts' threads changed.
+fn write_author_groups(site: &Site, out: &Output, threads: &[Option<Hash>]) -> io::Result<()> {
+    (0..site.author_groups.len()).into_par_iter().try_for_each(|g| {
+        let group = &site.author_groups[g];
+        let files = [group.path.clone()];
+        let fingerprint = out.plan.build.and_then(|build| author_group_fingerprint(site, g, threads, build));
+        if let Some((key, fingerprint)) = &fingerprint
+            && out.reused(key, Some(*fingerprint), &files, 1)?
+        {
+            return Ok(());
+        }
+        out.page(&group.path, &pages::author_group_page(site, g))?;
+        if let Some((key, fingerprint)) = fingerprint {
+            out.thread_done(&key, fingerprint, files.into());
         }
         Ok(())
     })

@@ -97,7 +97,7 @@ fn thread_fingerprint(site: &Site, entry: &Entry, build: Hash, dump: Hash) -> Ha
     }
     for post in &entry.thread.posts {
         let author = post.author.as_deref().and_then(|a| site.author(a));
-        hasher.str(author.map_or("\0", |a| site.authors[a].slug.as_str()));
+        hasher.str(&author.map_or_else(|| "\0".to_owned(), |a| site.author_href(a)));
         // Where each attachment is stored: a file beside the dump may change on its own.
         for attachment in &post.extra.attachments {
             match &attachment.stored {
@@ -155,6 +155,21 @@ pub(super) fn author_fingerprint(
         hasher.hash(threads[t]?).number(p as u64);
     }
     Some((format!("\0author:{}", a.slug), hasher.finish()))
+}
+
+/// What a page shared by authors with few posts shows: each of them, as on their own page.
+pub(super) fn author_group_fingerprint(
+    site: &Site,
+    group: usize,
+    threads: &[Option<Hash>],
+    build: Hash,
+) -> Option<(String, Hash)> {
+    let group = &site.author_groups[group];
+    let mut hasher = cache::Hasher::new();
+    for &a in &group.authors {
+        hasher.hash(author_fingerprint(site, a, threads, build)?.1);
+    }
+    Some((format!("\0authors:{}", group.path), hasher.finish()))
 }
 
 /// What a page of a list of threads shows: its place in the list (path, number, the number

@@ -252,6 +252,22 @@ pub struct AuthorPage<'a> {
     pub pagination: Pagination,
 }
 
+/// Authors who wrote too little for pages of their own, each with their posts.
+#[derive(Template)]
+#[template(path = "author_group.html")]
+pub struct AuthorGroupPage<'a> {
+    pub meta: Meta<'a>,
+    pub authors: Vec<GroupedAuthor<'a>>,
+}
+
+pub struct GroupedAuthor<'a> {
+    pub anchor: String,
+    pub name: &'a str,
+    pub post_count: usize,
+    pub thread_count: usize,
+    pub rows: Vec<PostRow>,
+}
+
 /// Threads gathered by a tag or a month.
 #[derive(Template)]
 #[template(path = "threads.html")]
@@ -287,12 +303,45 @@ pub fn authors_page(site: &Site) -> ListPage<'_> {
     let intro = s.count("authors_intro", site.authors.len());
     let items = (0..site.authors.len())
         .map(|a| {
-            let base = site.author_base(a);
-            let url = format!("{}.html", base.strip_prefix("authors/").unwrap_or(&base));
+            let href = site.author_href(a);
+            let url = href.strip_prefix("authors/").unwrap_or(&href).to_owned();
             (site.authors[a].name.clone(), url, site.authors[a].posts.len())
         })
         .collect();
     list_page(site, "authors", s.t("authors_heading"), intro, items, "posts")
+}
+
+/// A page of authors with few posts ([`crate::site::AuthorGroup`]), each with their posts,
+/// newest first.
+pub fn author_group_page(site: &Site, group: usize) -> AuthorGroupPage<'_> {
+    let group = &site.author_groups[group];
+    let names = |i: usize| site.authors[group.authors[i]].name.as_str();
+    let heading = site.strings().t("authors_heading");
+    let title = format!("{heading} · {} – {} · {}", names(0), names(group.authors.len() - 1), site.config.title);
+    let meta = Meta::new(site, &group.path, title, site.strings().count("authors_intro", group.authors.len()));
+    let authors = group
+        .authors
+        .iter()
+        .map(|&a| {
+            let author = &site.authors[a];
+            GroupedAuthor {
+                anchor: crate::site::author_anchor(&author.slug),
+                name: &author.name,
+                post_count: author.posts.len(),
+                thread_count: thread_count(author),
+                rows: author.posts.iter().map(|&(t, p)| post_row(site, t, p, &meta.root)).collect(),
+            }
+        })
+        .collect();
+    AuthorGroupPage { meta, authors }
+}
+
+/// How many threads an author wrote in.
+fn thread_count(author: &crate::site::Author) -> usize {
+    let mut threads: Vec<usize> = author.posts.iter().map(|&(t, _)| t).collect();
+    threads.sort_unstable();
+    threads.dedup();
+    threads.len()
 }
 
 /// How many pages an author's posts take.
@@ -306,9 +355,7 @@ pub fn author_pages(site: &Site, author: usize) -> impl Iterator<Item = AuthorPa
     let per_page = site.config.threads_per_page;
     let chunks: Vec<&[(usize, usize)]> = a.posts.chunks(per_page).collect();
     let numbers: Vec<usize> = (1..=author_page_count(site, author)).collect();
-    let mut threads: Vec<usize> = a.posts.iter().map(|&(t, _)| t).collect();
-    threads.sort_unstable();
-    threads.dedup();
+    let thread_count = thread_count(a);
     let base = site.author_base(author);
     (1..=numbers.len()).map(move |n| {
         let path = paged_path(&base, n);
@@ -322,7 +369,7 @@ pub fn author_pages(site: &Site, author: usize) -> impl Iterator<Item = AuthorPa
         AuthorPage {
             name: &a.name,
             post_count: a.posts.len(),
-            thread_count: threads.len(),
+            thread_count,
             rows: chunks
                 .get(n - 1)
                 .map(|c| c.iter().map(|&(t, p)| post_row(site, t, p, &root)).collect())

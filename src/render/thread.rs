@@ -300,7 +300,7 @@ impl<'a> ThreadRenderer<'a> {
                         .author
                         .as_deref()
                         .and_then(|a| site.author(a))
-                        .map(|a| format!("{root}{}.html", site.author_base(a))),
+                        .map(|a| format!("{root}{}", site.author_href(a))),
                     date: post.date.map(|d| DateView::new(d, site.strings())),
                     likes: post.likes,
                     reply_to: post.reply_to.map(|n| (n, self.post_href(page, n))),

@@ -45,9 +45,16 @@ const url = (relative) => {
 /** The first page a list page links to under `folder/` (an author, a tag, a month). */
 function firstLinked(list, folder) {
   const html = fs.readFileSync(path.join(root, list), 'utf8');
-  const m = html.match(/<ul class="name-list">\s*<li><a href="([^"]+\.html)"/);
+  const m = html.match(/<ul class="name-list">\s*<li><a href="([^"#]+\.html)[^"]*"/);
   assert.ok(m, `no item in ${list}`);
   return `${folder}/${m[1]}`;
+}
+
+/** The first page of `list` that lists several things, each at its own anchor, if any. */
+function firstShared(list, folder) {
+  const html = fs.readFileSync(path.join(root, list), 'utf8');
+  const m = html.match(/<li><a href="([^"#]+\.html)#[^"]*"/);
+  return m && `${folder}/${m[1]}`;
 }
 
 function pageKinds() {
@@ -62,6 +69,7 @@ function pageKinds() {
     'page 2 of a long thread': 'ketamine-therapy/therapy-during-ketamine/2.html',
     'author index': 'authors/index.html',
     'author page': firstLinked('authors/index.html', 'authors'),
+    'shared author page': firstShared('authors/index.html', 'authors') ?? firstLinked('authors/index.html', 'authors'),
     'tag index': 'tags/index.html',
     'tag page': firstLinked('tags/index.html', 'tags'),
     'month index': 'months/index.html',

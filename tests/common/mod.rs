@@ -146,3 +146,20 @@ impl Inspector {
         }
     }
 }
+
+/// Where `authors/index.html` links the author `name` (from `authors/`), and what is said
+/// of them there: their own page, or their part of a page shared with others.
+pub fn author_page(public: &Path, name: &str) -> (String, String) {
+    let index = fs::read_to_string(public.join("authors/index.html")).unwrap();
+    let item = format!("\"><bdi>{name}</bdi></a>");
+    let end = index.find(&item).unwrap_or_else(|| panic!("{name} is not in the authors' index"));
+    let href = &index[index[..end].rfind("href=\"").unwrap() + 6..end];
+    let (file, anchor) = href.split_once('#').unwrap_or((href, ""));
+    let html = fs::read_to_string(public.join("authors").join(file)).unwrap();
+    if anchor.is_empty() {
+        return (href.to_owned(), html);
+    }
+    let start = html.find(&format!("id=\"{anchor}\"")).unwrap_or_else(|| panic!("no #{anchor} in {file}"));
+    let part = &html[start..];
+    (href.to_owned(), part[..part.find("</section>").unwrap()].to_owned())
+}
