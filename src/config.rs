@@ -54,7 +54,21 @@ pub struct Config {
     /// What is taken out of the archive: an author's posts, a thread or some of its posts,
     /// text matching a pattern.
     pub redact: Vec<Redaction>,
+    /// Whether a topic's thread pages lie in a folder per year of each thread's first post
+    /// (`topic/2024/thread.html`), so that no folder holds a topic's every thread.
+    pub thread_folders: ThreadFolders,
     pub topics: BTreeMap<String, TopicConfig>,
+}
+
+/// Where a topic's thread pages lie: [`Config::thread_folders`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThreadFolders {
+    /// In the topic's folder: `topic/thread.html`.
+    #[default]
+    None,
+    /// In a folder per year of the thread's first post (`undated` without dates).
+    Year,
 }
 
 /// One `[[redact]]` entry: what to take out, and why.
@@ -118,6 +132,7 @@ impl Default for Config {
             pseudonyms: false,
             pseudonym_key: None,
             redact: Vec::new(),
+            thread_folders: ThreadFolders::None,
             topics: BTreeMap::new(),
         }
     }

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 use jiff::Timestamp;
 
-use crate::config::Config;
+use crate::config::{Config, ThreadFolders};
 use crate::model::{Post, Thread};
 use crate::redact;
 use crate::slug::{short_hash, slugify};
@@ -108,7 +108,7 @@ pub struct Entry {
 
 /// The address every thread would have in a site of these threads (`topic/thread`, its
 /// page's path without `.html`), in the order given: what `[[redact]] thread = "…"` names.
-pub fn addresses(threads: &[Thread]) -> Vec<String> {
+pub fn addresses(threads: &[Thread], folders: ThreadFolders) -> Vec<String> {
     // What an address is made of: a thread's place, title, first date and first number.
     let heads: Vec<Thread> = threads
         .iter()
@@ -132,7 +132,7 @@ pub fn addresses(threads: &[Thread]) -> Vec<String> {
             }
         })
         .collect();
-    let site = Site::new(Config::default(), heads);
+    let site = Site::new(Config { thread_folders: folders, ..Config::default() }, heads);
     let mut out = vec![String::new(); threads.len()];
     for entry in &site.threads {
         if let Some(slot) = entry.thread.posts.first().and_then(|p| out.get_mut(p.line)) {
@@ -255,7 +255,21 @@ impl Site {
     /// (Telegram's start where the export does, at 414, say) begins on its page 3.
     pub fn thread_page_path(&self, entry: &Entry, page: usize) -> String {
         let page = if page <= self.first_page(entry) { 1 } else { page };
-        paged_path(&format!("{}/{}", self.topics[entry.topic].slug, entry.slug), page)
+        paged_path(&self.thread_base(entry), page)
+    }
+
+    /// A thread's address from the archive's root, without `.html`: `topic/thread`, or
+    /// `topic/2024/thread` with `thread_folders = "year"`. Its later pages and its feed are
+    /// named after it.
+    pub fn thread_base(&self, entry: &Entry) -> String {
+        let topic = &self.topics[entry.topic].slug;
+        match self.config.thread_folders {
+            ThreadFolders::None => format!("{topic}/{}", entry.slug),
+            ThreadFolders::Year => match entry.thread.first_date() {
+                Some(first) => format!("{topic}/{}/{}", first.strftime("%Y"), entry.slug),
+                None => format!("{topic}/undated/{}", entry.slug),
+            },
+        }
     }
 
     /// The first page of a thread that holds posts.
@@ -548,6 +562,13 @@ mod tests {
         assert_eq!(tags, [("x", 2), ("y", 1)]);
         let months: Vec<&str> = site.months.iter().map(|m| m.key.as_str()).collect();
         assert_eq!(months, ["2020-02", "2020-01"]);
+    }
+
+    #[test]
+    fn addresses_follow_thread_folders() {
+        let threads = vec![thread("t/a.txt", "A", Some("2020-01-05T00:00:00Z")), thread("t/b.txt", "B", None)];
+        assert_eq!(addresses(&threads, ThreadFolders::None), ["t/a", "t/b"]);
+        assert_eq!(addresses(&threads, ThreadFolders::Year), ["t/2020/a", "t/undated/b"]);
     }
 
     #[test]

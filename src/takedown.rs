@@ -95,7 +95,7 @@ impl Plan {
                 })
                 .collect();
             let matched = if by_path.is_empty() {
-                let addresses = addresses.get_or_insert_with(|| crate::site::addresses(threads));
+                let addresses = addresses.get_or_insert_with(|| crate::site::addresses(threads, config.thread_folders));
                 addresses.iter().enumerate().filter(|(_, a)| *a == wanted).map(|(i, _)| i).collect()
             } else {
                 by_path

@@ -100,11 +100,44 @@ fn builds_a_browsable_archive() {
 fn no_script_and_every_link_resolves() {
     let dir = fixture();
     assert!(threadarc(dir.path(), &["build"]).status.success());
+    assert_links_resolve(&dir.path().join("public"));
+}
+
+#[test]
+fn thread_pages_in_a_folder_per_year() {
+    let dir = fixture();
+    let config = dir.path().join("archive.toml");
+    let text = fs::read_to_string(&config).unwrap();
+    assert!(text.contains("thread_folders = \"none\""), "the sample shows every key");
+    fs::write(&config, text.replace("thread_folders = \"none\"", "thread_folders = \"year\"")).unwrap();
+    let out = threadarc(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let public = dir.path().join("public");
+    let dated = "ketamine-therapy/2022/does-insurance-cover-ketamine-infusions.html";
+    let page = fs::read_to_string(public.join(dated)).unwrap();
+    assert!(page.contains(r#"<link rel="stylesheet" href="../../static/style.css">"#), "{page}");
+    assert!(!public.join("ketamine-therapy/does-insurance-cover-ketamine-infusions.html").exists());
+    let topic = fs::read_to_string(public.join("ketamine-therapy/index.html")).unwrap();
+    assert!(topic.contains(&format!(r#"href="../{dated}""#)), "{topic}");
+    assert!(fs::read_to_string(public.join("manifest.json")).unwrap().contains(dated));
+    // The seed thread's dates are relative ("2 years ago"): it has no year.
+    assert!(public.join("ketamine-therapy/undated/therapy-during-ketamine.html").is_file());
+    // No thread page lies in a topic's own folder.
+    for entry in fs::read_dir(public.join("ketamine-therapy")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        let year = name.len() == 4 && name.bytes().all(|b| b.is_ascii_digit());
+        assert!(year || ["index.html", "undated"].contains(&name.as_str()) || name.starts_with("records-"), "{name}");
+    }
+    assert_links_resolve(&public);
+}
+
+/// Every link and image of every page of `public` leads to a file in it (and to an id
+/// there, for an anchor), and no page runs script but the search box's.
+fn assert_links_resolve(public: &Path) {
     let href = Regex::new(r#"(?:href|src)="([^"]*)""#).unwrap();
     let id = Regex::new(r#"id="([^"]*)""#).unwrap();
     let inspector = Inspector::new();
-    let files = snapshot(&public);
+    let files = snapshot(public);
     // The one script a page may load is the archive's own search box.
     let search_script = Regex::new(r#"<script src="(?:\.\./)*static/search\.js" defer></script>"#).unwrap();
     for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".html")) {

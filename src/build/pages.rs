@@ -147,7 +147,7 @@ fn write_thread(
     let entry = &site.threads[t];
     let full;
     let renderer = pages::ThreadRenderer::new(site, entry);
-    let base = format!("{}/{}", site.topics[entry.topic].slug, entry.slug);
+    let base = site.thread_base(entry);
     let pages: Vec<String> = renderer.pages().into_iter().map(|p| site.thread_page_path(entry, p)).collect();
     if entry.thread.removed.is_some() {
         // Its address says it was taken down; no record, feed or sitemap lists it.

@@ -276,7 +276,7 @@ impl<'a> Feeds<'a> {
         Feed {
             title: format!("{} · {}", thread.title, site.config.title),
             archive_title: &site.config.title,
-            self_url: format!("{base}{}/{}.xml", site.topics[entry.topic].slug, entry.slug),
+            self_url: format!("{base}{}.xml", site.thread_base(entry)),
             html_url: format!("{base}{}", site.thread_path(entry)),
             updated: atom_date(thread.last_date()),
             entries,

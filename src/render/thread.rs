@@ -281,7 +281,7 @@ impl<'a> ThreadRenderer<'a> {
         let mut meta = Meta::new(site, &path, format!("{} · {} · {}", thread.title, topic.title, config.title), {
             thread_excerpt(thread, 200)
         })
-        .with_feed(site, format!("{}/{}.xml", topic.slug, entry.slug));
+        .with_feed(site, format!("{}.xml", site.thread_base(entry)));
         meta.og_type = "article";
         let root = meta.root.clone();
         let on_page: &[usize] = self.pages.get(&page).map_or(&[], |(_, posts)| posts);
