@@ -106,9 +106,10 @@
 //! phrases. A doc shard may end before any post, so a long thread's posts can span shards.
 //!
 //! `search/v/NA/NAME-LEN.js`, a typo file (`vocab`): `threadarc_search.v("NAME-LEN",[WORD…])`,
-//! every word of the index (no filter term) of LEN characters, at least
-//! [`TYPO_MIN`]` − 1`, whose first character's UTF-8 has the FNV-1a name NAME, sorted. No
-//! file for a first character and length no word has.
+//! every word of the index of LEN characters, at least [`TYPO_MIN`]` − 1`, whose first
+//! character's UTF-8 has the FNV-1a name NAME, sorted; no filter term, and no number
+//! (numerals, with the `.`, `,` or `;` between digits that a term keeps). No file for a
+//! first character and length no word has.
 
 pub(crate) mod chunk;
 mod collect;
