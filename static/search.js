@@ -332,6 +332,7 @@
   var TYPO_MIN = 5;             /* letters a word needs for a typo to be forgiven (src/search/vocab.rs) */
   var TYPO_WORDS = 4;           /* words near a typo looked up */
   var TYPO_WEIGHT = 0.5;        /* a near word's weight against an exact match's */
+  var NUMBER = /^[\p{N}.,;]+$/u;  /* a term that is a number (src/search/vocab.rs) */
   var TITLE_WEIGHT = 1;         /* a title's word against a post's best (src/search/postings.rs) */
 
   function lowerBound(list, key, get) {
@@ -613,7 +614,8 @@
      * (the typo index: src/search/vocab.rs). A typo in the first letter is not forgiven. */
     function nearWords(g) {
       var chars = Array.from(g.term);
-      if (g.kind !== 'word' || chars.length < TYPO_MIN) return Promise.resolve([]);
+      /* Numbers are not in the typo index: one edit from a number is another number. */
+      if (g.kind !== 'word' || chars.length < TYPO_MIN || NUMBER.test(g.term)) return Promise.resolve([]);
       var max = chars.length >= 9 ? 2 : 1;
       var files = [];
       for (var n = chars.length - max; n <= chars.length + max; n++) files.push(nameOf(chars[0]) + '-' + n);

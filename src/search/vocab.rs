@@ -9,6 +9,10 @@
 //! L + 2), so a query word needs three or five of these files, each a small slice of the
 //! vocabulary; the words it finds are then looked up in the term shards as any word is. A
 //! typo in a word's first letter is not forgiven: that is what keeps the slices small.
+//!
+//! Numbers are left out (`2024`, `3.14`, `1,000`): one edit from a number is another
+//! number, never the same one mistyped, and an archive of prices, years and versions
+//! would fill files that no typo should read.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -31,10 +35,10 @@ pub(super) struct Vocab {
 }
 
 impl Vocab {
-    /// Adds a term, if it is a word long enough. Terms come in order, so each file's list
-    /// is sorted.
+    /// Adds a term, if it is a word long enough and not a number. Terms come in order, so
+    /// each file's list is sorted.
     pub(super) fn add(&mut self, term: &str) {
-        if term.starts_with('!') {
+        if term.starts_with('!') || is_number(term) {
             return;
         }
         let mut chars = term.chars();
@@ -58,6 +62,12 @@ impl Vocab {
     }
 }
 
+/// Whether a term is a number: numerals, and the `.`, `,` and `;` that join digits in a
+/// term ([`super::tokenize`]).
+fn is_number(term: &str) -> bool {
+    term.chars().all(|c| c.is_numeric() || matches!(c, '.' | ',' | ';'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,12 +75,14 @@ mod tests {
     #[test]
     fn words_are_filed_by_first_letter_and_length() {
         let mut vocab = Vocab::default();
-        for term in ["!a:bob", "abc", "sourdough", "stare", "starter", "été"] {
+        for term in ["!a:bob", "abc", "sourdough", "stare", "starter", "été", "2024", "3.14159", "1,000", "٢٠٢٤"]
+        {
             vocab.add(term);
         }
         let s = chunk::name_of("s");
         assert_eq!(vocab.files[&format!("{s}-9")], ["sourdough"]);
         assert_eq!(vocab.files[&format!("{s}-7")], ["starter"]);
         assert_eq!(vocab.files.len(), 3, "{:?}", vocab.files.keys());
+        assert!(!is_number("mp3") && !is_number("v1.2") && is_number("1.2.3"));
     }
 }

@@ -1,5 +1,6 @@
 // What the browser tests share: the threadarc binary, the archives they build (the sample
-// one, and one of hostile strings in every dump format), and the browser.
+// one, one of hostile strings in every dump format, and a forum examples/gen_corpus.rs
+// generates), and the browser.
 //
 // THREADARC_BIN names the threadarc binary (default: the debug build under
 // CARGO_TARGET_DIR or ../../target), CHROMIUM the browser (default /usr/bin/chromium).
@@ -82,6 +83,28 @@ export function emptyArchive() {
   const dir = tempDir('empty');
   fs.mkdirSync(path.join(dir, 'threads'));
   return build(path.join(dir, 'threads'), null, 'empty');
+}
+
+/**
+ * An archive of `posts` posts made by examples/gen_corpus.rs with `--forum`: the same
+ * threads every time. The example is the one built beside the threadarc binary, built
+ * with cargo (in the binary's profile and target folder) when it is not there yet.
+ */
+export function generatedArchive(posts) {
+  const profile = path.dirname(bin);
+  const gen = path.join(profile, 'examples', 'gen_corpus');
+  if (!fs.existsSync(gen)) {
+    const release = path.basename(profile) === 'release' ? ['--release'] : [];
+    execFileSync('cargo', ['build', '--quiet', ...release, '--example', 'gen_corpus'], {
+      cwd: repo,
+      env: { ...process.env, CARGO_TARGET_DIR: path.dirname(profile) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  }
+  const dir = tempDir(`corpus-${posts}`);
+  execFileSync(gen, [String(posts), dir, '--forum'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(bin, ['build', '--quiet', '--output', path.join(dir, 'public')], { cwd: dir, stdio: 'inherit' });
+  return path.join(dir, 'public');
 }
 
 /** The folder of hostile dumps (every string of tests/fixtures/hostile in every format). */
