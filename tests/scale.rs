@@ -78,3 +78,20 @@ fn a_post_of_short_lines_takes_memory_by_its_bytes_not_its_lines() {
     let peak = build_peak_mb(&format!("A thread\n\nfirst post\n\n{}", "x\n".repeat(8_000_000)));
     assert!(peak < LIMIT_MB, "{peak} MB for 16 MB of dump");
 }
+
+#[test]
+fn a_discourse_raw_dump_of_short_lines_takes_memory_by_its_bytes_not_its_lines() {
+    // The parser held a list of the dump's lines, 16 bytes a line.
+    let header = "alice | 2020-05-01 12:34:56 UTC | #1\n\n";
+    let peak = build_peak_mb(&format!("{header}{}", "x\n".repeat(8_000_000)));
+    assert!(peak < LIMIT_MB, "{peak} MB for 16 MB of dump");
+}
+
+#[test]
+fn an_mbox_dump_of_short_lines_takes_memory_by_its_bytes_not_its_lines() {
+    // The parser held a list of the file's lines and one of where each starts, 24 bytes a
+    // line; the message's excerpt, two lists of its lines.
+    let header = "From alice@example.org Thu Jan  2 15:04:05 2020\nFrom: alice@example.org\nSubject: Hi\n\n";
+    let peak = build_peak_mb(&format!("{header}{}", "x\n".repeat(8_000_000)));
+    assert!(peak < LIMIT_MB, "{peak} MB for 16 MB of dump");
+}
