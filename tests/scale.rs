@@ -95,3 +95,13 @@ fn an_mbox_dump_of_short_lines_takes_memory_by_its_bytes_not_its_lines() {
     let peak = build_peak_mb(&format!("{header}{}", "x\n".repeat(8_000_000)));
     assert!(peak < LIMIT_MB, "{peak} MB for 16 MB of dump");
 }
+
+#[test]
+fn a_phpbb_dump_of_short_lines_holds_no_string_a_line() {
+    // The parser made a string of every line, twice (the body with its quotes marked, and
+    // the words later quotes are matched against): 50 bytes and more a line. The list of
+    // the dump's lines, 16 bytes a line, is still held.
+    let header = "T\nPosted: Mon Jan 06, 2020 3:04 pm\nby a\n";
+    let peak = build_peak_mb(&format!("{header}{}", "x\n".repeat(8_000_000)));
+    assert!(peak < LIMIT_MB + 8 * 16, "{peak} MB for 16 MB of dump");
+}

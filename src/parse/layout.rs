@@ -86,9 +86,16 @@ pub fn trim_blank<'a, 'b>(mut lines: &'b [&'a str]) -> &'b [&'a str] {
 /// A body from its lines: blank lines at the ends dropped, runs of blank lines inside
 /// kept as one (a paragraph break), trailing white space removed.
 pub fn body(lines: &[&str]) -> String {
+    body_of(lines.iter().copied())
+}
+
+/// [`body`], from lines as they come.
+pub fn body_of<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
+    // Blank lines at the start add nothing to an empty body, and those at the end are
+    // never followed by a line they would separate.
     let mut blank = false;
-    for line in trim_blank(lines) {
+    for line in lines {
         if is_blank(line) {
             blank = true;
             continue;
