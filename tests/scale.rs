@@ -105,3 +105,17 @@ fn a_phpbb_dump_of_short_lines_holds_no_string_a_line() {
     let peak = build_peak_mb(&format!("{header}{}", "x\n".repeat(8_000_000)));
     assert!(peak < LIMIT_MB + 8 * 16, "{peak} MB for 16 MB of dump");
 }
+
+#[test]
+fn parse_refuses_a_dump_over_the_cap_naming_it_and_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.txt");
+    // Text at its start (what tells a dump from other files), then a sparse rest: its
+    // size is all that is looked at.
+    write(&path, &format!("A thread\n\n{}", "a post\n\n".repeat(100_000)));
+    fs::OpenOptions::new().write(true).open(&path).unwrap().set_len(257 << 20).unwrap();
+    let out = threadarc(dir.path(), &["parse", "big.txt"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("big.txt") && stderr.contains("256 MiB") && stderr.contains("split it"), "{stderr}");
+}
