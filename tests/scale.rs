@@ -44,20 +44,78 @@ fn a_pages_jump_list_names_only_its_own_posts() {
     assert!(!list.contains("post-1\""), "{list}");
 }
 
-#[test]
-fn a_dump_of_blank_lines_takes_memory_by_its_bytes_not_its_lines() {
+/// The most memory, in MB, a build of a dump of 16 MB may take: four times the dump, and
+/// what a build takes whatever the dump (a page's post, cut to what it shows, as a
+/// document tree; the thread's record of its posts).
+const LIMIT_MB: u64 = 4 * 16 + 100;
+
+/// The peak memory, in MB, of a build of `dump` alone.
+fn build_peak_mb(dump: &str) -> u64 {
     let dir = tempfile::tempdir().unwrap();
-    // 8 MB of blank lines: a list of them took 16 bytes a line, for each format scored.
-    let text = format!("A thread\n\nfirst post\n\n{}last post\n", "\n".repeat(8_000_000));
-    write(&dir.path().join("threads/t/blank.txt"), &text);
+    write(&dir.path().join("threads/t/dump.txt"), dump);
     let out = threadarc(dir.path(), &["build", "--verbose"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    let peak: u64 = stderr
+    stderr
         .rsplit("(peak ")
         .next()
         .and_then(|rest| rest.split(" MB").next())
         .and_then(|mb| mb.parse().ok())
-        .unwrap_or_else(|| panic!("no peak memory in {stderr}"));
+        .unwrap_or_else(|| panic!("no peak memory in {stderr}"))
+}
+
+#[test]
+fn a_dump_of_blank_lines_takes_memory_by_its_bytes_not_its_lines() {
+    // 8 MB of blank lines: a list of them took 16 bytes a line, for each format scored.
+    let peak = build_peak_mb(&format!("A thread\n\nfirst post\n\n{}last post\n", "\n".repeat(8_000_000)));
     assert!(peak < 100, "{peak} MB for 8 MB of dump");
+}
+
+#[test]
+fn a_post_of_short_lines_takes_memory_by_its_bytes_not_its_lines() {
+    // A post of 16 MB of one-letter lines: a list of its lines, for its excerpt, took 16
+    // bytes a line.
+    let peak = build_peak_mb(&format!("A thread\n\nfirst post\n\n{}", "x\n".repeat(8_000_000)));
+    assert!(peak < LIMIT_MB, "{peak} MB for 16 MB of dump");
+}
+
+#[test]
+fn a_discourse_raw_dump_of_short_lines_takes_memory_by_its_bytes_not_its_lines() {
+    // The parser held a list of the dump's lines, 16 bytes a line.
+    let header = "alice | 2020-05-01 12:34:56 UTC | #1\n\n";
+    let peak = build_peak_mb(&format!("{header}{}", "x\n".repeat(8_000_000)));
+    assert!(peak < LIMIT_MB, "{peak} MB for 16 MB of dump");
+}
+
+#[test]
+fn an_mbox_dump_of_short_lines_takes_memory_by_its_bytes_not_its_lines() {
+    // The parser held a list of the file's lines and one of where each starts, 24 bytes a
+    // line; the message's excerpt, two lists of its lines.
+    let header = "From alice@example.org Thu Jan  2 15:04:05 2020\nFrom: alice@example.org\nSubject: Hi\n\n";
+    let peak = build_peak_mb(&format!("{header}{}", "x\n".repeat(8_000_000)));
+    assert!(peak < LIMIT_MB, "{peak} MB for 16 MB of dump");
+}
+
+#[test]
+fn a_phpbb_dump_of_short_lines_holds_no_string_a_line() {
+    // The parser made a string of every line, twice (the body with its quotes marked, and
+    // the words later quotes are matched against): 50 bytes and more a line. The list of
+    // the dump's lines, 16 bytes a line, is still held.
+    let header = "T\nPosted: Mon Jan 06, 2020 3:04 pm\nby a\n";
+    let peak = build_peak_mb(&format!("{header}{}", "x\n".repeat(8_000_000)));
+    assert!(peak < LIMIT_MB + 8 * 16, "{peak} MB for 16 MB of dump");
+}
+
+#[test]
+fn parse_refuses_a_dump_over_the_cap_naming_it_and_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.txt");
+    // Text at its start (what tells a dump from other files), then a sparse rest: its
+    // size is all that is looked at.
+    write(&path, &format!("A thread\n\n{}", "a post\n\n".repeat(100_000)));
+    fs::OpenOptions::new().write(true).open(&path).unwrap().set_len(257 << 20).unwrap();
+    let out = threadarc(dir.path(), &["parse", "big.txt"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("big.txt") && stderr.contains("256 MiB") && stderr.contains("split it"), "{stderr}");
 }

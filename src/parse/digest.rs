@@ -127,7 +127,7 @@ pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Vec<ParsedThread>, 
     let rest = &bytes[lines[..start].iter().map(|l| l.len() + 1).sum::<usize>().min(bytes.len())..];
     let bare: Vec<&[u8]> = lines[start..].iter().map(|l| l.strip_suffix(b"\r").unwrap_or(l)).collect();
 
-    if mbox::starts_with_header(&bare) {
+    if mbox::starts_with_header(bare.iter().copied()) {
         // The digest as a message: its header says how to decode the rest.
         if let Ok(message) = mailparse::parse_mail(rest) {
             let header_lines = bare.iter().position(|l| l.trim_ascii().is_empty()).unwrap_or(bare.len()) + 1;

@@ -26,6 +26,7 @@ use std::sync::LazyLock;
 use jiff::civil::DateTime;
 use regex::Regex;
 
+use super::layout::Lines;
 use super::parsed::{Parsed, ParsedThread, Score};
 use crate::diagnostic::Problem;
 use crate::model::Post;
@@ -123,14 +124,15 @@ fn is_header(line: &str) -> bool {
     line.contains(" UTC | #") && HEADER.is_match(line)
 }
 
-fn post_starts(lines: &[&str]) -> Vec<usize> {
-    let first = lines.iter().position(|l| is_header(l));
+fn post_starts(lines: &Lines) -> Vec<usize> {
+    let first = lines.iter().position(is_header);
     lines
         .iter()
         .enumerate()
         .filter(|&(i, line)| {
             is_header(line)
-                && (Some(i) == first || (i >= 2 && is_blank(lines[i - 1]) && lines[i - 2].trim_end() == SEPARATOR))
+                && (Some(i) == first
+                    || (i >= 2 && is_blank(lines.get(i - 1)) && lines.get(i - 2).trim_end() == SEPARATOR))
         })
         .map(|(i, _)| i)
         .collect()
@@ -140,7 +142,7 @@ fn post_starts(lines: &[&str]) -> Vec<usize> {
 pub const MAX_SCORE: u8 = 95;
 
 pub fn score(text: &str) -> Score {
-    let lines: Vec<&str> = text.split('\n').collect();
+    let lines = Lines::new(text);
     let starts = post_starts(&lines);
     let first = lines.iter().position(|l| !is_blank(l));
     if starts.is_empty() || starts.first().copied() != first {
@@ -158,7 +160,9 @@ pub fn score(text: &str) -> Score {
 }
 
 pub fn parse(text: &str) -> Result<Parsed, Problem> {
-    let lines: Vec<&str> = text.split('\n').collect();
+    // Lines by where they start, and bodies borrowed from the text: a dump of millions of
+    // short lines held a list of them, 16 bytes a line.
+    let lines = Lines::new(text);
     let starts = post_starts(&lines);
     let Some(&first) = starts.first() else {
         return Err(Problem {
@@ -168,12 +172,12 @@ pub fn parse(text: &str) -> Result<Parsed, Problem> {
         });
     };
     let mut warnings = Vec::new();
-    if let Some(stray) = lines[..first].iter().position(|l| !is_blank(l)) {
+    if let Some(stray) = lines.iter().take(first).position(|l| !is_blank(l)) {
         warnings.push(Problem {
             line: stray + 1,
             message: format!(
                 "{} before the first post header left out",
-                lines_of(lines[stray..first].iter().filter(|l| !is_blank(l)).count())
+                lines_of(lines.iter().take(first).skip(stray).filter(|l| !is_blank(l)).count())
             ),
             hint: Some(
                 "a Discourse /raw export starts with `USER | DATE UTC | #1`; give a title in front matter \
@@ -185,30 +189,26 @@ pub fn parse(text: &str) -> Result<Parsed, Problem> {
 
     let mut posts = Vec::with_capacity(starts.len());
     for (k, &start) in starts.iter().enumerate() {
-        let caps = HEADER.captures(lines[start]).expect("post_starts matched the header");
+        let caps = HEADER.captures(lines.get(start)).expect("post_starts matched the header");
         let end = match starts.get(k + 1) {
             Some(&next) => next - 2, // the separator line before the next header
             None => {
                 let mut end = lines.len();
-                while end > start + 1 && is_blank(lines[end - 1]) {
+                while end > start + 1 && is_blank(lines.get(end - 1)) {
                     end -= 1;
                 }
-                if end > start + 1 && lines[end - 1].trim_end() == SEPARATOR {
+                if end > start + 1 && lines.get(end - 1).trim_end() == SEPARATOR {
                     end -= 1;
                 }
                 end
             }
         };
-        let mut body_lines = &lines[start + 1..end.max(start + 1)];
-        while let [first, rest @ ..] = body_lines
-            && is_blank(first)
-        {
-            body_lines = rest;
+        let mut body_lines = start + 1..end.max(start + 1);
+        while !body_lines.is_empty() && is_blank(lines.get(body_lines.start)) {
+            body_lines.start += 1;
         }
-        while let [rest @ .., last] = body_lines
-            && is_blank(last)
-        {
-            body_lines = rest;
+        while !body_lines.is_empty() && is_blank(lines.get(body_lines.end - 1)) {
+            body_lines.end -= 1;
         }
         let date = DateTime::strptime("%Y-%m-%d %H:%M:%S", &caps[2])
             .ok()
@@ -222,7 +222,7 @@ pub fn parse(text: &str) -> Result<Parsed, Problem> {
             number,
             author: Some(caps[1].trim().to_owned()),
             date,
-            body: body_lines.join("\n"),
+            body: lines.span(body_lines).to_owned(),
             line: start + 1,
             ..Post::default()
         });

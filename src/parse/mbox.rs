@@ -34,10 +34,12 @@
 //! `References` and `In-Reply-To` ([`super::threading`]), so one file gives many threads.
 //! A file with no `From ` line that starts with a header is one message (an `.eml`).
 
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::bytes::Regex;
 
+use super::layout::Lines;
 use super::mail::{self, Postmark};
 use super::parsed::{Parsed, Score};
 use crate::diagnostic::Problem;
@@ -96,25 +98,34 @@ fn is_blank(line: &[u8]) -> bool {
     line.iter().all(u8::is_ascii_whitespace)
 }
 
+/// A file's lines by where they start: a list of them took 16 bytes a line, eight times
+/// a file of 2-byte lines.
+type MailLines<'a> = Lines<'a, [u8]>;
+
+/// Line `i`, without its `\r`; none past the last line.
+fn line<'a>(lines: &MailLines<'a>, i: usize) -> Option<&'a [u8]> {
+    (i < lines.len()).then(|| bare(lines.get(i)))
+}
+
 /// Indexes of the lines that start messages.
-fn message_starts(lines: &[&[u8]]) -> Vec<usize> {
+fn message_starts(lines: &MailLines) -> Vec<usize> {
     let first = lines.iter().position(|l| !is_blank(l));
     (0..lines.len())
         .filter(|&i| {
-            FROM_LINE.is_match(lines[i])
+            FROM_LINE.is_match(bare(lines.get(i)))
                 && (Some(i) == first
-                    || is_blank(lines[i - 1])
-                    || lines.get(i + 1).is_some_and(|next| FIELD.is_match(next)))
+                    || is_blank(lines.get(i - 1))
+                    || line(lines, i + 1).is_some_and(|next| FIELD.is_match(next)))
         })
         .collect()
 }
 
 /// Whether a text starts with a mail header: field lines up to a blank line, naming at
 /// least two of the fields every message has.
-pub fn starts_with_header(lines: &[&[u8]]) -> bool {
+pub fn starts_with_header<'a>(lines: impl IntoIterator<Item = &'a [u8]>) -> bool {
     const COMMON: [&[u8]; 5] = [b"from:", b"date:", b"subject:", b"message-id:", b"to:"];
     let mut known = 0;
-    for line in lines.iter().skip_while(|l| is_blank(l)) {
+    for line in lines.into_iter().skip_while(|l| is_blank(l)) {
         if is_blank(line) {
             return known >= 2;
         }
@@ -134,12 +145,13 @@ pub fn starts_with_header(lines: &[&[u8]]) -> bool {
 pub const MAX_SCORE: u8 = 95;
 
 pub fn score(text: &str) -> Score {
-    let lines: Vec<&[u8]> = text.as_bytes().split(|&b| b == b'\n').map(bare).collect();
+    let lines = MailLines::new(text.as_bytes());
     let starts = message_starts(&lines);
     let first = lines.iter().position(|l| !is_blank(l));
     match starts.first() {
         Some(&s) if Some(s) == first => {
-            let with_header = starts.iter().filter(|&&i| lines.get(i + 1).is_some_and(|l| FIELD.is_match(l))).count();
+            let with_header =
+                starts.iter().filter(|&&i| line(&lines, i + 1).is_some_and(|l| FIELD.is_match(l))).count();
             let value = if with_header == starts.len() { MAX_SCORE } else { 60 };
             Score {
                 value,
@@ -149,7 +161,7 @@ pub fn score(text: &str) -> Score {
                 ),
             }
         }
-        _ if starts_with_header(&lines) => {
+        _ if starts_with_header(lines.iter().map(bare)) => {
             Score { value: 55, reason: "a mail header (From, Date, Subject) and no `From ` line: one message".into() }
         }
         _ => Score::none("no `From ` line with an asctime date at the start"),
@@ -160,14 +172,15 @@ pub fn score(text: &str) -> Score {
 /// each message is decoded by the charset it names.
 pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, Problem> {
     let zone = options.timezone.clone().unwrap_or(jiff::tz::TimeZone::UTC);
-    let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').map(bare).collect();
+    let lines = MailLines::new(bytes);
     let starts = message_starts(&lines);
     let Some(first_text) = lines.iter().position(|l| !is_blank(l)) else {
         return Ok(Parsed::default());
     };
     let Some(&first) = starts.first() else {
-        if starts_with_header(&lines) {
-            let message = mail::read(&join(&lines[first_text..], Escaping::Mboxrd), first_text + 1, None, &zone);
+        if starts_with_header(lines.iter().map(bare)) {
+            let message =
+                mail::read(&join(&lines, first_text..lines.len(), Escaping::Mboxrd), first_text + 1, None, &zone);
             let mut messages = vec![message];
             let notes = mail::leave_out_unarchived(&mut messages).into_iter().collect();
             return Ok(Parsed { threads: mail::into_threads(messages), notes, ..Parsed::default() });
@@ -184,7 +197,7 @@ pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, Problem> {
     };
     let mut parsed = Parsed::default();
     if first != first_text {
-        let n = lines[first_text..first].iter().filter(|l| !is_blank(l)).count();
+        let n = (first_text..first).filter(|&i| !is_blank(lines.get(i))).count();
         parsed.warnings.push(Problem {
             line: first_text + 1,
             message: format!("{n} line{} before the first `From ` line left out", if n == 1 { "" } else { "s" }),
@@ -207,11 +220,11 @@ pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, Problem> {
     let mut messages = Vec::with_capacity(starts.len());
     for (k, &start) in starts.iter().enumerate() {
         let end = starts.get(k + 1).copied().unwrap_or(lines.len());
-        let postmark = FROM_LINE.captures(lines[start]).map(|caps| Postmark {
+        let postmark = FROM_LINE.captures(bare(lines.get(start))).map(|caps| Postmark {
             sender: String::from_utf8_lossy(&caps[1]).trim().to_owned(),
             date: mail::parse_asctime(&String::from_utf8_lossy(&caps[2]), &zone),
         });
-        let bytes = join(&lines[start + 1..end], escaping);
+        let bytes = join(&lines, start + 1..end, escaping);
         messages.push(mail::read(&bytes, start + 1, postmark.as_ref(), &zone));
     }
     parsed.notes.extend(mail::leave_out_unarchived(&mut messages));
@@ -250,21 +263,15 @@ enum Counted {
 /// files; when more than one in ten has none, or any count misses, the file is split at
 /// `From ` lines after all. mboxcl escapes `From ` as mboxo does and mboxcl2 not at all:
 /// a body line that starts `From ` after the split says which.
-fn split_by_counts(bytes: &[u8], lines: &[&[u8]], from_starts: &[usize]) -> Counted {
+fn split_by_counts(bytes: &[u8], lines: &MailLines, from_starts: &[usize]) -> Counted {
     let Some(&first) = from_starts.first() else { return Counted::No };
-    let mut offsets = Vec::with_capacity(lines.len());
-    let mut offset = 0;
-    for piece in bytes.split(|&b| b == b'\n') {
-        offsets.push(offset);
-        offset += piece.len() + 1;
-    }
     let (mut starts, mut counted, mut cut_short) = (vec![first], 0, None);
     while let Some(&at) = starts.last() {
         // The header ends at a blank line, and never after the next `From ` line.
         let next_from = from_starts.partition_point(|&s| s <= at);
         let limit = from_starts.get(next_from).copied().unwrap_or(lines.len());
-        let header_end = (at + 1..limit).find(|&i| is_blank(lines[i]));
-        let length = lines[at + 1..header_end.unwrap_or(limit)].iter().find_map(|l| content_length(l));
+        let header_end = (at + 1..limit).find(|&i| is_blank(lines.get(i)));
+        let length = (at + 1..header_end.unwrap_or(limit)).find_map(|i| content_length(bare(lines.get(i))));
         let (Some(blank), Some(length)) = (header_end, length) else {
             match from_starts.get(next_from) {
                 Some(&next) => starts.push(next),
@@ -273,7 +280,7 @@ fn split_by_counts(bytes: &[u8], lines: &[&[u8]], from_starts: &[usize]) -> Coun
             continue;
         };
         counted += 1;
-        let body = offsets.get(blank + 1).copied().unwrap_or(bytes.len());
+        let body = lines.start(blank + 1);
         let end = body.saturating_add(length);
         let rest = bytes.get(end..).unwrap_or_default();
         if end >= bytes.len() || rest.iter().all(u8::is_ascii_whitespace) {
@@ -285,9 +292,9 @@ fn split_by_counts(bytes: &[u8], lines: &[&[u8]], from_starts: &[usize]) -> Coun
             }
             break;
         }
-        let next = match offsets.binary_search(&end) {
-            Ok(l) if is_blank(lines[l]) && lines.get(l + 1).is_some_and(|n| is_from_line(n)) => l + 1,
-            Ok(l) if l > 0 && is_blank(lines[l - 1]) && is_from_line(lines[l]) => l,
+        let next = match lines.starting_at(end) {
+            Ok(l) if is_blank(lines.get(l)) && line(lines, l + 1).is_some_and(is_from_line) => l + 1,
+            Ok(l) if l > 0 && is_blank(lines.get(l - 1)) && is_from_line(bare(lines.get(l))) => l,
             _ => return wrong_count(at, counted, starts.len()),
         };
         starts.push(next);
@@ -342,10 +349,10 @@ fn content_length(line: &[u8]) -> Option<usize> {
 }
 
 /// A message's lines, unescaped, as one text with `\n` line ends.
-fn join(lines: &[&[u8]], escaping: Escaping) -> Vec<u8> {
-    let mut out = Vec::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
-    for line in lines {
-        out.extend_from_slice(unescape(line, escaping));
+fn join(lines: &MailLines, range: Range<usize>, escaping: Escaping) -> Vec<u8> {
+    let mut out = Vec::with_capacity(lines.span(range.clone()).len() + 1);
+    for i in range {
+        out.extend_from_slice(unescape(bare(lines.get(i)), escaping));
         out.push(b'\n');
     }
     out

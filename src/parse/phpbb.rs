@@ -148,15 +148,36 @@ struct Prior {
     number: u32,
     author: String,
     date: Option<jiff::Timestamp>,
-    /// The post's lines as the dump gave them, white space collapsed.
-    lines: Vec<String>,
+    /// The post's lines as the dump gave them, white space collapsed, blank ones left out,
+    /// joined by `\n`: one text, where a string a line took 24 bytes and more a line.
+    lines: String,
 }
 
 impl Prior {
+    /// Whether one of the post's lines is `line`, or holds it when it is 12 characters or
+    /// more. No line holds a `\n`, so a match in the text is one within a line.
     fn holds(&self, line: &str) -> bool {
         let line = collapse(line);
-        !line.is_empty() && self.lines.iter().any(|l| *l == line || (line.chars().count() >= 12 && l.contains(&line)))
+        if line.is_empty() {
+            false
+        } else if line.chars().count() >= 12 {
+            self.lines.contains(&line)
+        } else {
+            self.lines.split('\n').any(|l| l == line)
+        }
     }
+}
+
+/// [`Prior::lines`] of a post's lines.
+fn collapsed_lines(lines: &[&str]) -> String {
+    let mut out = String::new();
+    for line in lines.iter().map(|l| collapse(l)).filter(|l| !l.is_empty()) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&line);
+    }
+    out
 }
 
 fn collapse(text: &str) -> String {
@@ -189,15 +210,20 @@ fn source<'p>(
     by_name.first().map(|p| (*p, false))
 }
 
-/// Writes a body's quotes as `> ` lines, and says which post it quotes first.
-fn mark_quotes(lines: &[&str], priors: &[Prior], ctx: &DateContext, depth: usize) -> (Vec<String>, Option<Source>) {
-    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+/// Writes a body's quotes as `> ` lines, and says which post it quotes first. The lines
+/// come back joined by `\n`: a string a line took 24 bytes and more a line.
+fn mark_quotes(lines: &[&str], priors: &[Prior], ctx: &DateContext, depth: usize) -> (String, Option<Source>) {
+    let mut out = String::new();
+    let push = |out: &mut String, line: &str| {
+        out.push_str(line);
+        out.push('\n');
+    };
     let mut first: Option<Source> = None;
     let mut i = 0;
     while i < lines.len() {
         let attribution = if depth < MAX_DEPTH { layout::captures(&ATTRIBUTION, lines[i]) } else { None };
         let Some(caps) = attribution else {
-            out.push(lines[i].to_owned());
+            push(&mut out, lines[i]);
             i += 1;
             continue;
         };
@@ -213,7 +239,7 @@ fn mark_quotes(lines: &[&str], priors: &[Prior], ctx: &DateContext, depth: usize
         }
         if j >= lines.len() {
             // `NAME wrote:` with nothing after it is just words.
-            out.extend(lines[i..].iter().map(|l| (*l).to_owned()));
+            lines[i..].iter().for_each(|l| push(&mut out, l));
             break;
         }
         let found = source(priors, &name, date, lines[j]);
@@ -231,13 +257,21 @@ fn mark_quotes(lines: &[&str], priors: &[Prior], ctx: &DateContext, depth: usize
             None => priors,
         };
         let (inner, _) = mark_quotes(&lines[j..end], earlier, ctx, depth + 1);
-        out.push(format!("{name} wrote:"));
-        out.extend(inner.iter().map(|l| if l.is_empty() { ">".to_owned() } else { format!("> {l}") }));
+        push(&mut out, &format!("{name} wrote:"));
+        // `inner` holds one line at least: the quote's first.
+        for l in inner.split('\n') {
+            out.push('>');
+            if !l.is_empty() {
+                out.push(' ');
+            }
+            push(&mut out, l);
+        }
         if first.is_none() {
             first = found.map(|(p, sure)| Source { number: p.number, sure });
         }
         i = end;
     }
+    out.pop();
     (out, first)
 }
 
@@ -293,17 +327,11 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, Problem
             .unwrap_or(dates::When { date: None, text: Some(header.date.clone()) })
             .apply(&mut post);
         let (marked, quoted) = mark_quotes(raw, &priors, &ctx, 0);
-        let marked: Vec<&str> = marked.iter().map(String::as_str).collect();
-        post.body = layout::body(&marked);
+        post.body = layout::body_of(marked.split('\n'));
         post.reply_to = quoted.map(|q| q.number);
         post.extra.reply_guessed = quoted.is_some_and(|q| !q.sure);
         post.extra.subject = own_subject(header.subject.as_deref(), title.as_deref());
-        priors.push(Prior {
-            number,
-            author: header.author.clone(),
-            date: post.date,
-            lines: raw.iter().map(|l| collapse(l)).filter(|l| !l.is_empty()).collect(),
-        });
+        priors.push(Prior { number, author: header.author.clone(), date: post.date, lines: collapsed_lines(raw) });
         posts.push(post);
     }
     Ok(ParsedThread { title, source, posts, ..ParsedThread::default() })

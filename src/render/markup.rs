@@ -17,7 +17,7 @@
 //!
 //! This module is where the rest of the crate finds them.
 
-pub use crate::render::excerpt::{excerpt, plain_text};
+pub use crate::render::excerpt::{MAX_POST_BYTES, excerpt, plain_text, shown};
 pub(crate) use crate::render::inline::push_text;
 pub use crate::render::inline::{emojify, escape};
 pub use crate::render::markdown::{MAX_DEPTH, MAX_HTML_TAGS, ThreadContext, chat_markdown_to_html, markdown_to_html};

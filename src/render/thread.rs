@@ -98,32 +98,28 @@ pub(super) fn thread_excerpt(thread: &Thread, max: usize) -> String {
 /// what it quotes.
 pub fn post_excerpt(thread: &Thread, post: &Post, max: usize) -> String {
     if thread.format.is_mail() {
-        let own = mail::excerpt_source(&post.body);
+        // Only what the page shows: a list of every line of a message of 50 MB of short
+        // lines took 800 MB, twice.
+        let body = markup::shown(&post.body, MAX_POST_BYTES);
+        let own = mail::excerpt_source(body);
         // A message that is all quote (a forward, say) is shown by what it quotes.
-        let text = if own.trim().is_empty() { post.body.clone() } else { own };
+        let text = if own.trim().is_empty() { body.to_owned() } else { own };
         return markup::excerpt(&text, false, max);
     }
     markup::excerpt(&post.body, thread.format.is_markdown(), max)
 }
 
-/// The longest post body rendered; the rest is left in the dump, and the page says so.
-pub const MAX_POST_BYTES: usize = 256 * 1024;
+pub use crate::render::markup::MAX_POST_BYTES;
 
 /// A body cut to at most `max` bytes at a line (or else character) boundary, and a note
 /// for the reader when it was cut.
 pub fn cap_body<'b>(body: &'b str, max: usize, strings: &Strings) -> (&'b str, Option<String>) {
-    if body.len() <= max {
+    let shown = markup::shown(body, max);
+    if shown.len() == body.len() {
         return (body, None);
     }
-    let mut end = max;
-    while !body.is_char_boundary(end) {
-        end -= 1;
-    }
-    if let Some(line_end) = body[..end].rfind('\n').filter(|&i| i > max / 2) {
-        end = line_end;
-    }
-    let note = strings.with2("post_cut", "size", body.len().div_ceil(1024), "shown", end / 1024);
-    (&body[..end], Some(note))
+    let note = strings.with2("post_cut", "size", body.len().div_ceil(1024), "shown", shown.len() / 1024);
+    (shown, Some(note))
 }
 
 /// A thread event in words: Discourse's small actions by their codes (the code itself for
