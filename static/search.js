@@ -329,6 +329,7 @@
   var PAGE = 20;                /* threads a page of results */
   var SHOWN = 3;                /* posts listed under a thread */
   var CHECK_SHARDS = 24;        /* doc shards read per page to check phrases and days */
+  var EMPTY_PAGES = 5;          /* pages read on by themselves while they find nothing */
   var TYPO_MIN = 5;             /* letters a word needs for a typo to be forgiven (src/search/vocab.rs) */
   var TYPO_WORDS = 4;           /* words near a typo looked up */
   var TYPO_WEIGHT = 0.5;        /* a near word's weight against an exact match's */
@@ -1031,6 +1032,7 @@
       list.className = 'search-hits';
       out.appendChild(list);
       var shown = 0;
+      var empty = 0;
       function page() {
         return res.more().then(function (r) {
           if (mine !== seq) return;
@@ -1038,6 +1040,10 @@
             list.appendChild(renderThread(thread, t));
             shown += thread.hits.length + thread.more;
           });
+          /* A phrase of common words: its posts may rank below the threads a page reads.
+           * Read on by itself, a few pages, before asking the reader to. */
+          empty = r.threads.length === 0 ? empty + 1 : 0;
+          if (!r.done && empty > 0 && empty < EMPTY_PAGES) return page();
           if (res.exact) said.textContent = t('search_posts', res.total);
           else said.textContent = shown === 0 && r.done ? t('search_no_phrase') : t(r.done ? 'search_posts' : 'search_posts_more', shown);
           if (shown === 0 && res.total === 0) said.textContent = t('search_none');
