@@ -139,6 +139,26 @@ fn a_hacker_news_page_of_short_lines_takes_memory_by_its_bytes_not_its_lines() {
 }
 
 #[test]
+fn an_old_reddit_page_of_short_lines_takes_memory_by_its_bytes_not_its_lines() {
+    // The parser held a list of the dump's lines, and one of a comment's text lines. A
+    // short comment first: detection reads a dump's start.
+    let header = "[–]alice 5 points 3 hours ago\n\nhi\n\n    permalinkembedsavereportreply\n\n\
+                  [–]bob 3 points 2 hours ago\n\n";
+    let peak = short_lines_peak_mb(header, "\n    permalinkembedsavereportreply\n");
+    assert!(peak < LIMIT_MB, "{peak} MB for 16 MB of dump");
+}
+
+#[test]
+fn a_whatsapp_chat_of_short_lines_takes_memory_by_its_bytes_not_its_lines() {
+    // The parser held a list of the dump's lines, and a message's lines as strings: 40
+    // bytes and more a line. A hundred messages first: most lines a chat starts with are
+    // message lines.
+    let header = "1/2/20, 3:04 PM - alice: hi\n".repeat(100);
+    let peak = short_lines_peak_mb(&header, "");
+    assert!(peak < LIMIT_MB, "{peak} MB for 16 MB of dump");
+}
+
+#[test]
 fn parse_refuses_a_dump_over_the_cap_naming_it_and_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.txt");

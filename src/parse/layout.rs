@@ -5,12 +5,6 @@ use std::ops::{Bound, Index, Range, RangeBounds};
 
 use crate::text::is_blank;
 
-/// The dump's lines, without line ends or trailing white space (tabs at the start stay:
-/// Hacker News marks comments with a line that is only a tab).
-pub fn lines(text: &str) -> Vec<&str> {
-    text.split('\n').map(|l| l.trim_end_matches([' ', '\u{a0}', '\r'])).collect()
-}
-
 /// A text's lines (or a byte string's), found by where each starts: four bytes a line,
 /// where a list of the lines took sixteen (a dump of 2-byte lines held eight times its size
 /// in that list). Lines keep what they end with but the `\n`, like `text.split('\n')`. A
@@ -139,28 +133,8 @@ fn trim_end(line: &str) -> &str {
     line.trim_end_matches([' ', '\u{a0}', '\r'])
 }
 
-/// A run of lines without the blank lines at either end.
-pub fn trim_blank<'a, 'b>(mut lines: &'b [&'a str]) -> &'b [&'a str] {
-    while let [first, rest @ ..] = lines
-        && is_blank(first)
-    {
-        lines = rest;
-    }
-    while let [rest @ .., last] = lines
-        && is_blank(last)
-    {
-        lines = rest;
-    }
-    lines
-}
-
 /// A body from its lines: blank lines at the ends dropped, runs of blank lines inside
 /// kept as one (a paragraph break), trailing white space removed.
-pub fn body(lines: &[&str]) -> String {
-    body_of(lines.iter().copied())
-}
-
-/// [`body`], from lines as they come.
 pub fn body_of<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
     // Blank lines at the start add nothing to an empty body, and those at the end are
