@@ -159,6 +159,22 @@ fn a_whatsapp_chat_of_short_lines_takes_memory_by_its_bytes_not_its_lines() {
 }
 
 #[test]
+fn a_digest_of_short_lines_takes_memory_by_its_bytes_not_its_lines() {
+    // The parser held the digest's lines in four lists, and a message's lines as strings.
+    // A short message first: detection reads a dump's start.
+    let header = format!(
+        "Today's Topics:\n\n   1. Hi (alice)\n\n{}\n\nMessage: 1\nDate: Thu, 02 Jan 2020 15:04:05 +0000\n\
+         From: alice@example.org\nSubject: Hi\n\nhi\n\n{}\n\nMessage: 2\nDate: Thu, 02 Jan 2020 16:04:05 +0000\n\
+         From: bob@example.org\nSubject: Re: Hi\n\n",
+        "-".repeat(70),
+        "-".repeat(30)
+    );
+    let footer = format!("\n{}\n\nEnd of List Digest, Vol 1, Issue 1\n{}\n", "-".repeat(30), "*".repeat(40));
+    let peak = short_lines_peak_mb(&header, &footer);
+    assert!(peak < LIMIT_MB, "{peak} MB for 16 MB of dump");
+}
+
+#[test]
 fn parse_refuses_a_dump_over_the_cap_naming_it_and_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.txt");
