@@ -175,6 +175,15 @@ fn a_digest_of_short_lines_takes_memory_by_its_bytes_not_its_lines() {
 }
 
 #[test]
+fn a_mail_with_a_scrubbed_attachment_and_short_lines_takes_memory_by_its_bytes_not_its_lines() {
+    // Taking Mailman's note out of the body listed the body's lines, and those kept.
+    let header = "From alice@example.org Thu Jan  2 15:04:05 2020\nFrom: alice@example.org\nSubject: Hi\n\n\
+                  -------------- next part --------------\nA non-text attachment was scrubbed...\nName: a.png\n\n";
+    let peak = short_lines_peak_mb(header, "");
+    assert!(peak < LIMIT_MB, "{peak} MB for 16 MB of dump");
+}
+
+#[test]
 fn parse_refuses_a_dump_over_the_cap_naming_it_and_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.txt");
