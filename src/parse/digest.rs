@@ -41,11 +41,13 @@
 //! A MIME digest (a `multipart/mixed` message with a `multipart/digest` part) gives the
 //! `message/rfc822` parts as posts; its table of contents and footer parts are not posts.
 
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use mailparse::ParsedMail;
 use regex::Regex;
 
+use super::layout::Lines;
 use super::mail::{self, Mail};
 use super::mbox;
 use super::parsed::{ParsedThread, Score};
@@ -119,36 +121,44 @@ pub fn score(text: &str) -> Score {
 /// The threads of a digest, from the dump's own bytes (after any front matter).
 pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Vec<ParsedThread>, Problem> {
     let zone = options.timezone.clone().unwrap_or(jiff::tz::TimeZone::UTC);
-    let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
+    let lines = Lines::new(bytes);
+    let bare = |i: usize| {
+        let line = lines.get(i);
+        line.strip_suffix(b"\r").unwrap_or(line)
+    };
     let mut start = lines.iter().position(|l| !l.trim_ascii().is_empty()).unwrap_or(lines.len());
-    if lines.get(start).is_some_and(|l| mbox::is_from_line(l.strip_suffix(b"\r").unwrap_or(l))) {
+    if start < lines.len() && mbox::is_from_line(bare(start)) {
         start += 1;
     }
-    let rest = &bytes[lines[..start].iter().map(|l| l.len() + 1).sum::<usize>().min(bytes.len())..];
-    let bare: Vec<&[u8]> = lines[start..].iter().map(|l| l.strip_suffix(b"\r").unwrap_or(l)).collect();
+    let rest = &bytes[lines.start(start)..];
 
-    if mbox::starts_with_header(bare.iter().copied()) {
+    if mbox::starts_with_header((start..lines.len()).map(bare)) {
         // The digest as a message: its header says how to decode the rest.
         if let Ok(message) = mailparse::parse_mail(rest) {
-            let header_lines = bare.iter().position(|l| l.trim_ascii().is_empty()).unwrap_or(bare.len()) + 1;
+            let header_lines =
+                (start..lines.len()).position(|i| bare(i).trim_ascii().is_empty()).unwrap_or(lines.len() - start) + 1;
             if message.ctype.mimetype.to_ascii_lowercase().starts_with("multipart/") {
                 // A MIME digest; or a plain digest sent with an attachment or footer part.
                 return match mime_digest(&message, rest, start, &zone) {
                     Some(threads) => Ok(threads),
-                    None => plain_digest(&mail::message_text(&message), start + header_lines, &zone),
+                    None => plain_digest(mail::message_text(&message), start + header_lines, &zone),
                 };
             }
-            return plain_digest(&mail::part_text(&message), start + header_lines, &zone);
+            return plain_digest(mail::part_text(&message), start + header_lines, &zone);
         }
     }
     // Only line ends are made uniform: a chunk in a 7-bit charset like ISO-2022-JP needs
     // its escape characters until the chunk is decoded.
-    plain_digest(&mail::decode_text(rest, None).replace("\r\n", "\n"), start, &zone)
+    let text = mail::decode_text(rest, None);
+    let text = if text.contains("\r\n") { text.replace("\r\n", "\n") } else { text };
+    plain_digest(text, start, &zone)
 }
 
 /// An RFC 1153 or Mailman plain digest; `offset` is the number of lines before `text`.
-fn plain_digest(text: &str, offset: usize, zone: &jiff::tz::TimeZone) -> Result<Vec<ParsedThread>, Problem> {
-    let lines: Vec<&str> = text.split('\n').collect();
+/// Chunks and messages are ranges of the text's lines: lists of the lines took 16 bytes a
+/// line each.
+fn plain_digest(text: String, offset: usize, zone: &jiff::tz::TimeZone) -> Result<Vec<ParsedThread>, Problem> {
+    let lines = Lines::new(text.as_str());
     let Some(toc_end) = lines.iter().position(|l| is_line(l, SEPARATOR_70)) else {
         return Err(Problem {
             line: offset + 1,
@@ -156,52 +166,45 @@ fn plain_digest(text: &str, offset: usize, zone: &jiff::tz::TimeZone) -> Result<
             hint: Some("a digest's messages follow a line of exactly 70 `-`; set `format` if this is no digest".into()),
         });
     };
+    let all = &lines;
+    let of = move |range: Range<usize>| range.map(move |i| all.get(i));
 
     // Chunks between 30-hyphen separators; a chunk that does not open with a header is
     // body text that happened to hold an unescaped separator, and joins the one before.
-    let mut chunks: Vec<(usize, Vec<&str>)> = Vec::new();
-    let mut current: (usize, Vec<&str>) = (toc_end + 1, Vec::new());
-    for (i, &line) in lines.iter().enumerate().skip(toc_end + 1) {
-        if is_line(line, SEPARATOR_30) {
-            chunks.push(std::mem::replace(&mut current, (i + 1, Vec::new())));
-        } else {
-            current.1.push(line);
+    let mut chunks: Vec<Range<usize>> = Vec::new();
+    let mut from = toc_end + 1;
+    for i in toc_end + 1..lines.len() {
+        if is_line(lines.get(i), SEPARATOR_30) {
+            chunks.push(from..i);
+            from = i + 1;
         }
     }
-    chunks.push(current);
+    chunks.push(from..lines.len());
 
-    let mut messages: Vec<(usize, Vec<&str>)> = Vec::new();
-    for (first_line, chunk) in chunks {
-        let lead = chunk.iter().take_while(|l| l.trim().is_empty()).count();
-        let body = &chunk[lead..];
-        let opens_message = body.first().is_some_and(|l| mbox::is_field(l.as_bytes()));
-        if body.is_empty() || is_trailer(body) || (opens_message && is_footer_message(body)) {
+    // Each message as the line it starts at and its chunks.
+    let mut messages: Vec<(usize, Vec<Range<usize>>)> = Vec::new();
+    for chunk in chunks {
+        let lead = of(chunk.clone()).take_while(|l| l.trim().is_empty()).count();
+        let body = chunk.start + lead..chunk.end;
+        let opens_message = !body.is_empty() && mbox::is_field(lines.get(body.start).as_bytes());
+        if body.is_empty() || is_trailer(of(body.clone())) || (opens_message && is_footer_message(&lines, body.clone()))
+        {
             // Nothing, or the list footer and the end of the digest: not posts.
         } else if opens_message {
-            messages.push((first_line + lead, body.to_vec()));
-        } else if let Some((_, last)) = messages.last_mut() {
-            last.push(SEPARATOR_30);
-            last.extend(chunk);
+            messages.push((body.start, vec![body]));
+        } else if let Some((_, parts)) = messages.last_mut() {
+            parts.push(chunk);
         }
         // Text without a header before the first message belongs to the preamble.
     }
 
-    let mails: Vec<Mail> = messages
-        .into_iter()
-        .map(|(at, mut chunk)| {
-            strip_trailer(&mut chunk);
-            let text: Vec<String> = chunk
-                .iter()
-                .map(|l| if l.trim_end() == ESCAPED_30 { SEPARATOR_30.to_owned() } else { (*l).to_owned() })
-                .collect();
-            let mut bytes = text.join("\n").into_bytes();
-            // `Message: N` alone, then a blank line, then the header (some digesters).
-            if chunk.len() > 1 && chunk[1].trim().is_empty() && chunk[0].starts_with("Message:") {
-                bytes.drain(chunk[0].len()..chunk[0].len() + 1);
-            }
-            mail::read(&bytes, offset + at + 1, None, zone)
-        })
-        .collect();
+    let texts: Vec<(usize, Vec<u8>)> =
+        messages.into_iter().map(|(at, parts)| (at, message_text(&lines, &parts))).collect();
+    // The messages hold all of the digest now: it goes before they are read as mails.
+    drop(lines);
+    drop(text);
+    let mails: Vec<Mail> =
+        texts.into_iter().map(|(at, bytes)| mail::read(&bytes, offset + at + 1, None, zone)).collect();
     if mails.is_empty() {
         return Err(Problem {
             line: offset + toc_end + 1,
@@ -212,31 +215,58 @@ fn plain_digest(text: &str, offset: usize, zone: &jiff::tz::TimeZone) -> Result<
     Ok(mail::into_threads(mails))
 }
 
+/// A message's lines: its chunks, with the separator that was between them.
+fn message_lines<'a>(lines: &Lines<'a>, parts: &[Range<usize>]) -> impl Iterator<Item = &'a str> {
+    parts.iter().enumerate().flat_map(move |(k, part)| {
+        (k > 0).then_some(SEPARATOR_30).into_iter().chain(part.clone().map(move |i| lines.get(i)))
+    })
+}
+
+/// A message's text as a mail: without an `End of ... Digest` trailer (and its row of
+/// `*`) that no separator cut off, its escaped separators undone.
+fn message_text(lines: &Lines<'_>, parts: &[Range<usize>]) -> Vec<u8> {
+    let mut count = 0;
+    let mut trailer = None;
+    for (k, line) in message_lines(lines, parts).enumerate() {
+        count += 1;
+        if END_OF.is_match(line) {
+            trailer = Some(k);
+        } else if !(line.trim().is_empty() || line.trim().chars().all(|c| c == '*')) {
+            trailer = None;
+        }
+    }
+    let mut bytes = Vec::new();
+    let mut first = "";
+    for (k, line) in message_lines(lines, parts).take(trailer.unwrap_or(count)).enumerate() {
+        // `Message: N` alone, then a blank line, then the header (some digesters): one line.
+        let joined = k == 1 && line.trim().is_empty() && first.starts_with("Message:");
+        if k > 0 && !joined {
+            bytes.push(b'\n');
+        }
+        if k == 0 {
+            first = line;
+        }
+        bytes.extend_from_slice(if line.trim_end() == ESCAPED_30 { SEPARATOR_30 } else { line }.as_bytes());
+    }
+    bytes
+}
+
 /// Mailman 2.1 gives its list footer a header of its own, `Subject: Digest Footer`, so
 /// that RFC 1153 readers take it for a message: a chunk whose header is only a subject
 /// and whose text opens with a line of underscores is that footer.
-fn is_footer_message(chunk: &[&str]) -> bool {
-    let header_end = chunk.iter().position(|l| l.trim().is_empty()).unwrap_or(chunk.len());
-    let only_subject = chunk[..header_end].iter().all(|l| l.to_ascii_lowercase().starts_with("subject:"));
+fn is_footer_message(lines: &Lines<'_>, chunk: Range<usize>) -> bool {
+    let header_end = chunk.clone().find(|&i| lines.get(i).trim().is_empty()).unwrap_or(chunk.end);
+    let header = move || (chunk.start..header_end).map(move |i| lines.get(i));
+    let only_subject = header().all(|l| l.to_ascii_lowercase().starts_with("subject:"));
     only_subject
-        && (chunk[..header_end].iter().any(|l| l.contains("Digest Footer")) || is_trailer(&chunk[header_end..]))
+        && (header().any(|l| l.contains("Digest Footer")) || is_trailer((header_end..chunk.end).map(|i| lines.get(i))))
 }
 
 /// Whether a chunk is the digest's end: the list footer (a line of underscores) or the
 /// `End of ... Digest` line.
-fn is_trailer(chunk: &[&str]) -> bool {
-    let first = chunk.iter().find(|l| !l.trim().is_empty()).map(|l| l.trim()).unwrap_or("");
+fn is_trailer<'a>(mut chunk: impl Iterator<Item = &'a str>) -> bool {
+    let first = chunk.find(|l| !l.trim().is_empty()).map(|l| l.trim()).unwrap_or("");
     (first.len() >= 10 && first.chars().all(|c| c == '_')) || END_OF.is_match(first) || first.chars().all(|c| c == '*')
-}
-
-/// Cuts an `End of ... Digest` trailer (and its row of `*`) off the last message, for
-/// digests that put no separator before it.
-fn strip_trailer(chunk: &mut Vec<&str>) {
-    if let Some(at) = chunk.iter().rposition(|l| END_OF.is_match(l))
-        && chunk[at + 1..].iter().all(|l| l.trim().is_empty() || l.trim().chars().all(|c| c == '*'))
-    {
-        chunk.truncate(at);
-    }
 }
 
 /// A MIME digest: every `message/rfc822` part below a `multipart/digest` is a post.

@@ -47,7 +47,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::layout::{self, trim_blank};
+use super::layout::{self, Lines, Run};
 use super::parsed::{ParsedThread, Score};
 use crate::dates::{self, DateContext};
 use crate::diagnostic::Problem;
@@ -80,9 +80,9 @@ struct Preamble {
 }
 
 /// The preamble at the top, if the dump has one.
-fn preamble(lines: &[&str]) -> Option<Preamble> {
+fn preamble(lines: Run<'_, '_>) -> Option<Preamble> {
     let open = lines.iter().position(|l| !is_blank(l))?;
-    if !RULE.is_match(lines[open].trim()) || !lines.get(open + 1)?.starts_with("Guild:") {
+    if !RULE.is_match(lines.line(open).trim()) || !lines.get(open + 1)?.starts_with("Guild:") {
         return None;
     }
     let mut p = Preamble::default();
@@ -149,9 +149,10 @@ fn header(line: &str) -> Option<(&str, &str)> {
 pub const MAX_SCORE: u8 = 95;
 
 pub fn score(text: &str) -> Score {
-    let lines = layout::lines(text);
+    let lines = Lines::new(text);
+    let lines = lines.trimmed();
     let headers = lines.iter().filter(|l| header(l).is_some()).count();
-    if preamble(&lines).is_some() {
+    if preamble(lines).is_some() {
         return Score {
             value: MAX_SCORE,
             reason: format!(
@@ -197,23 +198,29 @@ fn is_url(line: &str) -> bool {
 }
 
 /// A message's lines after its header, read into the post.
-fn fill(post: &mut Post, lines: &[&str]) {
-    let mut content: Vec<&str> = Vec::new();
+fn fill(post: &mut Post, lines: Run<'_, '_>) {
+    // The runs of lines outside blocks: the text.
+    let mut content: Vec<Run<'_, '_>> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
-        let marker = lines[i].trim();
-        if !BLOCKS.contains(&marker) {
-            content.push(lines[i]);
+        let from = i;
+        while i < lines.len() && !BLOCKS.contains(&lines.line(i).trim()) {
             i += 1;
-            continue;
         }
-        let end = (i + 1..lines.len()).find(|&j| is_blank(lines[j])).unwrap_or(lines.len());
-        let block: Vec<&str> = lines[i + 1..end].iter().map(|l| l.trim()).collect();
+        if i > from {
+            content.push(lines.slice(from..i));
+        }
+        let Some(marker) = lines.get(i).map(str::trim) else { break };
+        let end = (i + 1..lines.len()).find(|&j| is_blank(lines.line(j))).unwrap_or(lines.len());
+        let block: Vec<&str> = lines.slice(i + 1..end).iter().map(|l| l.trim()).collect();
         match marker {
             "{Attachments}" | "{Stickers}" => post.extra.attachments.extend(block.iter().map(|l| Attachment::at(l))),
             "{Reactions}" => post.extra.reactions.extend(block.iter().flat_map(|l| parse_reactions(l))),
             _ => {
-                let linked = block.iter().filter(|l| is_url(l)).any(|url| content.iter().any(|c| c.contains(url)));
+                let linked = block
+                    .iter()
+                    .filter(|l| is_url(l))
+                    .any(|url| content.iter().flat_map(|run| run.iter()).any(|c| c.contains(url)));
                 if !linked {
                     let first_url = block.iter().find(|l| is_url(l));
                     let texts = block.iter().filter(|l| !is_url(l));
@@ -225,7 +232,7 @@ fn fill(post: &mut Post, lines: &[&str]) {
         }
         i = end;
     }
-    let text = layout::body(trim_blank(&content));
+    let text = layout::body_of(content.iter().flat_map(|run| run.iter()));
     let embeds = std::mem::take(&mut post.body);
     post.body = match (text.is_empty(), embeds.trim_end().is_empty()) {
         (_, true) => text,
@@ -235,10 +242,11 @@ fn fill(post: &mut Post, lines: &[&str]) {
 }
 
 pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, Problem> {
-    let lines = layout::lines(text);
-    let pre = preamble(&lines);
+    let lines = Lines::new(text);
+    let lines = lines.trimmed();
+    let pre = preamble(lines);
     let start = pre.as_ref().map_or(0, |p| p.end);
-    let starts: Vec<usize> = (start..lines.len()).filter(|&i| header(lines[i]).is_some()).collect();
+    let starts: Vec<usize> = (start..lines.len()).filter(|&i| header(lines.line(i)).is_some()).collect();
     if pre.is_none() && starts.is_empty() {
         return Err(Problem {
             line: 1,
@@ -251,19 +259,19 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, Problem
         .last()
         .and_then(|&last| {
             (last + 1..lines.len()).find(|&i| {
-                RULE.is_match(lines[i].trim())
+                RULE.is_match(lines.line(i).trim())
                     && lines.get(i + 1).is_some_and(|n| EXPORTED.is_match(n.trim()) || n.starts_with("Guild:"))
             })
         })
         .unwrap_or(lines.len());
 
-    let date_texts: Vec<&str> = starts.iter().filter_map(|&i| header(lines[i]).map(|(d, _)| d)).collect();
+    let date_texts: Vec<&str> = starts.iter().filter_map(|&i| header(lines.line(i)).map(|(d, _)| d)).collect();
     let mut ctx = DateContext::new(options);
     ctx.day_first = day_first(&date_texts, &ctx.zone);
 
     let mut posts = Vec::with_capacity(starts.len());
     for (k, &at) in starts.iter().enumerate() {
-        let Some((date, rest)) = header(lines[at]) else { continue };
+        let Some((date, rest)) = header(lines.line(at)) else { continue };
         let stop = starts.get(k + 1).copied().unwrap_or(end).max(at + 1);
         let (rest, pinned) = match rest.strip_suffix(" (pinned)") {
             Some(rest) => (rest, true),
@@ -281,7 +289,7 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, Problem
         if post.date.is_none() {
             post.extra.date_text = Some(date.to_owned());
         }
-        fill(&mut post, &lines[at + 1..stop.min(lines.len())]);
+        fill(&mut post, lines.slice(at + 1..stop.min(lines.len())));
         posts.push(post);
     }
 

@@ -42,11 +42,12 @@
 //! Bodies are plain text: the copy lost the Markdown. The category and tags become the
 //! thread's tags, not its topic: the topic comes from the folder the dump is in.
 
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::layout::{self, trim_blank};
+use super::layout::{self, Lines, Run};
 use super::parsed::{ParsedThread, Score};
 use super::plain;
 use crate::dates::{self, DateContext, When};
@@ -176,11 +177,11 @@ fn author_of(line: &str) -> Option<String> {
 }
 
 /// The crawler view's headers: a long date (and number) with the author above or before it.
-fn crawler_headers(lines: &[&str]) -> Vec<Header> {
+fn crawler_headers(lines: Run<'_, '_>) -> Vec<Header> {
     let mut headers: Vec<Header> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
-        let line = lines[i].trim();
+        let line = lines.line(i).trim();
         // Both date patterns end the line with a digit (or `am`/`pm`): most lines of a dump
         // are text and are turned down here, without a regex search.
         let may_be_date = line.ends_with(|c: char| c == 'm' || c.is_numeric());
@@ -240,8 +241,10 @@ fn crawler_headers(lines: &[&str]) -> Vec<Header> {
             }
             Some(prefix) => (i, author_of(prefix)),
             // The author is the line above, or the one above a blank line.
-            None => match (floor..i).rev().take(2).find(|&k| !is_blank(lines[k])) {
-                Some(k) if !is_chrome(lines[k]) && plain::parse_likes(lines[k]).is_none() => (k, author_of(lines[k])),
+            None => match (floor..i).rev().take(2).find(|&k| !is_blank(lines.line(k))) {
+                Some(k) if !is_chrome(lines.line(k)) && plain::parse_likes(lines.line(k)).is_none() => {
+                    (k, author_of(lines.line(k)))
+                }
                 _ => (i, None),
             },
         };
@@ -252,10 +255,10 @@ fn crawler_headers(lines: &[&str]) -> Vec<Header> {
 }
 
 /// The JavaScript app's headers: a tiny date below one to three lines naming the author.
-fn app_headers(lines: &[&str]) -> Vec<Header> {
+fn app_headers(lines: Run<'_, '_>) -> Vec<Header> {
     let mut headers: Vec<Header> = Vec::new();
     for i in 0..lines.len() {
-        let line = lines[i].trim();
+        let line = lines.line(i).trim();
         if !TINY_DATE.is_match(line) {
             continue;
         }
@@ -264,18 +267,18 @@ fn app_headers(lines: &[&str]) -> Vec<Header> {
         // and the app's other numbers and dates (the timeline's, the topic map's) bound it.
         let bound = |l: &str| is_blank(l) || is_chrome(l) || is_map_noise(l);
         let mut top = i;
-        while top > floor && i - top < 3 && !bound(lines[top - 1]) {
+        while top > floor && i - top < 3 && !bound(lines.line(top - 1)) {
             top -= 1;
         }
         // The username is the first word of the block's first line.
         let Some(author) =
-            lines[top..i].first().and_then(|l| l.split_whitespace().next()).filter(|w| USERNAME.is_match(w))
+            lines.slice(top..i).first().and_then(|l| l.split_whitespace().next()).filter(|w| USERNAME.is_match(w))
         else {
             continue;
         };
         // Only a block that starts after such a bound (or at the top) heads a post: a
         // `Mar 12` inside a paragraph does not.
-        if top > floor && !bound(lines[top - 1]) {
+        if top > floor && !bound(lines.line(top - 1)) {
             continue;
         }
         headers.push(Header {
@@ -292,14 +295,14 @@ fn app_headers(lines: &[&str]) -> Vec<Header> {
 
 /// The posts' headers: the crawler view's, unless the app's find more posts (an app page
 /// may quote a long date on a line of its own).
-fn headers(lines: &[&str]) -> Vec<Header> {
+fn headers(lines: Run<'_, '_>) -> Vec<Header> {
     let crawler = crawler_headers(lines);
     let app = app_headers(lines);
     if crawler.len() >= app.len() { crawler } else { app }
 }
 
 /// How many lines say the JavaScript app's chrome: proof that tiny dates are headers.
-fn app_chrome(lines: &[&str]) -> usize {
+fn app_chrome(lines: Run<'_, '_>) -> usize {
     lines
         .iter()
         .map(|l| l.trim())
@@ -317,8 +320,9 @@ fn app_chrome(lines: &[&str]) -> usize {
 pub const MAX_SCORE: u8 = 90;
 
 pub fn score(text: &str) -> Score {
-    let lines = layout::lines(text);
-    let crawler = crawler_headers(&lines);
+    let lines = Lines::new(text);
+    let lines = lines.trimmed();
+    let crawler = crawler_headers(lines);
     let with_author = crawler.iter().filter(|h| h.author.is_some()).count();
     if with_author > 0 {
         let numbered = crawler.iter().filter(|h| h.number.is_some()).count();
@@ -328,8 +332,8 @@ pub fn score(text: &str) -> Score {
             reason: format!("{with_author} posts headed by an author and a long date ({numbered} numbered `#N`)"),
         };
     }
-    let app = app_headers(&lines);
-    let chrome = app_chrome(&lines);
+    let app = app_headers(lines);
+    let chrome = app_chrome(lines);
     if app.len() >= 2 && chrome >= 1 {
         return Score {
             value: 65,
@@ -342,9 +346,43 @@ pub fn score(text: &str) -> Score {
     Score::none("no post headed by an author and a Discourse date")
 }
 
-/// The lines of a post's body that are text, and the like count its chrome shows.
-fn clean_body(lines: &[&str], tiny: bool) -> (Vec<String>, u32) {
-    let mut kept: Vec<&str> = Vec::with_capacity(lines.len());
+/// The lines of a post kept as its text, as runs of line numbers: a list of the lines
+/// took 16 bytes a line.
+#[derive(Default)]
+struct Kept(Vec<Range<usize>>);
+
+impl Kept {
+    fn push(&mut self, i: usize) {
+        match self.0.last_mut() {
+            Some(run) if run.end == i => run.end += 1,
+            _ => self.0.push(i..i + 1),
+        }
+    }
+
+    /// Drops the lines kept from line `i` on.
+    fn truncate(&mut self, i: usize) {
+        while self.0.last().is_some_and(|run| run.start >= i) {
+            self.0.pop();
+        }
+        if let Some(run) = self.0.last_mut() {
+            run.end = run.end.min(i);
+        }
+    }
+
+    fn iter(&self) -> impl DoubleEndedIterator<Item = usize> + '_ {
+        self.0.iter().flat_map(Range::clone)
+    }
+
+    /// The last line kept that is not blank.
+    fn last_text(&self, lines: Run<'_, '_>) -> Option<usize> {
+        self.iter().rev().find(|&i| !is_blank(lines.line(i)))
+    }
+}
+
+/// A post's body from its lines, without what is not text, and the like count its chrome
+/// shows.
+fn clean_body(lines: Run<'_, '_>, tiny: bool) -> (String, u32) {
+    let mut kept = Kept::default();
     let mut likes = 0;
     let mut skip_next_date = false;
     for (k, line) in lines.iter().enumerate() {
@@ -368,22 +406,22 @@ fn clean_body(lines: &[&str], tiny: bool) -> (Vec<String>, u32) {
         }
         if MAP_COUNTED.contains(&t) {
             // The count is the line before it.
-            if let Some(last) = kept.iter().rposition(|l| !is_blank(l))
-                && COUNT.is_match(kept[last].trim())
+            if let Some(last) = kept.last_text(lines)
+                && COUNT.is_match(lines.line(last).trim())
             {
                 kept.truncate(last);
             }
             // A label is only the topic map's when a count came before it.
-            if lines[..k].iter().rev().find(|l| !is_blank(l)).is_some_and(|l| COUNT.is_match(l.trim())) {
+            if lines.slice(..k).iter().rev().find(|l| !is_blank(l)).is_some_and(|l| COUNT.is_match(l.trim())) {
                 continue;
             }
         }
-        kept.push(line);
+        kept.push(k);
     }
     // At the end of a post, bare numbers and tiny dates are buttons: the like count (the
     // JavaScript app shows it as a number) and edit dates.
-    while let Some(last) = kept.iter().rposition(|l| !is_blank(l)) {
-        let t = kept[last].trim();
+    while let Some(last) = kept.last_text(lines) {
+        let t = lines.line(last).trim();
         if tiny && COUNT.is_match(t) && t.bytes().all(|b| b.is_ascii_digit()) {
             likes = likes.max(t.parse().unwrap_or(0));
         } else if !TINY_DATE.is_match(t) {
@@ -391,12 +429,13 @@ fn clean_body(lines: &[&str], tiny: bool) -> (Vec<String>, u32) {
         }
         kept.truncate(last);
     }
-    (kept.into_iter().map(str::to_owned).collect(), likes)
+    (layout::body_of(kept.iter().map(|i| lines.line(i))), likes)
 }
 
 pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, Problem> {
-    let lines = layout::lines(text);
-    let headers = headers(&lines);
+    let lines = Lines::new(text);
+    let lines = lines.trimmed();
+    let headers = headers(lines);
     let Some(first) = headers.first() else {
         return Err(Problem {
             line: 1,
@@ -406,17 +445,18 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, Problem
         });
     };
     let last_start = headers.last().map_or(0, |h| h.end);
-    let end = (last_start..lines.len()).find(|&i| is_tail(lines[i])).unwrap_or(lines.len());
+    let end = (last_start..lines.len()).find(|&i| is_tail(lines.line(i))).unwrap_or(lines.len());
 
     // Title, then category and tags: the lines before the first post that are not chrome.
-    let preamble: Vec<&str> = lines[..first.start]
-        .iter()
-        .map(|l| l.trim())
-        .filter(|l| !l.is_empty() && !is_chrome(l) && !is_map_noise(l))
-        .collect();
-    let title = preamble.first().map(|t| (*t).to_owned());
-    let tags: Vec<String> = preamble
-        .iter()
+    let preamble = || {
+        lines
+            .slice(..first.start)
+            .iter()
+            .map(|l| l.trim())
+            .filter(|l| !l.is_empty() && !is_chrome(l) && !is_map_noise(l))
+    };
+    let title = preamble().next().map(str::to_owned);
+    let tags: Vec<String> = preamble()
         .skip(1)
         .filter(|l| l.chars().count() <= 80)
         .flat_map(|l| l.split([',', '›']))
@@ -428,17 +468,10 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, Problem
     let mut posts: Vec<Post> = Vec::with_capacity(headers.len());
     for (k, header) in headers.iter().enumerate() {
         let stop = headers.get(k + 1).map_or(end, |next| next.start).max(header.end);
-        let (body_lines, likes) = clean_body(&lines[header.end..stop.min(lines.len())], header.tiny);
-        let body_refs: Vec<&str> = body_lines.iter().map(String::as_str).collect();
+        let (body, likes) = clean_body(lines.slice(header.end..stop.min(lines.len())), header.tiny);
         let number = header.number.unwrap_or_else(|| posts.last().map_or(1, |p: &Post| p.number.saturating_add(1)));
-        let mut post = Post {
-            number,
-            author: header.author.clone(),
-            likes,
-            body: layout::body(trim_blank(&body_refs)),
-            line: header.start + 1,
-            ..Post::default()
-        };
+        let mut post =
+            Post { number, author: header.author.clone(), likes, body, line: header.start + 1, ..Post::default() };
         let when = if header.tiny {
             dates::relative(&header.date_text, &ctx)
         } else {

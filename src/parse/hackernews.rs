@@ -46,7 +46,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::layout::{self, parents_by_depth};
+use super::layout::{self, Lines, Run, parents_by_depth};
 use super::parsed::{ParsedThread, Score};
 use crate::dates::{self, DateContext};
 use crate::diagnostic::Problem;
@@ -158,7 +158,8 @@ fn story_header(line: &str) -> Option<(i64, String, String)> {
 pub const MAX_SCORE: u8 = 95;
 
 pub fn score(text: &str) -> Score {
-    let lines = layout::lines(text);
+    let lines = Lines::new(text);
+    let lines = lines.trimmed();
     let comments = lines.iter().filter(|l| comment_header(l).is_some()).count();
     let story = lines.iter().any(|l| story_header(l).is_some());
     let value = match (story, comments) {
@@ -175,14 +176,13 @@ pub fn score(text: &str) -> Score {
 
 /// Where each comment's body ends: before its `reply` line, else before the next comment
 /// (or the page's footer).
-fn comment_body(lines: &[&str]) -> String {
+fn comment_body(lines: Run<'_, '_>) -> String {
     let end = match lines.iter().rposition(|l| l.trim() == "reply") {
         Some(reply) => reply,
         None => lines.iter().position(|l| FOOTER.is_match(l.trim())).unwrap_or(lines.len()),
     };
     // The tab line that opens the next comment is not text.
-    let kept: Vec<&str> = lines[..end].iter().copied().filter(|l| !is_tab_line(l)).collect();
-    layout::body(&kept)
+    layout::body_of(lines.slice(..end).iter().filter(|l| !is_tab_line(l)))
 }
 
 /// The line of only a tab that opens a comment (the indentation cell, copied).
@@ -232,10 +232,11 @@ fn depths(headers: &[&Header]) -> Vec<usize> {
 }
 
 pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, Problem> {
-    let lines = layout::lines(text);
-    let starts: Vec<usize> = (0..lines.len()).filter(|&i| comment_header(lines[i]).is_some()).collect();
+    let lines = Lines::new(text);
+    let lines = lines.trimmed();
+    let starts: Vec<usize> = (0..lines.len()).filter(|&i| comment_header(lines.line(i)).is_some()).collect();
     let story_at =
-        lines[..starts.first().copied().unwrap_or(lines.len())].iter().position(|l| story_header(l).is_some());
+        lines.slice(..starts.first().copied().unwrap_or(lines.len())).iter().position(|l| story_header(l).is_some());
     if story_at.is_none() && starts.is_empty() {
         return Err(Problem {
             line: 1,
@@ -251,18 +252,18 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, Problem
     let mut title = None;
 
     if let Some(at) = story_at
-        && let Some((points, author, age)) = story_header(lines[at])
+        && let Some((points, author, age)) = story_header(lines.line(at))
     {
-        let title_line = lines[..at].iter().rev().map(|l| l.trim()).find(|l| !l.is_empty() && !SITE_BAR.is_match(l));
+        let title_line =
+            lines.slice(..at).iter().rev().map(|l| l.trim()).find(|l| !l.is_empty() && !SITE_BAR.is_match(l));
         title = title_line.map(|t| DOMAIN.replace(t, "").into_owned());
         let text_end = starts.first().copied().unwrap_or(lines.len());
-        let story_lines: Vec<&str> = lines[at + 1..text_end]
+        let story_lines = lines
+            .slice(at + 1..text_end)
             .iter()
-            .copied()
             .filter(|l| !matches!(l.trim(), "add comment" | "reply") && !is_tab_line(l))
-            .take_while(|l| !FOOTER.is_match(l.trim()))
-            .collect();
-        let body = layout::body(&story_lines);
+            .take_while(|l| !FOOTER.is_match(l.trim()));
+        let body = layout::body_of(story_lines);
         let mut post = Post {
             number: 1,
             author: Some(author),
@@ -275,13 +276,13 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, Problem
         posts.push(post);
     }
 
-    let headers: Vec<Header> = starts.iter().filter_map(|&i| comment_header(lines[i])).collect();
+    let headers: Vec<Header> = starts.iter().filter_map(|&i| comment_header(lines.line(i))).collect();
     let refs: Vec<&Header> = headers.iter().collect();
     let parents = parents_by_depth(&depths(&refs));
     let first_number = posts.len() as u32 + 1;
     for (k, (header, &at)) in headers.into_iter().zip(&starts).enumerate() {
         let stop = starts.get(k + 1).copied().unwrap_or(lines.len());
-        let mut body = comment_body(&lines[at + 1..stop]);
+        let mut body = comment_body(lines.slice(at + 1..stop));
         let mut status = header.status;
         if let Some(mark) = status_of(&body) {
             status = Some(mark.to_owned());

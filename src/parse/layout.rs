@@ -1,15 +1,9 @@
 //! What the copy-paste parsers share: cutting a dump into lines and bodies, and guessing
 //! who answers whom from how deep a comment sits.
 
-use std::ops::{Index, Range};
+use std::ops::{Bound, Index, Range, RangeBounds};
 
 use crate::text::is_blank;
-
-/// The dump's lines, without line ends or trailing white space (tabs at the start stay:
-/// Hacker News marks comments with a line that is only a tab).
-pub fn lines(text: &str) -> Vec<&str> {
-    text.split('\n').map(|l| l.trim_end_matches([' ', '\u{a0}', '\r'])).collect()
-}
 
 /// A text's lines (or a byte string's), found by where each starts: four bytes a line,
 /// where a list of the lines took sixteen (a dump of 2-byte lines held eight times its size
@@ -68,28 +62,79 @@ where
     }
 }
 
-/// A run of lines without the blank lines at either end.
-pub fn trim_blank<'a, 'b>(mut lines: &'b [&'a str]) -> &'b [&'a str] {
-    while let [first, rest @ ..] = lines
-        && is_blank(first)
-    {
-        lines = rest;
+impl<'a> Lines<'a> {
+    /// The text's lines as the copy-paste parsers read them: see [`Run`].
+    pub fn trimmed(&self) -> Run<'_, 'a> {
+        Run { lines: self, start: 0, end: self.len() }
     }
-    while let [rest @ .., last] = lines
-        && is_blank(last)
-    {
-        lines = rest;
+}
+
+/// A run of a dump's lines, each without its line end or the white space it ends with
+/// (tabs at the start stay: Hacker News marks comments with a line that is only a tab).
+/// What a slice of a list of the lines was, read from [`Lines`]: a list took 16 bytes a
+/// line, and a dump of one-letter lines eight times its size.
+#[derive(Clone, Copy)]
+pub struct Run<'s, 'a> {
+    lines: &'s Lines<'a>,
+    start: usize,
+    end: usize,
+}
+
+impl<'s, 'a> Run<'s, 'a> {
+    pub fn len(&self) -> usize {
+        self.end - self.start
     }
-    lines
+
+    /// Line `i` of the run (0-based); past its end is a bug, as in a slice.
+    pub fn line(&self, i: usize) -> &'a str {
+        assert!(i < self.len(), "line {i} of a run of {} lines", self.len());
+        trim_end(self.lines.get(self.start + i))
+    }
+
+    pub fn get(&self, i: usize) -> Option<&'a str> {
+        (i < self.len()).then(|| self.line(i))
+    }
+
+    pub fn first(&self) -> Option<&'a str> {
+        self.get(0)
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &'a str> + ExactSizeIterator + use<'s, 'a> {
+        let lines = self.lines;
+        (self.start..self.end).map(move |i| trim_end(lines.get(i)))
+    }
+
+    /// Lines `range` of the run.
+    pub fn slice(&self, range: impl RangeBounds<usize>) -> Self {
+        let start = match range.start_bound() {
+            Bound::Included(&i) => i,
+            Bound::Excluded(&i) => i + 1,
+            Bound::Unbounded => 0,
+        };
+        let end = match range.end_bound() {
+            Bound::Included(&i) => i + 1,
+            Bound::Excluded(&i) => i,
+            Bound::Unbounded => self.len(),
+        };
+        assert!(start <= end && end <= self.len(), "lines {start}..{end} of a run of {} lines", self.len());
+        Run { lines: self.lines, start: self.start + start, end: self.start + end }
+    }
+
+    /// The run without the blank lines at either end.
+    pub fn trim_blank(&self) -> Self {
+        let start = self.iter().position(|l| !is_blank(l)).unwrap_or(self.len());
+        let end = self.iter().rposition(|l| !is_blank(l)).map_or(start, |i| i + 1);
+        self.slice(start..end)
+    }
+}
+
+/// A line without the spaces, no-break spaces and `\r` it ends with.
+fn trim_end(line: &str) -> &str {
+    line.trim_end_matches([' ', '\u{a0}', '\r'])
 }
 
 /// A body from its lines: blank lines at the ends dropped, runs of blank lines inside
 /// kept as one (a paragraph break), trailing white space removed.
-pub fn body(lines: &[&str]) -> String {
-    body_of(lines.iter().copied())
-}
-
-/// [`body`], from lines as they come.
 pub fn body_of<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
     // Blank lines at the start add nothing to an empty body, and those at the end are
@@ -143,9 +188,31 @@ mod tests {
 
     #[test]
     fn bodies() {
-        assert_eq!(body(&["", "a  ", "", "", "b", "c", ""]), "a\n\nb\nc");
-        assert_eq!(body(&["", " "]), "");
-        assert_eq!(trim_blank(&["", "x", " "]), &["x"]);
+        assert_eq!(body_of(["", "a  ", "", "", "b", "c", ""]), "a\n\nb\nc");
+        assert_eq!(body_of(["", " "]), "");
+    }
+
+    #[test]
+    fn runs_are_slices_of_trimmed_lines() {
+        let text = "\n a \r\n\tb\u{a0}\n\n c\n \n";
+        let want: Vec<&str> = text.split('\n').map(|l| l.trim_end_matches([' ', '\u{a0}', '\r'])).collect();
+        let lines = Lines::new(text);
+        let run = lines.trimmed();
+        assert_eq!(run.iter().collect::<Vec<_>>(), want);
+        assert_eq!(run.iter().rev().collect::<Vec<_>>(), want.iter().rev().copied().collect::<Vec<_>>());
+        for a in 0..=want.len() {
+            for b in a..=want.len() {
+                let part = run.slice(a..b);
+                assert_eq!(part.iter().collect::<Vec<_>>(), &want[a..b]);
+                let kept = want[a..b]
+                    .iter()
+                    .position(|l| !is_blank(l))
+                    .map_or(0..0, |first| first..want[a..b].iter().rposition(|l| !is_blank(l)).unwrap() + 1);
+                assert_eq!(part.trim_blank().iter().collect::<Vec<_>>(), &want[a..b][kept], "{a}..{b}");
+                assert_eq!((part.len(), part.first(), part.get(b - a)), (b - a, want[a..b].first().copied(), None));
+            }
+        }
+        assert_eq!(run.slice(2..).slice(..=1).iter().collect::<Vec<_>>(), ["\tb", ""]);
     }
 
     #[test]

@@ -52,7 +52,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::layout;
+use super::layout::{self, Lines, Run};
 use super::parsed::{ParsedThread, Score};
 use crate::dates::{self, DateContext};
 use crate::diagnostic::Problem;
@@ -84,7 +84,7 @@ struct Header {
     author: String,
 }
 
-fn headers(lines: &[&str]) -> Vec<Header> {
+fn headers(lines: Run<'_, '_>) -> Vec<Header> {
     let mut out: Vec<Header> = Vec::new();
     let mut i = 0;
     while i + 1 < lines.len() {
@@ -93,10 +93,11 @@ fn headers(lines: &[&str]) -> Vec<Header> {
         // …` is a line of a post.
         let plausible =
             |date: &str, author: &str| date.contains(|c: char| c.is_ascii_digit()) && author.chars().count() <= 60;
-        if let (Some(posted), Some(by)) = (layout::captures(&POSTED, lines[i]), layout::captures(&BY, lines[i + 1]))
+        if let (Some(posted), Some(by)) =
+            (layout::captures(&POSTED, lines.line(i)), layout::captures(&BY, lines.line(i + 1)))
             && plausible(&posted[1], &by[1])
         {
-            let subject = (i > floor && !is_blank(lines[i - 1])).then(|| lines[i - 1].trim().to_owned());
+            let subject = (i > floor && !is_blank(lines.line(i - 1))).then(|| lines.line(i - 1).trim().to_owned());
             out.push(Header {
                 start: if subject.is_some() { i - 1 } else { i },
                 end: i + 2,
@@ -106,7 +107,7 @@ fn headers(lines: &[&str]) -> Vec<Header> {
             });
             i += 2;
         } else if let (Some(author), Some(subject)) =
-            (layout::captures(&AUTHOR, lines[i]), layout::captures(&SUBJECT, lines[i + 1]))
+            (layout::captures(&AUTHOR, lines.line(i)), layout::captures(&SUBJECT, lines.line(i + 1)))
             && plausible(&author[2], &author[1])
         {
             out.push(Header {
@@ -128,8 +129,9 @@ fn headers(lines: &[&str]) -> Vec<Header> {
 pub const MAX_SCORE: u8 = 95;
 
 pub fn score(text: &str) -> Score {
-    let lines = layout::lines(text);
-    let posts = headers(&lines).len();
+    let lines = Lines::new(text);
+    let lines = lines.trimmed();
+    let posts = headers(lines).len();
     if posts == 0 {
         return Score::none("no `Posted: DATE` / `by AUTHOR` pairs");
     }
@@ -169,9 +171,9 @@ impl Prior {
 }
 
 /// [`Prior::lines`] of a post's lines.
-fn collapsed_lines(lines: &[&str]) -> String {
+fn collapsed_lines(lines: Run<'_, '_>) -> String {
     let mut out = String::new();
-    for line in lines.iter().map(|l| collapse(l)).filter(|l| !l.is_empty()) {
+    for line in lines.iter().map(collapse).filter(|l| !l.is_empty()) {
         if !out.is_empty() {
             out.push('\n');
         }
@@ -212,7 +214,7 @@ fn source<'p>(
 
 /// Writes a body's quotes as `> ` lines, and says which post it quotes first. The lines
 /// come back joined by `\n`: a string a line took 24 bytes and more a line.
-fn mark_quotes(lines: &[&str], priors: &[Prior], ctx: &DateContext, depth: usize) -> (String, Option<Source>) {
+fn mark_quotes(lines: Run<'_, '_>, priors: &[Prior], ctx: &DateContext, depth: usize) -> (String, Option<Source>) {
     let mut out = String::new();
     let push = |out: &mut String, line: &str| {
         out.push_str(line);
@@ -221,9 +223,9 @@ fn mark_quotes(lines: &[&str], priors: &[Prior], ctx: &DateContext, depth: usize
     let mut first: Option<Source> = None;
     let mut i = 0;
     while i < lines.len() {
-        let attribution = if depth < MAX_DEPTH { layout::captures(&ATTRIBUTION, lines[i]) } else { None };
+        let attribution = if depth < MAX_DEPTH { layout::captures(&ATTRIBUTION, lines.line(i)) } else { None };
         let Some(caps) = attribution else {
-            push(&mut out, lines[i]);
+            push(&mut out, lines.line(i));
             i += 1;
             continue;
         };
@@ -234,21 +236,21 @@ fn mark_quotes(lines: &[&str], priors: &[Prior], ctx: &DateContext, depth: usize
         if date.is_some() {
             j += 1;
         }
-        while j < lines.len() && is_blank(lines[j]) {
+        while j < lines.len() && is_blank(lines.line(j)) {
             j += 1;
         }
         if j >= lines.len() {
             // `NAME wrote:` with nothing after it is just words.
-            lines[i..].iter().for_each(|l| push(&mut out, l));
+            lines.slice(i..).iter().for_each(|l| push(&mut out, l));
             break;
         }
-        let found = source(priors, &name, date, lines[j]);
+        let found = source(priors, &name, date, lines.line(j));
         let mut end = j + 1;
         if let Some((prior, _)) = found {
-            while end < lines.len() && (is_blank(lines[end]) || prior.holds(lines[end])) {
+            while end < lines.len() && (is_blank(lines.line(end)) || prior.holds(lines.line(end))) {
                 end += 1;
             }
-            while end > j + 1 && is_blank(lines[end - 1]) {
+            while end > j + 1 && is_blank(lines.line(end - 1)) {
                 end -= 1;
             }
         }
@@ -256,7 +258,7 @@ fn mark_quotes(lines: &[&str], priors: &[Prior], ctx: &DateContext, depth: usize
             Some((prior, _)) => &priors[..priors.iter().position(|p| p.number == prior.number).unwrap_or(priors.len())],
             None => priors,
         };
-        let (inner, _) = mark_quotes(&lines[j..end], earlier, ctx, depth + 1);
+        let (inner, _) = mark_quotes(lines.slice(j..end), earlier, ctx, depth + 1);
         push(&mut out, &format!("{name} wrote:"));
         // `inner` holds one line at least: the quote's first.
         for l in inner.split('\n') {
@@ -284,8 +286,9 @@ fn own_subject(subject: Option<&str>, title: Option<&str>) -> Option<String> {
 }
 
 pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, Problem> {
-    let lines = layout::lines(text);
-    let headers = headers(&lines);
+    let lines = Lines::new(text);
+    let lines = lines.trimmed();
+    let headers = headers(lines);
     let Some(first) = headers.first() else {
         return Err(Problem {
             line: 1,
@@ -296,13 +299,13 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, Problem
         });
     };
     let last_end = headers.last().map_or(0, |h| h.end);
-    let end = (last_end..lines.len()).find(|&i| FOOTER.is_match(lines[i])).unwrap_or(lines.len());
+    let end = (last_end..lines.len()).find(|&i| FOOTER.is_match(lines.line(i))).unwrap_or(lines.len());
 
     // Title and source from the header above the first post.
-    let head = &lines[..first.start];
+    let head = lines.slice(..first.start);
     let topic_url = head.iter().position(|l| l.contains("viewtopic.php"));
-    let source = topic_url.map(|i| head[i].trim().to_owned());
-    let above = |i: usize| head[..i].iter().rev().map(|l| l.trim()).find(|l| !l.is_empty()).map(str::to_owned);
+    let source = topic_url.map(|i| head.line(i).trim().to_owned());
+    let above = |i: usize| head.slice(..i).iter().rev().map(|l| l.trim()).find(|l| !l.is_empty()).map(str::to_owned);
     let title = topic_url
         .and_then(above)
         .or_else(|| head.iter().position(|l| PAGE.is_match(l)).and_then(above).filter(|t| !t.contains("://")))
@@ -320,7 +323,7 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<ParsedThread, Problem
     let mut posts: Vec<Post> = Vec::with_capacity(headers.len());
     for (k, header) in headers.iter().enumerate() {
         let stop = headers.get(k + 1).map_or(end, |next| next.start).max(header.end);
-        let raw = layout::trim_blank(&lines[header.end..stop.min(lines.len())]);
+        let raw = lines.slice(header.end..stop.min(lines.len())).trim_blank();
         let number = k as u32 + 1;
         let mut post = Post { number, author: Some(header.author.clone()), line: header.start + 1, ..Post::default() };
         dates::parse(&header.date, &ctx)

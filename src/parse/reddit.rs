@@ -50,7 +50,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::layout;
+use super::layout::{self, Lines};
 use super::parsed::{Parsed, ParsedThread, Score};
 use crate::dates::{self, DateContext};
 use crate::diagnostic::Problem;
@@ -180,7 +180,8 @@ fn is_actions(line: &str) -> bool {
 pub const MAX_SCORE: u8 = 95;
 
 pub fn score(text: &str) -> Score {
-    let lines = layout::lines(text);
+    let lines = Lines::new(text);
+    let lines = lines.trimmed();
     let headers = lines.iter().filter(|l| header(l).is_some()).count();
     let actions = lines.iter().filter(|l| is_actions(l)).count();
     let value = match (headers, actions) {
@@ -207,10 +208,11 @@ fn status_of(body: &str) -> Option<&'static str> {
 }
 
 pub fn parse(text: &str, options: &ParseOptions) -> Result<Parsed, Problem> {
-    let lines = layout::lines(text);
-    let starts: Vec<usize> = (0..lines.len()).filter(|&i| header(lines[i]).is_some()).collect();
+    let lines = Lines::new(text);
+    let lines = lines.trimmed();
+    let starts: Vec<usize> = (0..lines.len()).filter(|&i| header(lines.line(i)).is_some()).collect();
     let first_comment = starts.first().copied().unwrap_or(lines.len());
-    let submitted = (0..first_comment).find(|&i| SUBMITTED.is_match(lines[i].trim()));
+    let submitted = (0..first_comment).find(|&i| SUBMITTED.is_match(lines.line(i).trim()));
     if submitted.is_none() && starts.is_empty() {
         return Err(Problem {
             line: 1,
@@ -223,7 +225,7 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<Parsed, Problem> {
     // Names known for sure, to cut flair from names: those a mark (`[S]`) cuts off
     // and those mentioned as `u/NAME`.
     let mut known: HashSet<String> = HashSet::new();
-    for line in &lines {
+    for line in lines.iter() {
         known.extend(MENTION.captures_iter(line).map(|c| c[1].to_owned()));
         if let Some(h) = header(line)
             && let Some(mark) = MARKS.find(h.who)
@@ -238,15 +240,16 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<Parsed, Problem> {
     let mut posts: Vec<Post> = Vec::with_capacity(starts.len() + 1);
     let mut title = None;
     if let Some(at) = submitted
-        && let Some(caps) = SUBMITTED.captures(lines[at].trim())
+        && let Some(caps) = SUBMITTED.captures(lines.line(at).trim())
     {
-        let above: Vec<usize> = (0..at).rev().filter(|&i| !lines[i].trim().is_empty()).take(2).collect();
-        let title_line = above.first().map(|&i| lines[i].trim());
+        let above: Vec<usize> = (0..at).rev().filter(|&i| !lines.line(i).trim().is_empty()).take(2).collect();
+        let title_line = above.first().map(|&i| lines.line(i).trim());
         title = title_line.map(|t| DOMAIN.replace(t, "").into_owned());
-        let score = above.get(1).and_then(|&i| SCORE_LINE.captures(lines[i].trim())).and_then(|c| parse_score(&c[1]));
+        let score =
+            above.get(1).and_then(|&i| SCORE_LINE.captures(lines.line(i).trim())).and_then(|c| parse_score(&c[1]));
         let text_end =
-            (at + 1..first_comment).find(|&i| COMMENTS_LINE.is_match(lines[i].trim())).unwrap_or(first_comment);
-        let body = layout::body(&lines[at + 1..text_end]);
+            (at + 1..first_comment).find(|&i| COMMENTS_LINE.is_match(lines.line(i).trim())).unwrap_or(first_comment);
+        let body = layout::body_of(lines.slice(at + 1..text_end).iter());
         let who = MARKS.replace_all(&caps[3], "");
         let (author, flair) = split_name(&who, &known);
         let mut post = Post {
@@ -267,13 +270,12 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<Parsed, Problem> {
     let mut notes = Vec::new();
     let first_number = posts.len() as u32 + 1;
     for (k, &at) in starts.iter().enumerate() {
-        let Some(h) = header(lines[at]) else { continue };
+        let Some(h) = header(lines.line(at)) else { continue };
         let stop = starts.get(k + 1).copied().unwrap_or(lines.len());
-        let actions = (at + 1..stop).find(|&i| is_actions(lines[i]));
-        let body_lines: Vec<&str> =
-            lines[at + 1..actions.unwrap_or(stop)].iter().copied().filter(|l| !CHROME.is_match(l.trim())).collect();
-        let mut body = layout::body(&body_lines);
-        let is_reply = actions.is_some_and(|i| lines[i].contains("parent"));
+        let actions = (at + 1..stop).find(|&i| is_actions(lines.line(i)));
+        let body_lines = lines.slice(at + 1..actions.unwrap_or(stop)).iter().filter(|l| !CHROME.is_match(l.trim()));
+        let mut body = layout::body_of(body_lines);
+        let is_reply = actions.is_some_and(|i| lines.line(i).contains("parent"));
         if is_reply && k == 0 {
             notes.push(Problem {
                 line: at + 1,

@@ -53,7 +53,7 @@ use std::collections::HashSet;
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 
-use super::layout;
+use super::layout::{Lines, Run};
 use super::parsed::{Parsed, ParsedThread, Score};
 use super::whatsapp_sentences as sentences;
 use crate::diagnostic::Problem;
@@ -362,7 +362,7 @@ fn day_first(headers: &[(usize, Header<'_>)]) -> (bool, bool) {
 }
 
 /// The header lines of the phone that wrote most of them, by line index.
-fn headers<'a>(lines: &[&'a str]) -> Vec<(usize, Header<'a>)> {
+fn headers<'a>(lines: Run<'_, 'a>) -> Vec<(usize, Header<'a>)> {
     let all: Vec<(usize, Header<'a>)> = lines.iter().enumerate().filter_map(|(i, l)| Some((i, header(l)?))).collect();
     let ios = all.iter().filter(|(_, h)| h.phone == Phone::Ios).count();
     let phone = if ios * 2 > all.len() { Phone::Ios } else { Phone::Android };
@@ -425,8 +425,9 @@ fn title(lines: &[Line<'_>]) -> Option<String> {
 }
 
 pub fn parse(text: &str, options: &ParseOptions) -> Result<Parsed, Problem> {
-    let lines = layout::lines(text);
-    let headers = headers(&lines);
+    let lines = Lines::new(text);
+    let lines = lines.trimmed();
+    let headers = headers(lines);
     let Some(&(first_at, _)) = headers.first() else {
         return Err(Problem {
             line: 1,
@@ -440,7 +441,7 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<Parsed, Problem> {
     if guessed {
         parsed.notes.extend(date_order_note(&headers, day_first));
     }
-    let skipped = lines[..first_at].iter().filter(|l| !is_blank(l)).count();
+    let skipped = lines.slice(..first_at).iter().filter(|l| !is_blank(l)).count();
     if skipped > 0 {
         parsed.warnings.push(Problem {
             line: 1,
@@ -454,7 +455,7 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<Parsed, Problem> {
         settle_ios(&mut kinds);
     }
     let zone = options.timezone.clone().unwrap_or(TimeZone::UTC);
-    let posts = posts(&lines, &headers, &kinds, day_first, &zone, &mut parsed.warnings);
+    let posts = posts(lines, &headers, &kinds, day_first, &zone, &mut parsed.warnings);
     let title = title(&kinds);
     parsed.threads.push(ParsedThread { title, posts, ..ParsedThread::default() });
     Ok(parsed)
@@ -463,7 +464,7 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<Parsed, Problem> {
 /// The posts the messages make, each with the lines under its header; lines under system
 /// events are left out, and said so.
 fn posts(
-    lines: &[&str],
+    lines: Run<'_, '_>,
     headers: &[(usize, Header<'_>)],
     kinds: &[Line<'_>],
     day_first: bool,
@@ -474,7 +475,7 @@ fn posts(
     let mut under_events = (0usize, None);
     for (k, ((at, h), kind)) in headers.iter().zip(kinds).enumerate() {
         let end = headers.get(k + 1).map_or(lines.len(), |(next, _)| *next);
-        let more = &lines[at + 1..end];
+        let more = lines.slice(at + 1..end);
         let Line::Message { author, text } = *kind else {
             let n = more.iter().filter(|l| !is_blank(l)).count();
             if n > 0 {
@@ -523,37 +524,55 @@ fn date_order_note(headers: &[(usize, Header<'_>)], day_first: bool) -> Option<P
 }
 
 /// A message's text (the rest of its header line, then the lines under it) read into the
-/// post: its attachments, whether it was edited or deleted, and its body.
-fn fill(post: &mut Post, phone: Phone, text: &str, more: &[&str]) {
-    let mut lines: Vec<String> =
-        std::iter::once(text).chain(more.iter().copied()).map(|l| strip_bidi(l).into_owned()).collect();
-    while lines.last().is_some_and(|l| is_blank(l)) {
-        lines.pop();
-    }
-    if let Some(last) = lines.last_mut()
-        && let Some(kept) = sentences::without_edited(last)
-    {
-        *last = kept.to_owned();
-        post.extra.edited = true;
-    }
-    match phone {
-        // `FILE (file attached)` on the first line; the caption follows.
-        Phone::Android => {
-            if let Some(name) = lines.first().and_then(|l| sentences::android_attachment(l)).map(str::to_owned) {
-                post.extra.attachments.push(Attachment::new(name.clone(), Some(name)));
-                lines.remove(0);
-            }
+/// post: its attachments, whether it was edited or deleted, and its body. The lines go
+/// into the body one at a time: a string a line took 24 bytes and more a line.
+fn fill(post: &mut Post, phone: Phone, text: &str, more: Run<'_, '_>) {
+    let nth = |i: usize| if i == 0 { text } else { more.line(i - 1) };
+    // Blank lines at the end are no part of the message.
+    let count = (0..=more.len()).rev().find(|&i| !is_blank(&strip_bidi(nth(i)))).map_or(0, |i| i + 1);
+    let mut body = String::new();
+    // The blank lines since the body's last line of text, each after a `\n`: kept when
+    // text follows them.
+    let mut gap = String::new();
+    for i in 0..count {
+        let mut line = strip_bidi(nth(i));
+        if i + 1 == count
+            && let Some(kept) = sentences::without_edited(&line)
+        {
+            line = Cow::Owned(kept.to_owned());
+            post.extra.edited = true;
         }
-        Phone::Ios => {
-            for line in &mut lines {
-                while let Some((name, kept)) = sentences::ios_attachment(line) {
+        match phone {
+            // `FILE (file attached)` on the first line; the caption follows.
+            Phone::Android => {
+                if i == 0
+                    && let Some(name) = sentences::android_attachment(&line)
+                {
+                    post.extra.attachments.push(Attachment::new(name.to_owned(), Some(name.to_owned())));
+                    continue;
+                }
+            }
+            Phone::Ios => {
+                while let Some((name, kept)) = sentences::ios_attachment(&line) {
                     post.extra.attachments.push(Attachment::new(name.clone(), Some(name)));
-                    *line = kept;
+                    line = Cow::Owned(kept);
                 }
             }
         }
+        if is_blank(&line) {
+            if !body.is_empty() {
+                gap.push('\n');
+                gap.push_str(&line);
+            }
+            continue;
+        }
+        if !body.is_empty() {
+            body.push_str(&gap);
+            body.push('\n');
+        }
+        gap.clear();
+        body.push_str(&line);
     }
-    let body = layout::trim_blank(&lines.iter().map(String::as_str).collect::<Vec<_>>()).join("\n");
     if sentences::is_deleted(body.trim()) {
         post.extra.status = Some("deleted".into());
     } else {

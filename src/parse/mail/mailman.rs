@@ -27,6 +27,7 @@
 //! `URL` line (which Mailman never translates).
 
 use crate::model::Attachment;
+use crate::parse::layout::Lines;
 
 /// The separator Mailman puts between the parts of a message it turned into text.
 const NEXT_PART: &str = "-------------- next part --------------";
@@ -40,43 +41,50 @@ pub fn take_scrubbed(body: &str) -> (String, Vec<Attachment>) {
     if !body.contains("-------------- ") {
         return (body.to_owned(), Vec::new());
     }
-    let lines: Vec<&str> = body.split('\n').collect();
-    let mut kept: Vec<&str> = Vec::with_capacity(lines.len());
+    // The lines by where each starts, and those kept copied into one text: a list of
+    // either took 16 bytes a line.
+    let lines = Lines::new(body);
+    let mut kept = String::new();
     let mut attachments = Vec::new();
+    let mut noted = false;
     let mut i = 0;
     while i < lines.len() {
         match note_at(&lines, i) {
             Some((end, attachment)) => {
                 attachments.extend(attachment);
+                noted = true;
                 i = end;
             }
             None => {
-                kept.push(lines[i]);
+                kept.push_str(lines.get(i));
+                kept.push('\n');
                 i += 1;
             }
         }
     }
-    if attachments.is_empty() && kept.len() == lines.len() {
+    if !noted {
         return (body.to_owned(), attachments);
     }
-    (kept.join("\n").trim_end().to_owned(), attachments)
+    kept.truncate(kept.trim_end().len());
+    (kept, attachments)
 }
 
 /// A scrubber note starting at line `i`: the line after it, and the attachment it names
 /// (none when it names neither a file nor a URL).
-fn note_at(lines: &[&str], i: usize) -> Option<(usize, Option<Attachment>)> {
-    let separator = lines[i].trim_end();
+fn note_at(lines: &Lines<'_>, i: usize) -> Option<(usize, Option<Attachment>)> {
+    let line = |i: usize| (i < lines.len()).then(|| lines.get(i));
+    let separator = lines.get(i).trim_end();
     if !is_separator(separator) {
         return None;
     }
-    let note = lines.get(i + 1)?.trim();
+    let note = line(i + 1)?.trim();
     if !note.ends_with("...") {
         return None;
     }
     let english = separator == NEXT_PART && note.ends_with(" was scrubbed...");
     let mut end = i + 2;
     let (mut name, mut url) = (None, None);
-    while let Some((key, value)) = lines.get(end).and_then(|l| field(l)) {
+    while let Some((key, value)) = line(end).and_then(field) {
         if english && !FIELDS.contains(&key.to_ascii_lowercase().as_str()) {
             break;
         }
