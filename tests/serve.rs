@@ -22,10 +22,16 @@ struct Served {
 
 impl Served {
     fn start(dir: &Path, args: &[&str]) -> Served {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_threadarc"));
+        command.args(["serve", "--port", "0"]).args(args);
+        Served::spawn(dir, command)
+    }
+
+    /// Runs `command`, a `threadarc serve` on any free port, in `dir`, and waits for the
+    /// address it prints.
+    fn spawn(dir: &Path, mut command: Command) -> Served {
         let log = fs::File::create(dir.join("serve.log")).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_threadarc"))
-            .args(["serve", "--port", "0"])
-            .args(args)
+        let mut child = command
             .current_dir(dir)
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
@@ -333,24 +339,12 @@ fn a_port_in_use_is_explained() {
 
 /// Like [`Served::start`], with the process allowed `files` open files.
 fn start_limited(dir: &Path, files: u32) -> Served {
-    let log = fs::File::create(dir.join("serve.log")).unwrap();
-    let mut child = Command::new("prlimit")
+    let mut command = Command::new("prlimit");
+    command
         .arg(format!("--nofile={files}:{files}"))
         .arg(env!("CARGO_BIN_EXE_threadarc"))
-        .args(["serve", "--port", "0"])
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(log)
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    let port =
-        line.rsplit_once("http://127.0.0.1:").and_then(|(_, rest)| rest.trim().trim_end_matches('/').parse().ok());
-    Served { child, port: port.unwrap_or_else(|| panic!("no port in {line:?}")), dir: dir.to_owned() }
+        .args(["serve", "--port", "0"]);
+    Served::spawn(dir, command)
 }
 
 #[test]
