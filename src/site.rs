@@ -15,7 +15,7 @@ use jiff::Timestamp;
 use crate::config::{Config, ThreadFolders};
 use crate::model::{Post, Thread};
 use crate::redact;
-use crate::slug::{short_hash, slugify};
+use crate::slug::{fnv1a32, short_hash, slugify};
 use crate::theme::Theme;
 
 pub struct Site {
@@ -356,9 +356,7 @@ fn author_groups(authors: &mut [Author]) -> Vec<AuthorGroup> {
         let count = members.len().div_ceil(GROUP_AUTHORS).next_power_of_two();
         let mut pages: Vec<Vec<usize>> = vec![Vec::new(); count];
         for a in members {
-            let hash =
-                authors[a].slug.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
-            pages[hash as usize % count].push(a);
+            pages[fnv1a32(authors[a].slug.as_bytes()) as usize % count].push(a);
         }
         for (n, members) in pages.into_iter().enumerate().filter(|(_, m)| !m.is_empty()) {
             placed.extend(members.iter().map(|&a| (a, groups.len())));

@@ -138,8 +138,7 @@ pub fn thread_hash(key: &str) -> u64 {
 /// FNV-1a (32 bits) of a text's UTF-8, as eight hex digits: what a file named after its
 /// first term is called. `static/search.js` computes the same.
 pub fn name_of(text: &str) -> String {
-    let h = text.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
-    format!("{h:08x}")
+    format!("{:08x}", crate::slug::fnv1a32(text.as_bytes()))
 }
 
 /// Where the index file of a kind (`d`, `t` or `p`) and name lies. Term shards and packs
