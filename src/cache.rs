@@ -8,12 +8,13 @@
 //! and swaps it in. To keep unchanged files as they were (same inode, same modification
 //! time, so that rsync and static hosts upload nothing), the staging folder holds a hard
 //! link to the previous archive's file wherever the new bytes equal the old ones (or
-//! already holds that very file, when it is the archive before, kept by the last build). Only the
-//! cache knows the old bytes without reading them: it records every file's content hash
-//! and size. The cache is written after every file of its archive, so a file of another
-//! size, or modified or changed (its `ctime`, which unlike its modification time no one can
-//! set back) after the cache was, was changed by someone else and is never linked. The cache itself holds no
-//! times, so that two builds of the same dumps write the same bytes.
+//! already holds that very file, when it is the archive before, kept by the last build).
+//! Only the cache knows the old bytes without reading them: it records every file's
+//! content hash and size. The cache is written after every file of its archive, so a file
+//! of another size, or modified or changed (its `ctime`, which unlike its modification time
+//! no one can set back) after the cache was, was changed by someone else and is never
+//! linked. The cache itself holds no times, so that two builds of the same dumps write the
+//! same bytes.
 //!
 //! The cache is removed before a build swaps its archive in and written after, so no
 //! crash can leave a cache that tells of another archive: at worst none is left, and the

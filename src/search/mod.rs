@@ -26,9 +26,9 @@
 //! Everything lives under `search/` in the archive; every file is UTF-8 JavaScript of the
 //! form `threadarc_search.X(...);` with JSON arguments. Term shards, packs and typo files
 //! lie in `search/t/`, `search/p/` and `search/v/` in a folder named after their name's
-//! first two characters,
-//! doc shards in `search/d/` in a folder per thousand threads (`THREAD / 1000`, rounded
-//! down): no folder holds more than a few hundred files ([`chunk::path`]).
+//! first two characters, doc shards in `search/d/` in a folder per thousand threads
+//! (`THREAD / 1000`, rounded down): no folder holds more than a few hundred files
+//! ([`chunk::path`]).
 //!
 //! It is made so that a change to one thread changes few files: a reply to a thread
 //! changes `meta.js`, the doc shard that holds the thread's end, and the term shards and
@@ -51,7 +51,7 @@
 //! A reply is found only by its own words: the title stands on the first post alone.
 //!
 //! `search/meta.js`, loaded first:
-//! `threadarc_search.m({"format":3,"docs":N,"terms":[FIRST…],"docShards":"VLQ","topics":[[SLUG,TITLE]…]})`.
+//! `threadarc_search.m({"format":4,"docs":N,"terms":[FIRST…],"docShards":"VLQ","topics":[[SLUG,TITLE]…]})`.
 //! N is the number of posts. `terms` is the first term of each term shard, in order: a
 //! term is in the last shard whose first term is not greater than it (terms sort by UTF-16
 //! code units, as JavaScript compares strings), and a prefix's terms are in that shard and
@@ -81,8 +81,8 @@
 //! the post's BM25 weight for the term, quantized in 15 levels:
 //! `tf × (k1 + 1) / (tf + k1 × (1 − b + b × length / L))` with k1 = 1.2, b = 0.75 and L
 //! the fixed [`REFERENCE_LENGTH`] (not the archive's average, which every post would
-//! move), tf counting the term in the post and length its terms. The query side multiplies by
-//! the term's idf, `ln(1 + (N − DF + 0.5) / (DF + 0.5))`. A word whose postings would be
+//! move), tf counting the term in the post and length its terms. The query side
+//! multiplies by the term's idf, `ln(1 + (N − DF + 0.5) / (DF + 0.5))`. A word whose postings would be
 //! longer than [`POSTINGS_MAX`] keeps only its highest-impact posts (newest first among
 //! equals): such a word (in a large archive, one in more than about one post in ten, like
 //! *the*) ranks results but cannot restrict them. For a filter term, runs of consecutive
