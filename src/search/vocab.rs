@@ -52,13 +52,11 @@ impl Vocab {
     }
 
     /// Writes the files, `search/v/NA/NAME.js` each: `threadarc_search.v("NAME",[WORD…]);`.
-    pub(super) fn write(self, sink: &dyn Sink) -> io::Result<usize> {
-        let count = self.files.len();
+    pub(super) fn write(self, sink: &dyn Sink) -> io::Result<()> {
         self.files.into_par_iter().try_for_each(|(name, words)| {
             let json = serde_json::to_string(&words).unwrap_or_default();
             sink.file(&chunk::path('v', &name), format!("threadarc_search.v(\"{name}\",{json});\n").as_bytes())
-        })?;
-        Ok(count)
+        })
     }
 }
 
