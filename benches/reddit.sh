@@ -36,7 +36,10 @@ for run in $(seq "$runs"); do
   cat .last >> .times
 done
 summary=$(python3 -c "
-import json; m = json.load(open('out/manifest.json')); print(len(m['threads']), sum(t['posts'] for t in m['threads']))")
+import json
+m = json.load(open('out/manifest.json'))
+threads = [t for topic in m['topics'] for t in json.load(open('out/' + topic['manifest']))['threads']]
+print(len(threads), sum(t['posts'] for t in threads))")
 threads=${summary% *}
 posts_built=${summary#* }
 files=$(find out -type f | wc -l)

@@ -62,10 +62,8 @@ fn compressed_dumps_are_read_as_the_dump_inside() {
     let out = threadarc(dir.path(), &["build"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&fs::read(dir.path().join("public/manifest.json")).unwrap()).unwrap();
-    let mut titles: Vec<&str> =
-        manifest["threads"].as_array().unwrap().iter().map(|t| t["title"].as_str().unwrap()).collect();
+    let threads = common::manifest_threads(&dir.path().join("public"));
+    let mut titles: Vec<&str> = threads.iter().map(|t| t["title"].as_str().unwrap()).collect();
     titles.sort_unstable();
     assert_eq!(
         titles,
@@ -147,7 +145,15 @@ fn files_that_are_no_dump_are_skipped_with_a_warning_and_never_published() {
     assert_eq!(out.status.code(), Some(1), "the gzipped photo is an error: {}", String::from_utf8_lossy(&out.stderr));
     let public = snapshot(&dir.path().join("public"));
     let names: Vec<&String> = public.keys().filter(|n| n.starts_with("garden/")).collect();
-    assert_eq!(names, ["garden/frost-on-the-allotment.html", "garden/index.html", "garden/records-1.jsonl.gz"]);
+    assert_eq!(
+        names,
+        [
+            "garden/frost-on-the-allotment.html",
+            "garden/index.html",
+            "garden/manifest.json",
+            "garden/records-1.jsonl.gz"
+        ]
+    );
     assert!(!dir.path().join("public/files").exists(), "nothing of them is published");
     for (name, bytes) in &public {
         assert!(!bytes.windows(8).any(|w| w == &png[..8]), "{name} holds the photo's bytes");

@@ -1,6 +1,8 @@
 //! The commands through the real binary: init, check, completions, help, and how output
 //! is coloured. `serve` has tests/serve.rs.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -86,11 +88,9 @@ fn init_makes_an_archive_that_builds_at_once() {
     assert!(front.contains(&config.title), "{front}");
     assert!(front.contains("Examples"));
     // Every example is a thread with its page (a Discord export brings its own topic).
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&fs::read(archive.join("public/manifest.json")).unwrap()).unwrap();
-    let threads = manifest["threads"].as_array().unwrap();
+    let threads = common::manifest_threads(&archive.join("public"));
     assert_eq!(threads.len(), threadarc::init::EXAMPLES.len());
-    for thread in threads {
+    for thread in &threads {
         assert!(archive.join("public").join(thread["url"].as_str().unwrap()).is_file(), "{thread}");
     }
 }

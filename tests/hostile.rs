@@ -445,10 +445,9 @@ fn check_hostile_archive(dir: &Path, group: usize) -> usize {
     let public = dir.join("public");
 
     // Each string landed where it was put: the records of the dump's threads hold it.
-    let manifest: serde_json::Value = serde_json::from_slice(&fs::read(public.join("manifest.json")).unwrap()).unwrap();
     let mut records: HashMap<String, Vec<serde_json::Value>> = HashMap::new();
     let mut by_url = common::records(&public);
-    for thread in manifest["threads"].as_array().unwrap() {
+    for thread in &common::manifest_threads(&public) {
         let record = by_url.remove(thread["url"].as_str().unwrap()).unwrap();
         records.entry(thread["dump"].as_str().unwrap().to_owned()).or_default().push(record);
     }

@@ -60,10 +60,7 @@ fn posts(public: &Path, url: &str) -> Vec<(u64, String, String, Option<u64>)> {
 
 /// The archive's threads: title and page.
 fn threads(public: &Path) -> Vec<(String, String)> {
-    let manifest: serde_json::Value = serde_json::from_slice(&fs::read(public.join("manifest.json")).unwrap()).unwrap();
-    let mut out: Vec<(String, String)> = manifest["threads"]
-        .as_array()
-        .unwrap()
+    let mut out: Vec<(String, String)> = common::manifest_threads(public)
         .iter()
         .map(|t| (t["title"].as_str().unwrap().to_owned(), t["url"].as_str().unwrap().to_owned()))
         .collect();

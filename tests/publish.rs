@@ -108,10 +108,11 @@ fn records_as_json() {
     assert!(threadarc(dir.path(), &["build"]).status.success());
     let public = dir.path().join("public");
     let manifest: serde_json::Value = serde_json::from_slice(&fs::read(public.join("manifest.json")).unwrap()).unwrap();
-    let threads = manifest["threads"].as_array().unwrap();
+    assert_eq!(manifest["topics"][0]["manifest"], "t/manifest.json");
+    let threads = common::manifest_threads(&public);
     assert_eq!(threads.len(), 3);
     let mut records = common::records(&public);
-    for t in threads {
+    for t in &threads {
         assert_eq!(t["records"], "t/records-1.jsonl.gz");
         assert_eq!(records[t["url"].as_str().unwrap()]["title"], t["title"]);
         assert!(public.join(t["url"].as_str().unwrap()).is_file());

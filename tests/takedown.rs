@@ -168,7 +168,9 @@ fn what_is_taken_down_is_gone_from_every_byte_the_build_leaves() {
     // The thread taken down keeps its address, and says so, and is listed nowhere.
     let gone = fs::read_to_string(public.join("garden/secret-plans.html")).unwrap();
     assert!(gone.contains("This thread was removed"), "{gone}");
-    for listing in ["garden/index.html", "index.html", "manifest.json", "feed.xml", "garden/feed.xml", "sitemap.xml"] {
+    for listing in
+        ["garden/index.html", "index.html", "garden/manifest.json", "feed.xml", "garden/feed.xml", "sitemap.xml"]
+    {
         assert!(!fs::read_to_string(public.join(listing)).unwrap().contains("secret-plans"), "{listing}");
     }
     assert!(!public.join("garden/secret-plans.json").exists());

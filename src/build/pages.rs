@@ -248,10 +248,14 @@ fn write_tag_and_month_pages(site: &Site, out: &Output, threads: &[Option<Hash>]
     })
 }
 
-/// A manifest of the archive as JSON beside the HTML (the records are written with the
-/// threads' pages).
+/// A manifest of the archive as JSON beside the HTML, and one of each topic's threads (the
+/// records are written with the threads' pages).
 fn write_manifest(site: &Site, out: &Output) -> io::Result<()> {
-    out.file("manifest.json", &publish::manifest(site))
+    out.file("manifest.json", &publish::manifest(site))?;
+    for (topic, json) in site.topics.iter().zip(publish::topic_manifests(site)) {
+        out.file(&publish::topic_manifest_path(&topic.slug), &json)?;
+    }
+    Ok(())
 }
 
 /// The archive's and the topics' Atom feeds, for an archive with a `base_url` (feeds need

@@ -83,7 +83,6 @@ struct Manifest<'a> {
     base_url: Option<&'a str>,
     generator: &'static str,
     topics: Vec<TopicRecord<'a>>,
-    threads: Vec<ThreadRecord<'a>>,
 }
 
 #[derive(Serialize)]
@@ -92,8 +91,16 @@ struct TopicRecord<'a> {
     title: &'a str,
     description: Option<&'a str>,
     url: String,
+    /// The topic's own manifest, which lists its threads.
+    manifest: String,
     threads: usize,
     posts: usize,
+}
+
+#[derive(Serialize)]
+struct TopicManifest<'a> {
+    key: &'a str,
+    threads: Vec<ThreadRecord<'a>>,
 }
 
 #[derive(Serialize)]
@@ -111,16 +118,14 @@ struct ThreadRecord<'a> {
     last_date: Option<Timestamp>,
 }
 
-/// `manifest.json`: every topic and thread, with the URLs of their pages and records;
-/// without indentation, which at a million posts took it from 12 to 21 MiB (`jq .` shows
-/// it indented).
+/// Where a topic's manifest lies in the archive.
+pub fn topic_manifest_path(slug: &str) -> String {
+    format!("{slug}/manifest.json")
+}
+
+/// `manifest.json`: the archive and its topics, each with the address of its page and of
+/// its own manifest ([`topic_manifests`]). Without indentation (`jq .` shows it indented).
 pub fn manifest(site: &Site) -> Vec<u8> {
-    let mut records = vec![(String::new(), 0); site.threads.len()];
-    for (file, threads) in record_files(site) {
-        for (line, &t) in threads.iter().enumerate() {
-            records[t] = (file.clone(), line + 1);
-        }
-    }
     let manifest = Manifest {
         title: &site.config.title,
         description: &site.config.description,
@@ -134,30 +139,53 @@ pub fn manifest(site: &Site) -> Vec<u8> {
                 title: &t.title,
                 description: t.description.as_deref(),
                 url: format!("{}/index.html", t.slug),
+                manifest: topic_manifest_path(&t.slug),
                 threads: t.threads.len(),
                 posts: t.post_count,
             })
             .collect(),
-        threads: site
-            .threads
-            .iter()
-            .zip(records)
-            .filter(|(e, _)| e.thread.removed.is_none())
-            .map(|(e, (records, records_line))| ThreadRecord {
-                title: &e.thread.title,
-                topic: &e.thread.topic,
-                url: site.thread_path(e),
-                records,
-                records_line,
-                dump: &e.thread.path,
-                format: e.thread.format,
-                posts: e.thread.posts.len(),
-                first_date: e.thread.first_date(),
-                last_date: e.thread.last_date(),
-            })
-            .collect(),
     };
     serde_json::to_vec(&manifest).expect("the manifest serialises")
+}
+
+/// Each topic's `TOPIC/manifest.json`, by the topic's index: every published thread of
+/// the topic, in the site's order, with the addresses (from the archive's root) of its
+/// page and of its records. Split by topic, no manifest nears the 25 MiB some hosts take
+/// for a file (one listing every thread was 50 MiB at three million posts), and a reply
+/// rewrites only its own topic's.
+pub fn topic_manifests(site: &Site) -> Vec<Vec<u8>> {
+    let mut records = vec![(String::new(), 0); site.threads.len()];
+    for (file, threads) in record_files(site) {
+        for (line, &t) in threads.iter().enumerate() {
+            records[t] = (file.clone(), line + 1);
+        }
+    }
+    let mut threads: Vec<Vec<ThreadRecord>> = site.topics.iter().map(|_| Vec::new()).collect();
+    for (e, (records, records_line)) in site.threads.iter().zip(records) {
+        if e.thread.removed.is_some() {
+            continue;
+        }
+        threads[e.topic].push(ThreadRecord {
+            title: &e.thread.title,
+            topic: &e.thread.topic,
+            url: site.thread_path(e),
+            records,
+            records_line,
+            dump: &e.thread.path,
+            format: e.thread.format,
+            posts: e.thread.posts.len(),
+            first_date: e.thread.first_date(),
+            last_date: e.thread.last_date(),
+        });
+    }
+    site.topics
+        .iter()
+        .zip(threads)
+        .map(|(topic, threads)| {
+            let manifest = TopicManifest { key: &topic.key, threads };
+            serde_json::to_vec(&manifest).expect("the manifest serialises")
+        })
+        .collect()
 }
 
 fn atom_date(ts: Option<Timestamp>) -> String {

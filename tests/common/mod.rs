@@ -10,14 +10,28 @@ use std::process::{Command, Output};
 
 use regex::Regex;
 
+/// Every published thread as the manifests list it: `manifest.json` names each topic's
+/// manifest, which lists the topic's threads.
+pub fn manifest_threads(public: &Path) -> Vec<serde_json::Value> {
+    let read =
+        |path: &str| -> serde_json::Value { serde_json::from_slice(&fs::read(public.join(path)).unwrap()).unwrap() };
+    let manifest = read("manifest.json");
+    let mut threads = Vec::new();
+    for topic in manifest["topics"].as_array().unwrap() {
+        let listing = read(topic["manifest"].as_str().unwrap());
+        assert_eq!(listing["key"], topic["key"]);
+        threads.extend(listing["threads"].as_array().unwrap().iter().cloned());
+    }
+    threads
+}
+
 /// Every published thread's records, by its page's URL, read from the records files
-/// `manifest.json` names (gzip JSON Lines, a thread a line).
+/// the manifests name (gzip JSON Lines, a thread a line).
 pub fn records(public: &Path) -> BTreeMap<String, serde_json::Value> {
     use std::io::Read as _;
-    let manifest: serde_json::Value = serde_json::from_slice(&fs::read(public.join("manifest.json")).unwrap()).unwrap();
     let mut files: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut out = BTreeMap::new();
-    for thread in manifest["threads"].as_array().unwrap() {
+    for thread in &manifest_threads(public) {
         let file = thread["records"].as_str().unwrap();
         let lines = files.entry(file.to_owned()).or_insert_with(|| {
             let mut text = String::new();
