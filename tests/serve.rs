@@ -235,7 +235,7 @@ fn rebuilds_on_change_and_keeps_the_last_good_archive() {
     let generation = |s: &Served| s.get("/__threadarc/reload").body;
     let first = generation(&served);
     assert!(first.ends_with("-1"), "{first}");
-    let page = "/examples/my-starter-smells-like-nail-polish.html";
+    let page = "/examples/undated/my-starter-smells-like-nail-polish.html";
     assert_eq!(served.get(page).status, 200, "{}", served.log());
 
     let dump = dir.path().join("threads/examples/plain.txt");
@@ -249,7 +249,7 @@ fn rebuilds_on_change_and_keeps_the_last_good_archive() {
 
     // A new dump makes a new page.
     fs::write(dir.path().join("threads/examples/later.txt"), "Added later\n\nhello\n\nworld\n").unwrap();
-    served.wait_for("/examples/added-later.html", "the new thread", |r| r.status == 200);
+    served.wait_for("/examples/undated/added-later.html", "the new thread", |r| r.status == 200);
 
     // A broken dump: the rebuild fails, says why, and the last archive stays served.
     let good = served.settled_generation();
@@ -411,8 +411,8 @@ fn a_rebuild_that_meets_another_build_runs_once_it_ends() {
     lock.unlock().unwrap();
     drop(lock);
     let page = served.wait_for("/", "the edit", |_| {
-        fs::read_dir(dir.path().join("public/examples"))
-            .unwrap()
+        walkdir::WalkDir::new(dir.path().join("public/examples"))
+            .into_iter()
             .filter_map(Result::ok)
             .any(|e| fs::read_to_string(e.path()).is_ok_and(|t| t.contains("Written while another build")))
     });
