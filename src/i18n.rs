@@ -370,8 +370,9 @@ impl Strings {
         }
     }
 
-    /// What the search box says, as JSON for its `data-strings` attribute: texts and plural
-    /// forms by key (the page picks a count's form with the browser's `Intl.PluralRules`).
+    /// What the search box says, as JSON for `static/search.js`'s table of words: texts and
+    /// plural forms by key (the script picks a count's form with the browser's
+    /// `Intl.PluralRules`).
     pub fn search_json(&self) -> String {
         let keys = [
             "search_posts",

@@ -963,11 +963,12 @@
     return li;
   }
 
-  /* The words the box shows, in the page's language: the page gives them as JSON in
-   * data-strings (texts, and a count's plural forms, picked by Intl.PluralRules). */
-  function wordsOf(box) {
-    var table = {};
-    try { table = JSON.parse(box.getAttribute('data-strings') || '{}'); } catch (e) { table = {}; }
+  /* The words the box shows, in the archive's language: texts, and a count's plural forms
+   * (picked by Intl.PluralRules). `threadarc build` writes them into the table below, so
+   * that no page carries them; without them the box shows their keys. */
+  var WORDS = {};
+
+  function wordsOf(table) {
     var rules = typeof Intl !== 'undefined' && Intl.PluralRules
       ? new Intl.PluralRules(document.documentElement.lang || 'en') : null;
     return function (key, n) {
@@ -985,7 +986,7 @@
     var out = document.getElementById('search-results');
     if (!box || !input || !out) return;
     box.hidden = false;
-    var t = wordsOf(box);
+    var t = wordsOf(WORDS);
     var engine = createEngine(scriptLoader);
     var seq = 0;
     var timer = null;

@@ -66,8 +66,8 @@ fn written(stderr: &str) -> usize {
     caps[1].parse().unwrap()
 }
 
-/// What a reader sees of a page's interface: its text and its `title`, `aria-label`,
-/// `placeholder` and `data-strings` attributes, leaving out what comes from a dump (post
+/// What a reader sees of a page's interface: its text and its `title`, `aria-label` and
+/// `placeholder` attributes, leaving out what comes from a dump (post
 /// bodies, excerpts, and every name and title, which the pages isolate in `<bdi>`) and
 /// the owner's snippets.
 fn interface_text(html: &str) -> String {
@@ -89,7 +89,7 @@ fn interface_text(html: &str) -> String {
                         || class.is_some_and(|c| c.split(' ').any(|c| DUMP.contains(&c)));
                     if !skip {
                         for a in &tag.attrs {
-                            if matches!(&*a.name.local, "title" | "aria-label" | "placeholder" | "data-strings") {
+                            if matches!(&*a.name.local, "title" | "aria-label" | "placeholder") {
                                 text.push_str(&a.value);
                                 text.push('\n');
                             }
@@ -213,12 +213,26 @@ fn a_german_archive_with_every_hook_speaks_german_and_looks_like_its_theme() {
             }
         }
     }
+    // What the search box says, which static/search.js carries.
+    let search_words = |public: &Path| {
+        let js = fs::read_to_string(public.join("static/search.js")).unwrap();
+        let start = js.find("var WORDS = ").unwrap();
+        js[start..start + js[start..].find(";\n").unwrap()].to_owned()
+    };
+    let words_de = search_words(&public);
+    assert!(words_de.contains("Keine Beiträge gefunden"), "{words_de}");
+    for (word, matcher) in &matchers {
+        if matcher.is_match(&words_de) {
+            english.push(format!("static/search.js: {word:?} in {words_de}"));
+        }
+    }
     // The same reading finds the words on an English page.
     let en = small("", &[]);
     build(en.path());
     let index = interface_text(&fs::read_to_string(en.path().join("public/index.html")).unwrap());
     let found = matchers.iter().filter(|(_, m)| m.is_match(&index)).count();
     assert!(found >= 8, "{found} English words found in {index}");
+    assert!(search_words(&en.path().join("public")).contains("No posts found."));
     assert!(
         english.is_empty(),
         "English interface words on German pages:\n{}",

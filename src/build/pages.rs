@@ -12,6 +12,7 @@ use super::plan::{
     author_fingerprint, author_group_fingerprint, list_fingerprint, records_fingerprint, thread_fingerprints,
 };
 use crate::cache::Hash;
+use crate::i18n::Strings;
 use crate::render::{pages, publish};
 use crate::site::{Site, paged_path};
 
@@ -23,6 +24,16 @@ pub const THREAD_JS: &str = include_str!("../../static/thread.js");
 
 /// The search box's script, compiled in likewise.
 pub const SEARCH_JS: &str = include_str!("../../static/search.js");
+
+/// Where `static/search.js` holds the words its box shows, empty until [`search_js`] fills
+/// it in.
+const SEARCH_WORDS: &str = "var WORDS = {};";
+
+/// `static/search.js` as an archive publishes it: with the words the box shows in the
+/// archive's language, which every page would otherwise carry (760 bytes a page).
+pub fn search_js(strings: &Strings) -> String {
+    SEARCH_JS.replacen(SEARCH_WORDS, &format!("var WORDS = {};", strings.search_json()), 1)
+}
 
 /// Writes the whole archive into `out` but the search index.
 pub(super) fn write_site(site: &Site, out: &Output) -> io::Result<()> {
@@ -43,7 +54,7 @@ pub(super) fn write_site(site: &Site, out: &Output) -> io::Result<()> {
 fn write_static(site: &Site, out: &Output) -> io::Result<()> {
     out.file("static/style.css", STYLE_CSS.as_bytes())?;
     out.file("static/thread.js", THREAD_JS.as_bytes())?;
-    out.file("static/search.js", SEARCH_JS.as_bytes())?;
+    out.file("static/search.js", search_js(site.strings()).as_bytes())?;
     let theme = &site.theme;
     if let Some(css) = &theme.stylesheet {
         out.file("static/theme.css", css)?;
@@ -275,4 +286,19 @@ fn write_crawler_files(site: &Site, out: &Output) -> io::Result<()> {
         out.file("sitemap.xml", publish::sitemap(site, &out.page_paths()).as_bytes())?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_js_carries_the_archives_words() {
+        assert_eq!(SEARCH_JS.matches(SEARCH_WORDS).count(), 1, "static/search.js holds one empty table of words");
+        let german = Strings::for_language("de");
+        let js = search_js(&german);
+        assert!(!js.contains(SEARCH_WORDS));
+        assert!(js.contains(&format!("var WORDS = {};", german.search_json())), "{}", &js[..200]);
+        assert_ne!(search_js(&german), search_js(Strings::english()));
+    }
 }
