@@ -25,7 +25,7 @@
 //!    tokenise again.
 //!
 //! Imports run one way, so the crate can be read from the bottom up: [`model`],
-//! [`diagnostic`], [`text`] and [`slug`] take nothing from the rest; [`dates`],
+//! [`diagnostic`], [`text`], [`slug`] and [`gzip`] take nothing from the rest; [`dates`],
 //! [`frontmatter`], [`config`], [`i18n`] (the interface's words in the archive's
 //! language), [`theme`] (the owner's `theme/` folder), [`redact`], [`filetype`] and
 //! [`term`] build on them; then
@@ -51,6 +51,7 @@ pub mod dates;
 pub mod diagnostic;
 pub mod filetype;
 pub mod frontmatter;
+pub mod gzip;
 pub mod hosts;
 pub mod i18n;
 pub mod init;

@@ -135,7 +135,7 @@ fn write_threads(site: &Site, out: &Output, fingerprints: &[Option<Hash>]) -> io
             .map(|&t| write_thread(site, out, feeds.as_ref(), t, fingerprints[t], !reused))
             .collect::<io::Result<Vec<_>>>()?;
         if !reused {
-            out.file(path, &publish::records_file(lines.iter().flatten().map(Vec::as_slice)))?;
+            out.file(path, &publish::records_file(lines.into_iter().flatten().collect()))?;
             if let Some(fingerprint) = fingerprint {
                 out.thread_done(&key, fingerprint, files.to_vec());
             }

@@ -65,15 +65,15 @@ pub fn record_files(site: &Site) -> Vec<(String, Vec<usize>)> {
 }
 
 /// A records file's bytes: its threads' lines, gzip-compressed (`zcat` reads them) at
-/// level 2, which makes them a tenth larger than the default level in a third of the time
-/// (level 1 is a third larger again, for little less time).
-pub fn records_file<'l>(lines: impl IntoIterator<Item = &'l [u8]>) -> Vec<u8> {
-    use std::io::Write as _;
-    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(2));
+/// libdeflate's fastest level, which makes them 8% larger than its level 6 in a quarter of
+/// the time.
+/// Each line is let go once copied, so the text is held about once.
+pub fn records_file(lines: Vec<Vec<u8>>) -> Vec<u8> {
+    let mut text = Vec::with_capacity(lines.iter().map(Vec::len).sum());
     for line in lines {
-        gzip.write_all(line).expect("writing to memory does not fail");
+        text.extend_from_slice(&line);
     }
-    gzip.finish().expect("writing to memory does not fail")
+    crate::gzip::gzip(&text, 1)
 }
 
 #[derive(Serialize)]
