@@ -67,7 +67,8 @@ pub enum ThreadFolders {
     /// In the topic's folder: `topic/thread.html`.
     #[default]
     None,
-    /// In a folder per year of the thread's first post (`undated` without dates).
+    /// In a folder per year of the thread's first post; without dates, in
+    /// `undated/` and a folder named after the slug's first two characters.
     Year,
 }
 

@@ -259,15 +259,18 @@ impl Site {
     }
 
     /// A thread's address from the archive's root, without `.html`: `topic/thread`, or
-    /// `topic/2024/thread` with `thread_folders = "year"`. Its later pages and its feed are
+    /// `topic/2024/thread` with `thread_folders = "year"`, where a thread without a date is
+    /// in `topic/undated/th/thread`, a folder named after its slug's first two characters,
+    /// since a large archive has years' worth of them. Its later pages and its feed are
     /// named after it.
     pub fn thread_base(&self, entry: &Entry) -> String {
         let topic = &self.topics[entry.topic].slug;
+        let slug = &entry.slug;
         match self.config.thread_folders {
-            ThreadFolders::None => format!("{topic}/{}", entry.slug),
+            ThreadFolders::None => format!("{topic}/{slug}"),
             ThreadFolders::Year => match entry.thread.first_date() {
-                Some(first) => format!("{topic}/{}/{}", first.strftime("%Y"), entry.slug),
-                None => format!("{topic}/undated/{}", entry.slug),
+                Some(first) => format!("{topic}/{}/{slug}", first.strftime("%Y")),
+                None => format!("{topic}/undated/{}/{slug}", slug_folder(slug)),
             },
         }
     }
@@ -330,7 +333,8 @@ pub fn paged_path(base: &str, page: usize) -> String {
     if page <= 1 { format!("{base}.html") } else { format!("{base}/{page}.html") }
 }
 
-/// The first two characters of a slug, which name its author's folder.
+/// The first two characters of a slug, which name the folder of its author's pages or of
+/// its undated thread.
 fn slug_folder(slug: &str) -> &str {
     slug.get(..2).unwrap_or(slug)
 }
@@ -566,7 +570,7 @@ mod tests {
     fn addresses_follow_thread_folders() {
         let threads = vec![thread("t/a.txt", "A", Some("2020-01-05T00:00:00Z")), thread("t/b.txt", "B", None)];
         assert_eq!(addresses(&threads, ThreadFolders::None), ["t/a", "t/b"]);
-        assert_eq!(addresses(&threads, ThreadFolders::Year), ["t/2020/a", "t/undated/b"]);
+        assert_eq!(addresses(&threads, ThreadFolders::Year), ["t/2020/a", "t/undated/b/b"]);
     }
 
     #[test]

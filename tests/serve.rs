@@ -235,7 +235,7 @@ fn rebuilds_on_change_and_keeps_the_last_good_archive() {
     let generation = |s: &Served| s.get("/__threadarc/reload").body;
     let first = generation(&served);
     assert!(first.ends_with("-1"), "{first}");
-    let page = "/examples/undated/my-starter-smells-like-nail-polish.html";
+    let page = "/examples/undated/my/my-starter-smells-like-nail-polish.html";
     assert_eq!(served.get(page).status, 200, "{}", served.log());
 
     let dump = dir.path().join("threads/examples/plain.txt");
@@ -249,7 +249,7 @@ fn rebuilds_on_change_and_keeps_the_last_good_archive() {
 
     // A new dump makes a new page.
     fs::write(dir.path().join("threads/examples/later.txt"), "Added later\n\nhello\n\nworld\n").unwrap();
-    served.wait_for("/examples/undated/added-later.html", "the new thread", |r| r.status == 200);
+    served.wait_for("/examples/undated/ad/added-later.html", "the new thread", |r| r.status == 200);
 
     // A broken dump: the rebuild fails, says why, and the last archive stays served.
     let good = served.settled_generation();
