@@ -146,24 +146,25 @@ impl Pagination {
 pub fn without_blank_lines(html: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(html.len());
     let mut in_pre = false;
-    let mut lines = html.split_inclusive(|&b| b == b'\n').peekable();
-    while let Some(line) = lines.next() {
+    let mut start = 0;
+    while start < html.len() {
+        let end = memchr::memchr(b'\n', &html[start..]).map_or(html.len(), |i| start + i + 1);
+        let line = &html[start..end];
+        start = end;
         let blank = line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'));
         // The page's last line is kept whole, so a page ends as its template does.
-        if blank && !in_pre && lines.peek().is_some() {
+        if blank && !in_pre && start < html.len() {
             continue;
         }
         out.extend_from_slice(line);
-        if line.contains(&b'<') {
-            in_pre = pre_after(line, in_pre);
-        }
+        in_pre = pre_after(line, in_pre);
     }
     out
 }
 
 /// Whether a line that starts inside or outside `<pre>` (`in_pre`) ends inside it.
 fn pre_after(line: &[u8], mut in_pre: bool) -> bool {
-    for (i, _) in line.iter().enumerate().filter(|&(_, &b)| b == b'<') {
+    for i in memchr::memchr_iter(b'<', line) {
         let rest = &line[i + 1..];
         if rest.starts_with(b"pre") && rest.get(3).is_none_or(|b| matches!(b, b'>' | b' ' | b'\t' | b'\n')) {
             in_pre = true;
