@@ -10,6 +10,7 @@
 //! [`intl_pluralrules`] picks from by the language's rules. Dates are filled into the
 //! language's patterns from its month and weekday names; every date is UTC.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -331,27 +332,28 @@ impl Strings {
         self.civil(key, jiff::tz::TimeZone::UTC.to_datetime(ts))
     }
 
+    /// A date and time in the form `key` gives, each part made only where it is asked
+    /// for (every post's date passes through here).
     fn civil(&self, key: &str, d: DateTime) -> String {
         let (month, weekday) = (d.month() as usize - 1, d.weekday().to_monday_zero_offset() as usize);
-        let hour12 = (d.hour() + 11) % 12 + 1;
-        fill(
-            self.t(key),
-            &[
-                ("year", &format!("{:04}", d.year())),
-                ("month", &d.month().to_string()),
-                ("month2", &format!("{:02}", d.month())),
-                ("month_name", self.list("month_names", month)),
-                ("month_short", self.list("month_short", month)),
-                ("day", &d.day().to_string()),
-                ("day2", &format!("{:02}", d.day())),
-                ("weekday", self.list("weekday_names", weekday)),
-                ("weekday_short", self.list("weekday_short", weekday)),
-                ("hour", &format!("{:02}", d.hour())),
-                ("hour12", &hour12.to_string()),
-                ("minute", &format!("{:02}", d.minute())),
-                ("ampm", self.list("am_pm", usize::from(d.hour() >= 12))),
-            ],
-        )
+        fill_with(self.t(key), |name| {
+            Some(match name {
+                "year" => Cow::Owned(format!("{:04}", d.year())),
+                "month" => Cow::Owned(d.month().to_string()),
+                "month2" => Cow::Owned(format!("{:02}", d.month())),
+                "month_name" => Cow::Borrowed(self.list("month_names", month)),
+                "month_short" => Cow::Borrowed(self.list("month_short", month)),
+                "day" => Cow::Owned(d.day().to_string()),
+                "day2" => Cow::Owned(format!("{:02}", d.day())),
+                "weekday" => Cow::Borrowed(self.list("weekday_names", weekday)),
+                "weekday_short" => Cow::Borrowed(self.list("weekday_short", weekday)),
+                "hour" => Cow::Owned(format!("{:02}", d.hour())),
+                "hour12" => Cow::Owned(((d.hour() + 11) % 12 + 1).to_string()),
+                "minute" => Cow::Owned(format!("{:02}", d.minute())),
+                "ampm" => Cow::Borrowed(self.list("am_pm", usize::from(d.hour() >= 12))),
+                _ => return None,
+            })
+        })
     }
 
     /// A size in bytes as people read it: `812 bytes`, `14 KB`, `3.2 MB`.
@@ -446,17 +448,21 @@ pub fn language_warning(language: &str, config_path: &str) -> Option<Diagnostic>
 
 /// `text` with each `{name}` of `args` filled in; other braces are left as they are.
 pub fn fill(text: &str, args: &[(&str, &str)]) -> String {
+    fill_with(text, |name| args.iter().find(|(n, _)| *n == name).map(|(_, v)| Cow::Borrowed(*v)))
+}
+
+/// [`fill`], with each `{name}`'s value made by `value` when the text holds it (`None`
+/// leaves the `{name}` as it is).
+fn fill_with<'v>(text: &str, value: impl Fn(&str) -> Option<Cow<'v, str>>) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut rest = text;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let value = after
-            .find('}')
-            .and_then(|close| args.iter().find(|(name, _)| *name == &after[..close]).map(|(_, v)| (close, v)));
+        let value = after.find('}').and_then(|close| value(&after[..close]).map(|v| (close, v)));
         match value {
             Some((close, v)) => {
-                out.push_str(v);
+                out.push_str(&v);
                 rest = &after[close + 1..];
             }
             None => {

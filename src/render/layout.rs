@@ -94,7 +94,20 @@ pub struct DateView {
 
 impl DateView {
     pub fn new(ts: Timestamp, strings: &Strings) -> DateView {
-        DateView { iso: ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(), human: strings.date_time(ts) }
+        DateView { iso: iso(ts), human: strings.date_time(ts) }
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ`, as `<time datetime>` takes it: written out by hand for the
+/// years 0 to 9999, which every post's date passes through, where `strftime` reads its
+/// pattern anew each time.
+fn iso(ts: Timestamp) -> String {
+    let d = jiff::tz::TimeZone::UTC.to_datetime(ts);
+    if (0..=9999).contains(&d.year()) {
+        let (year, month, day, hour, minute, second) = (d.year(), d.month(), d.day(), d.hour(), d.minute(), d.second());
+        format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
+    } else {
+        ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
     }
 }
 
@@ -206,6 +219,15 @@ mod tests {
         let p = Pagination::new(50, &numbers, |n| format!("p{n}"));
         assert_eq!((p.prev.as_deref(), p.next.as_deref()), (Some("p49"), Some("p51")));
         assert_eq!(p.total, 100, "the window is not the list");
+    }
+
+    #[test]
+    fn iso_dates_are_as_strftime_writes_them() {
+        for ts in ["2024-03-05T07:08:09Z", "0001-01-01T00:00:00Z", "9999-12-30T21:59:59Z", "1970-01-01T00:00:00.5Z"] {
+            let ts: Timestamp = ts.parse().unwrap();
+            assert_eq!(iso(ts), ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
+        }
+        assert_eq!(iso(Timestamp::MIN), Timestamp::MIN.strftime("%Y-%m-%dT%H:%M:%SZ").to_string());
     }
 
     #[test]
