@@ -93,15 +93,21 @@ fn a_changed_thread_rewrites_only_what_shows_it() {
     assert!(stderr.contains("files written)"), "{stderr}");
     let after = stamps(&dir.path().join("public"));
     let changed: Vec<&String> = after.keys().filter(|k| before.get(*k) != after.get(*k)).collect();
-    for expected in
-        ["topic-1/thread-4.html", "topic-1/records-1.jsonl.gz", "topic-1/thread-4.xml", "topic-1/index.html"]
-    {
+    for expected in [
+        "topic-1/thread-4.html",
+        "topic-1/records-1.jsonl.gz",
+        "topic-1/thread-4.xml",
+        "topic-1/index.html",
+        "topic-1/manifest.json",
+    ] {
         assert!(changed.iter().any(|c| c.as_str() == expected), "{expected} not in {changed:?}");
     }
     for kept in [
         "topic-1/thread-1.html",
         "topic-0/thread-0.html",
         "forum/records-1.jsonl.gz",
+        "forum/manifest.json",
+        "topic-0/manifest.json",
         "static/style.css",
         "tags/tag2.html",
     ] {
