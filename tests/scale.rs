@@ -76,11 +76,17 @@ fn a_dump_of_blank_lines_takes_memory_by_its_bytes_not_its_lines() {
     assert!(peak < 100, "{peak} MB for 8 MB of dump");
 }
 
+/// The peak memory, in MB, of a build of `header`, 16 MB of one-letter lines, then
+/// `footer`.
+fn short_lines_peak_mb(header: &str, footer: &str) -> u64 {
+    build_peak_mb(&format!("{header}{}{footer}", "x\n".repeat(8_000_000)))
+}
+
 #[test]
 fn a_post_of_short_lines_takes_memory_by_its_bytes_not_its_lines() {
     // A post of 16 MB of one-letter lines: a list of its lines, for its excerpt, took 16
     // bytes a line.
-    let peak = build_peak_mb(&format!("A thread\n\nfirst post\n\n{}", "x\n".repeat(8_000_000)));
+    let peak = short_lines_peak_mb("A thread\n\nfirst post\n\n", "");
     assert!(peak < LIMIT_MB, "{peak} MB for 16 MB of dump");
 }
 
@@ -88,7 +94,7 @@ fn a_post_of_short_lines_takes_memory_by_its_bytes_not_its_lines() {
 fn a_discourse_raw_dump_of_short_lines_takes_memory_by_its_bytes_not_its_lines() {
     // The parser held a list of the dump's lines, 16 bytes a line.
     let header = "alice | 2020-05-01 12:34:56 UTC | #1\n\n";
-    let peak = build_peak_mb(&format!("{header}{}", "x\n".repeat(8_000_000)));
+    let peak = short_lines_peak_mb(header, "");
     assert!(peak < LIMIT_MB, "{peak} MB for 16 MB of dump");
 }
 
@@ -97,7 +103,7 @@ fn an_mbox_dump_of_short_lines_takes_memory_by_its_bytes_not_its_lines() {
     // The parser held a list of the file's lines and one of where each starts, 24 bytes a
     // line; the message's excerpt, two lists of its lines.
     let header = "From alice@example.org Thu Jan  2 15:04:05 2020\nFrom: alice@example.org\nSubject: Hi\n\n";
-    let peak = build_peak_mb(&format!("{header}{}", "x\n".repeat(8_000_000)));
+    let peak = short_lines_peak_mb(header, "");
     assert!(peak < LIMIT_MB, "{peak} MB for 16 MB of dump");
 }
 
@@ -107,14 +113,8 @@ fn a_phpbb_dump_of_short_lines_takes_memory_by_its_bytes_not_its_lines() {
     // the words later quotes are matched against): 50 bytes and more a line; then it held
     // a list of the dump's lines, 16 bytes a line.
     let header = "T\nPosted: Mon Jan 06, 2020 3:04 pm\nby a\n";
-    let peak = build_peak_mb(&format!("{header}{}", "x\n".repeat(8_000_000)));
+    let peak = short_lines_peak_mb(header, "");
     assert!(peak < LIMIT_MB, "{peak} MB for 16 MB of dump");
-}
-
-/// The peak memory, in MB, of a build of `header`, 16 MB of one-letter lines, then
-/// `footer`.
-fn short_lines_peak_mb(header: &str, footer: &str) -> u64 {
-    build_peak_mb(&format!("{header}{}{footer}", "x\n".repeat(8_000_000)))
 }
 
 #[test]
