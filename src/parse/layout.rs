@@ -20,8 +20,8 @@ where
 {
     pub fn new(text: &'a T) -> Self {
         let offset = |i: usize| u32::try_from(i).expect("a dump is at most 256 MiB");
-        let ends = text.as_ref().iter().enumerate().filter(|&(_, &b)| b == b'\n');
-        let starts = std::iter::once(0).chain(ends.map(|(i, _)| offset(i + 1))).collect();
+        let ends = memchr::memchr_iter(b'\n', text.as_ref());
+        let starts = std::iter::once(0).chain(ends.map(|i| offset(i + 1))).collect();
         Lines { text, starts }
     }
 
