@@ -82,13 +82,13 @@
 //! `tf × (k1 + 1) / (tf + k1 × (1 − b + b × length / L))` with k1 = 1.2, b = 0.75 and L
 //! the fixed [`REFERENCE_LENGTH`] (not the archive's average, which every post would
 //! move), tf counting the term in the post and length its terms. The query side
-//! multiplies by the term's idf, `ln(1 + (N − DF + 0.5) / (DF + 0.5))`. A word whose postings would be
-//! longer than [`POSTINGS_MAX`] keeps only its highest-impact posts (newest first among
-//! equals): such a word (in a large archive, one in more than about one post in ten, like
-//! *the*) ranks results but cannot restrict them. For a filter term, runs of consecutive
-//! posts of one thread: `Y` is the step to the run's first post (in the same thread, from
-//! the end of the run before), then a number, the run's length minus one. Filters are
-//! never cut.
+//! multiplies by the term's idf, `ln(1 + (N − DF + 0.5) / (DF + 0.5))`. A word whose
+//! postings would be longer than [`POSTINGS_MAX`] keeps only its highest-impact posts
+//! (newest first among equals): such a word (in a large archive, one in more than about
+//! one post in ten, like *the*) ranks results but cannot restrict them. For a filter term,
+//! runs of consecutive posts of one thread: `Y` is the step to the run's first post (in
+//! the same thread, from the end of the run before), then a number, the run's length minus
+//! one. Filters are never cut.
 //!
 //! `search/d/K/NAME.js`, a doc shard, the posts from its first address to the next shard's:
 //! `threadarc_search.d("NAME","DATA")`, DATA the base64 of the gzip of
