@@ -166,8 +166,6 @@ fn plain_digest(text: String, offset: usize, zone: &jiff::tz::TimeZone) -> Resul
             hint: Some("a digest's messages follow a line of exactly 70 `-`; set `format` if this is no digest".into()),
         });
     };
-    let all = &lines;
-    let of = move |range: Range<usize>| range.map(move |i| all.get(i));
 
     // Chunks between 30-hyphen separators; a chunk that does not open with a header is
     // body text that happened to hold an unescaped separator, and joins the one before.
@@ -184,10 +182,12 @@ fn plain_digest(text: String, offset: usize, zone: &jiff::tz::TimeZone) -> Resul
     // Each message as the line it starts at and its chunks.
     let mut messages: Vec<(usize, Vec<Range<usize>>)> = Vec::new();
     for chunk in chunks {
-        let lead = of(chunk.clone()).take_while(|l| l.trim().is_empty()).count();
+        let lead = lines.range(chunk.clone()).take_while(|l| l.trim().is_empty()).count();
         let body = chunk.start + lead..chunk.end;
         let opens_message = !body.is_empty() && mbox::is_field(lines.get(body.start).as_bytes());
-        if body.is_empty() || is_trailer(of(body.clone())) || (opens_message && is_footer_message(&lines, body.clone()))
+        if body.is_empty()
+            || is_trailer(lines.range(body.clone()))
+            || (opens_message && is_footer_message(&lines, body.clone()))
         {
             // Nothing, or the list footer and the end of the digest: not posts.
         } else if opens_message {
@@ -217,9 +217,10 @@ fn plain_digest(text: String, offset: usize, zone: &jiff::tz::TimeZone) -> Resul
 
 /// A message's lines: its chunks, with the separator that was between them.
 fn message_lines<'a>(lines: &Lines<'a>, parts: &[Range<usize>]) -> impl Iterator<Item = &'a str> {
-    parts.iter().enumerate().flat_map(move |(k, part)| {
-        (k > 0).then_some(SEPARATOR_30).into_iter().chain(part.clone().map(move |i| lines.get(i)))
-    })
+    parts
+        .iter()
+        .enumerate()
+        .flat_map(move |(k, part)| (k > 0).then_some(SEPARATOR_30).into_iter().chain(lines.range(part.clone())))
 }
 
 /// A message's text as a mail: without an `End of ... Digest` trailer (and its row of
@@ -256,10 +257,9 @@ fn message_text(lines: &Lines<'_>, parts: &[Range<usize>]) -> Vec<u8> {
 /// and whose text opens with a line of underscores is that footer.
 fn is_footer_message(lines: &Lines<'_>, chunk: Range<usize>) -> bool {
     let header_end = chunk.clone().find(|&i| lines.get(i).trim().is_empty()).unwrap_or(chunk.end);
-    let header = move || (chunk.start..header_end).map(move |i| lines.get(i));
+    let header = || lines.range(chunk.start..header_end);
     let only_subject = header().all(|l| l.to_ascii_lowercase().starts_with("subject:"));
-    only_subject
-        && (header().any(|l| l.contains("Digest Footer")) || is_trailer((header_end..chunk.end).map(|i| lines.get(i))))
+    only_subject && (header().any(|l| l.contains("Digest Footer")) || is_trailer(lines.range(header_end..chunk.end)))
 }
 
 /// Whether a chunk is the digest's end: the list footer (a line of underscores) or the

@@ -43,7 +43,12 @@ where
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &'a T> + '_ {
-        (0..self.len()).map(|i| self.get(i))
+        self.range(0..self.len())
+    }
+
+    /// Lines `range`, one by one.
+    pub fn range(&self, range: Range<usize>) -> impl Iterator<Item = &'a T> + '_ {
+        range.map(|i| self.get(i))
     }
 
     /// Where line `i` starts, in bytes.
