@@ -301,9 +301,13 @@ fn run_build(options: &BuildOptions, verbosity: Verbosity) -> ExitCode {
             if verbosity > Verbosity::Quiet {
                 anstream::eprintln!("{}", report.summary(&options.output));
                 if verbosity > Verbosity::Normal && report.search.files > 0 {
+                    let mended = match report.search.mended {
+                        Some(made) => format!("; the postings of {made} terms made, the rest kept"),
+                        None => String::new(),
+                    };
                     anstream::eprintln!(
                         "search index: {} terms of {} posts in {} files, {:.1} MB, in {:.2} s \
-                         ({} of {} threads kept from the last build)",
+                         ({} of {} threads kept from the last build{mended})",
                         report.search.terms,
                         report.search.docs,
                         report.search.files,

@@ -261,6 +261,16 @@ fn kept_threads(stderr: &str) -> (usize, usize) {
     (numbers[0], numbers[1])
 }
 
+/// From `--verbose`'s search line: how many terms the index has, and, when the last
+/// build's postings were mended, how many terms' postings were made anew.
+fn made_terms(stderr: &str) -> (usize, Option<usize>) {
+    let line = stderr.lines().find(|l| l.starts_with("search index:")).expect("a search index line");
+    let terms = line["search index: ".len()..].split_whitespace().next().unwrap().parse().unwrap();
+    let made =
+        line.split_once("the postings of ").map(|(_, rest)| rest.split_whitespace().next().unwrap().parse().unwrap());
+    (terms, made)
+}
+
 #[test]
 fn a_rebuild_tokenises_only_the_threads_that_changed() {
     let dir = tempfile::tempdir().unwrap();
@@ -276,15 +286,35 @@ fn a_rebuild_tokenises_only_the_threads_that_changed() {
     let reply = d.join("threads/topic-2/thread-202.txt");
     fs::write(&reply, format!("{}A new reply at the end\n", fs::read_to_string(&reply).unwrap())).unwrap();
     let edited = d.join("threads/topic-1/thread-101.txt");
-    fs::write(&edited, format!("{}Quuxwibble is a new word.\n", fs::read_to_string(&edited).unwrap())).unwrap();
-    assert_eq!(kept_threads(&build_verbose(d)), (398, 400));
+    let before = fs::read_to_string(&edited).unwrap();
+    fs::write(&edited, format!("{before}Quuxwibble is a new word.\n")).unwrap();
+    let stderr = build_verbose(d);
+    assert_eq!(kept_threads(&stderr), (398, 400));
+    // No post's address moved: the last build's postings are mended with the two
+    // threads', and only the terms those threads hold are made anew.
+    let (terms, made) = made_terms(&stderr);
+    let made = made.expect("postings mended");
+    assert!(made > 10 && made * 2 < terms, "{made} of {terms} terms made");
     assert_same_as_cold(d);
+    let index = || -> String {
+        snapshot(&d.join("public/search")).into_values().map(|bytes| String::from_utf8(bytes).unwrap()).collect()
+    };
+    assert!(index().contains("quuxwibble"));
+    // The edit undone: the word is gone from the mended postings too.
+    fs::write(&edited, &before).unwrap();
+    let stderr = build_verbose(d);
+    assert!(made_terms(&stderr).1.is_some());
+    assert_same_as_cold(d);
+    assert!(!index().contains("quuxwibble"));
+    fs::write(&edited, format!("{before}Quuxwibble is a new word.\n")).unwrap();
+    build_verbose(d);
     fs::remove_file(&edited).unwrap();
-    assert_eq!(kept_threads(&build_verbose(d)), (399, 399));
+    let stderr = build_verbose(d);
+    assert_eq!(kept_threads(&stderr), (399, 399));
+    // The threads after the one removed moved: every thread's postings are gathered.
+    assert_eq!(made_terms(&stderr).1, None);
     assert_same_as_cold(d);
-    let index: String =
-        snapshot(&d.join("public/search")).into_values().map(|bytes| String::from_utf8(bytes).unwrap()).collect();
-    assert!(!index.contains("quuxwibble"), "a word no thread holds any more is left out");
+    assert!(!index().contains("quuxwibble"), "a word no thread holds any more is left out");
 
     // Another topic's name changes the topic filter of its threads, so they are tokenised
     // again; the rest are not.

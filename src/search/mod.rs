@@ -17,9 +17,10 @@
 //! [`store`] hands over what an earlier build took); `doc_shards` writes the posts'
 //! entries as they come; `postings` gathers which posts hold each term and, once every
 //! thread is in, encodes them, which `term_shards` packs into term shards and packs;
-//! `meta.js` comes last. `chunk` says where each file ends and what it is called,
-//! whatever it holds; [`tokenize`] what makes a word a term; `vlq` how numbers are
-//! written.
+//! `meta.js` comes last. When few threads changed and none that stayed moved, `postings`
+//! gathers only the changed threads' and mends the last build's postings with them
+//! ([`store`]). `chunk` says where each file ends and what it is called, whatever it
+//! holds; [`tokenize`] what makes a word a term; `vlq` how numbers are written.
 //!
 //! # The index format (version 4)
 //!
@@ -137,7 +138,7 @@ use serde_json::json;
 
 use self::collect::{ThreadTerms, batches, read_thread, thread_order};
 use self::doc_shards::DocShards;
-use self::postings::Terms;
+use self::postings::{Patch, Terms};
 use crate::cache::Hash;
 use crate::site::{Entry, Site};
 
@@ -150,6 +151,9 @@ pub struct IndexStats {
     pub bytes: u64,
     /// Threads read from the store of the last build rather than tokenised.
     pub stored: usize,
+    /// When the last build's postings were mended rather than every thread's gathered:
+    /// how many terms' postings were made, the rest being taken as they were.
+    pub mended: Option<usize>,
 }
 
 /// Reads the bodies of a thread's posts again, for a thread the site holds without them
@@ -308,7 +312,19 @@ fn write_index_inner(
         }
         None => (None, None),
     };
-    let mut terms = Terms::new(stored_terms);
+    // When the threads that were there before are where they were and few changed, the
+    // last build's postings are mended with those of the threads that changed.
+    let mut patch = match (previous, fingerprints) {
+        (Some(store), Some(fingerprints)) => {
+            let now: Vec<Hash> = order.iter().map(|&t| fingerprints[t]).collect();
+            store
+                .changes(&now)
+                .and_then(|(affected, dirty)| Some(Patch { previous: store.postings()?, affected, dirty }))
+        }
+        _ => None,
+    };
+    let mut terms = Terms::new(stored_terms, patch.is_some());
+    let mut placed = 0;
     let mut docs = DocShards::new(limits.doc_shard);
     // One batch is tokenised (in parallel) while the one before is merged and the doc
     // shards the one before that closed are written.
@@ -339,6 +355,16 @@ fn write_index_inner(
                         docs.push_thread(site, t, thread, &mut closed);
                         progress();
                     }
+                    if let Some(patch) = patch.as_mut() {
+                        // A thread the store held but did not read back was tokenised
+                        // again: its posts are gathered anew.
+                        for (i, thread) in read.iter().enumerate() {
+                            if thread.record.is_none() {
+                                patch.affected[placed + i] = true;
+                            }
+                        }
+                    }
+                    placed += read.len();
                     terms.add_threads(&mut read);
                     if let (Some(fingerprints), Some(next)) = (fingerprints, next.as_mut()) {
                         for (&t, thread) in batch.iter().zip(&read) {
@@ -357,7 +383,8 @@ fn write_index_inner(
     write_all(&closed)?;
     drop(closed);
     let mut vocab = vocab::Vocab::default();
-    let (shard_terms, term_count, words) = terms.write(&limits, &mut vocab, &counted)?;
+    let patching = patch.is_some();
+    let (shard_terms, term_count, words, made) = terms.write(&limits, &mut vocab, &counted, patch, next.as_mut())?;
     vocab.write(&counted)?;
     if let Some(next) = next {
         next.finish(&words, term_count)?;
@@ -378,6 +405,7 @@ fn write_index_inner(
         files: counted.files.into_inner(),
         bytes: counted.bytes.into_inner(),
         stored: stored.into_inner(),
+        mended: patching.then_some(made),
     })
 }
 
@@ -877,5 +905,77 @@ mod tests {
         assert!(odd.len() <= 5, "{odd:?} of {changed:?}");
         assert!(rippled(&before, &after, &changed, &odd), "{odd:?} of {changed:?}");
         assert!(changed.len() * 5 < total, "{} of {total} files changed", changed.len());
+    }
+
+    /// Builds the index of `site` as a build does, with the store at `path` (read if it is
+    /// there, then written anew); a thread's fingerprint is its path and posts, as a
+    /// dump's is its bytes.
+    fn files_kept(site: &Site, limits: Limits, path: &std::path::Path) -> (BTreeMap<String, String>, IndexStats) {
+        let fingerprints: Vec<Hash> = site
+            .threads
+            .iter()
+            .map(|e| {
+                let mut hasher = crate::cache::Hasher::new();
+                hasher.str(&e.thread.path);
+                for post in &e.thread.posts {
+                    hasher.str(&post.body).str(post.author.as_deref().unwrap_or("")).str(&format!("{:?}", post.date));
+                }
+                hasher.finish()
+            })
+            .collect();
+        let mut previous = store::Store::open(path, 1);
+        let new = path.with_extension("new");
+        let next = store::Writer::create(&new, 1).unwrap();
+        let keep = Keep { previous: previous.as_mut(), fingerprints: &fingerprints, next };
+        let files = Mutex::new(BTreeMap::new());
+        let sink = |path: &str, bytes: &[u8]| {
+            files.lock().unwrap().insert(path.to_owned(), String::from_utf8(bytes.to_vec()).unwrap());
+            Ok(())
+        };
+        let stats = write_index_inner(site, &Bodies::default(), Some(keep), limits, &sink, &|| {}).unwrap();
+        std::fs::rename(new, path).unwrap();
+        (files.into_inner().unwrap(), stats)
+    }
+
+    #[test]
+    fn mended_postings_equal_gathered_ones() {
+        // Postings cut short, so that the words of many posts keep only their best.
+        let limits = Limits { inline_max: 48, term_shard: 1024, doc_shard: 2048, pack: 1024, postings_max: 64 };
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("store");
+        let mut threads = forum(300);
+        let (_, stats) = files_kept(&Site::new(Config::default(), threads.clone()), limits, &store);
+        assert_eq!(stats.mended, None, "the first build has nothing to mend");
+        // A reply in the middle of the order, a post of another thread cut down to a new
+        // word, and a new newest thread.
+        let mut reply = threads[151].posts[0].clone();
+        reply.number = threads[151].posts.len() as u32 + 1;
+        reply.body = "a reply about kamiro".into();
+        threads[151].posts.push(reply);
+        threads[20].posts[1].body = "zyzzyva".into();
+        let mut newest = forum(1).remove(0);
+        newest.path = "t0/newest.txt".into();
+        newest.posts.iter_mut().for_each(|p| p.date = Some("2030-01-01T00:00:00Z".parse().unwrap()));
+        threads.push(newest);
+        let site = Site::new(Config::default(), threads.clone());
+        let (kept, stats) = files_kept(&site, limits, &store);
+        let made = stats.mended.expect("the postings mended");
+        assert!(made > 0 && made * 2 < stats.terms, "{made} of {} terms made", stats.terms);
+        assert_eq!(differing(&kept, &files(&site, limits)), Vec::<String>::new());
+        assert!(kept.values().any(|f| f.contains("\"zyzzyva\"")));
+        // Among them postings cut: the most frequent word's list holds fewer posts than
+        // hold the word.
+        let common = entries(&kept).flat_map(|(_, list)| list).filter(|e| !e[0].as_str().unwrap().starts_with('!'));
+        let common = common.max_by_key(|e| e[1].as_u64().unwrap()).unwrap();
+        let term = common[0].as_str().unwrap();
+        let (df, _) = postings(&kept, term).unwrap();
+        assert!(df > 100 && word(&kept, term).len() < 40, "{term}: {df}, {} listed", word(&kept, term).len());
+
+        // A thread moved in the order (its first post's date): the postings are gathered.
+        threads[5].posts.iter_mut().for_each(|p| p.date = Some("2031-01-01T00:00:00Z".parse().unwrap()));
+        let site = Site::new(Config::default(), threads);
+        let (kept, stats) = files_kept(&site, limits, &store);
+        assert_eq!(stats.mended, None);
+        assert_eq!(differing(&kept, &files(&site, limits)), Vec::<String>::new());
     }
 }

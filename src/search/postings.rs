@@ -9,12 +9,14 @@
 //! not the archive's average, so that a post's weights depend on nothing but the post and
 //! its title, and stay as they were when other posts come.
 
+use std::cmp::Ordering;
 use std::io;
 
 use rayon::prelude::*;
 
 use super::chunk::{Limits, Sink};
 use super::collect::{PARTS, ThreadTerms, Words, in_range};
+use super::store::{Postings, Writer};
 use super::term_shards::TermShards;
 use super::vlq;
 use super::vocab::Vocab;
@@ -118,6 +120,9 @@ pub(super) struct Terms {
     lengths: Vec<u32>,
     /// Per doc: its thread's ordinal.
     doc_threads: Vec<u32>,
+    /// Whether only the threads that changed are gathered, those tokenised rather than
+    /// taken from the store: the last build's postings are mended with theirs ([`Patch`]).
+    changed_only: bool,
 }
 
 /// The postings of the terms of one part.
@@ -150,11 +155,11 @@ impl Part {
     /// Adds this part's terms of threads that have the ordinals and first doc ids `placed`;
     /// returns the numbers given to the terms of threads not numbered yet, one thread's
     /// after another's.
-    fn add(&mut self, part: usize, threads: &[ThreadTerms], placed: &[(u32, u32)]) -> Vec<u32> {
+    fn add(&mut self, part: usize, threads: &[ThreadTerms], placed: &[(u32, u32)], changed_only: bool) -> Vec<u32> {
         let mut numbered: Vec<u32> = Vec::new();
         for (thread, &(ordinal, first)) in threads.iter().zip(placed) {
             let (from, to) = (thread.starts[part], thread.starts[part + 1]);
-            if from == to {
+            if from == to || (changed_only && !thread.ids.is_empty()) {
                 continue;
             }
             // The thread's terms of this part, by their number less the part's first.
@@ -200,8 +205,9 @@ impl Part {
 }
 
 impl Terms {
-    /// The index's terms, starting with a store's parts ([`super::store::Store`]) if given.
-    pub(super) fn new(stored: Option<Vec<Words>>) -> Terms {
+    /// The index's terms, starting with a store's parts ([`super::store::Store`]) if given;
+    /// `changed_only` gathers only the postings of threads not in the store.
+    pub(super) fn new(stored: Option<Vec<Words>>, changed_only: bool) -> Terms {
         Terms {
             parts: match stored {
                 Some(parts) => parts.into_iter().map(Part::starting_with).collect(),
@@ -210,6 +216,7 @@ impl Terms {
             threads: Vec::new(),
             lengths: Vec::new(),
             doc_threads: Vec::new(),
+            changed_only,
         }
     }
 
@@ -227,8 +234,12 @@ impl Terms {
                 (ordinal, first)
             })
             .collect();
-        let numbered: Vec<Vec<u32>> =
-            self.parts.par_iter_mut().enumerate().map(|(p, part)| part.add(p, threads, &placed)).collect();
+        let numbered: Vec<Vec<u32>> = self
+            .parts
+            .par_iter_mut()
+            .enumerate()
+            .map(|(p, part)| part.add(p, threads, &placed, self.changed_only))
+            .collect();
         // Each part's numbers are its threads' terms in that part, one thread after another.
         let mut taken = [0usize; PARTS];
         for thread in threads.iter_mut().filter(|t| t.ids.is_empty()) {
@@ -242,15 +253,20 @@ impl Terms {
     }
 
     /// Writes the term shards and postings files; returns the shards' first terms, the
-    /// number of terms, and each part's terms, numbered (with any a store had that no
-    /// thread holds now, which the index leaves out).
+    /// number of terms, each part's terms, numbered (with any a store had that no thread
+    /// holds now, which the index leaves out), and how many terms' postings were made
+    /// rather than taken from the last build. With `patch`, the postings of the last build
+    /// are taken for the terms the threads that changed do not hold, and mended for those
+    /// they do; `next` is handed every term's postings for the next build.
     pub(super) fn write(
         self,
         limits: &Limits,
         vocab: &mut Vocab,
         sink: &dyn Sink,
-    ) -> io::Result<(Vec<String>, usize, Vec<Words>)> {
-        let Terms { parts, threads, lengths, doc_threads } = self;
+        mut patch: Option<Patch>,
+        mut next: Option<&mut Writer>,
+    ) -> io::Result<(Vec<String>, usize, Vec<Words>, usize)> {
+        let Terms { parts, threads, lengths, doc_threads, .. } = self;
         let mut words = Vec::with_capacity(PARTS);
         let mut bodies = Vec::with_capacity(PARTS);
         let mut titles = Vec::with_capacity(PARTS);
@@ -259,19 +275,24 @@ impl Terms {
             bodies.push(body);
             titles.push(t);
         }
-        // Terms in order, each by its part and number there: those some post holds.
+        // Terms in order, each by its part and number there: those some post holds (when
+        // patching, some changed post), and those the changed threads held before.
         let (b, t) = (&bodies, &titles);
+        let dirty = patch.as_ref().map(|p| &p.dirty);
         let mut terms: Vec<(&str, u32, u32)> = words
             .iter()
             .enumerate()
             .flat_map(|(p, w)| {
                 (0..w.len())
-                    .filter(move |&i| !b[p][i].bytes.is_empty() || !t[p][i].is_empty())
+                    .filter(move |&i| {
+                        !b[p][i].bytes.is_empty()
+                            || !t[p][i].is_empty()
+                            || dirty.is_some_and(|d| d[p].get(i).copied().unwrap_or(false))
+                    })
                     .map(move |i| (w.get(i), p as u32, i as u32))
             })
             .collect();
         terms.par_sort_unstable_by(|a, b| utf16_order(a.0, b.0));
-        let count = terms.len();
         let context = Context {
             threads: &threads,
             lengths: &lengths,
@@ -282,29 +303,89 @@ impl Terms {
         // a slice's postings strings are held, not the whole index's, and the postings
         // gathered are freed as their encoding is made.
         let mut files = TermShards::new(limits);
-        for slice in terms.chunks(ENCODE_TERMS) {
-            let slice: Vec<(&str, BodyPostings, TitlePostings)> = slice
-                .iter()
-                .map(|&(name, p, i)| {
-                    let (p, i) = (p as usize, i as usize);
-                    (name, std::mem::take(&mut bodies[p][i]), std::mem::take(&mut titles[p][i]))
-                })
-                .collect();
-            let encoded: Vec<(&str, (u32, String))> = slice
-                .into_par_iter()
-                .map(|(name, body, titles)| (name, context.encode(name, &body, &titles)))
-                .collect();
-            for (name, (df, postings)) in encoded {
-                vocab.add(name);
-                files.add(name, df, postings)?;
+        let (mut count, mut made) = (0, 0);
+        let mut fresh = terms.iter().peekable();
+        loop {
+            let mut jobs = Vec::with_capacity(ENCODE_TERMS);
+            while jobs.len() < ENCODE_TERMS {
+                let previous = patch.as_mut().map(|p| &mut p.previous);
+                let Some(job) = next_job(&mut fresh, previous, &mut bodies, &mut titles)? else { break };
+                made += usize::from(!matches!(job, Job::Kept(_)));
+                jobs.push(job);
+            }
+            if jobs.is_empty() {
+                break;
+            }
+            let affected = patch.as_ref().map_or(&[][..], |p| &p.affected[..]);
+            let encoded: Vec<(String, Encoded)> =
+                jobs.into_par_iter().map(|job| context.run(job, affected)).collect::<io::Result<_>>()?;
+            for (name, encoded) in encoded {
+                if encoded.df == 0 {
+                    continue;
+                }
+                count += 1;
+                vocab.add(&name);
+                if let Some(next) = next.as_deref_mut() {
+                    next.postings(&name, &encoded)?;
+                }
+                files.add(name, encoded.df, encoded.postings)?;
             }
             files.write(sink)?;
         }
         let firsts = files.finish()?;
         files.write(sink)?;
         drop((files, terms));
-        Ok((firsts, count, words))
+        Ok((firsts, count, words, made))
     }
+}
+
+/// The best `keep` of `hits` (which ascend by address): highest impact, newest first among
+/// equals; in address order.
+fn best(hits: &[(vlq::Address, u8)], keep: usize) -> Vec<(vlq::Address, u8)> {
+    let mut counts = [0usize; LEVELS as usize];
+    hits.iter().for_each(|h| counts[usize::from(h.1)] += 1);
+    // Every hit above the level `least`, and the newest `rest` of those at it.
+    let (mut least, mut above) = (LEVELS as usize - 1, 0);
+    while least > 0 && above + counts[least] < keep {
+        above += counts[least];
+        least -= 1;
+    }
+    let least = least as u8;
+    let rest = keep.saturating_sub(above);
+    let oldest = hits.iter().rev().filter(|h| h.1 == least).nth(rest.saturating_sub(1)).map_or((0, 0), |h| h.0);
+    let kept = |h: &&(vlq::Address, u8)| h.1 > least || (h.1 == least && rest > 0 && h.0 >= oldest);
+    hits.iter().filter(kept).copied().collect()
+}
+
+/// The next term to encode, in order: the next of the terms gathered (`fresh`, by part and
+/// number), the next of the last build's, or both when they are the same term; None
+/// after the last.
+fn next_job<'t>(
+    fresh: &mut std::iter::Peekable<std::slice::Iter<'_, (&'t str, u32, u32)>>,
+    mut previous: Option<&mut Postings>,
+    bodies: &mut [Vec<BodyPostings>],
+    titles: &mut [Vec<TitlePostings>],
+) -> io::Result<Option<Job<'t>>> {
+    let kept = match previous.as_mut() {
+        Some(previous) => previous.peek()?,
+        None => None,
+    };
+    let order = match (fresh.peek(), kept) {
+        (None, None) => return Ok(None),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (Some(&&(name, ..)), Some(kept)) => utf16_order(name, kept),
+    };
+    if order == Ordering::Greater {
+        return Ok(Some(Job::Kept(previous.expect("a term kept").next()?)));
+    }
+    let &(name, p, i) = fresh.next().expect("a term peeked");
+    let (p, i) = (p as usize, i as usize);
+    let (body, title) = (std::mem::take(&mut bodies[p][i]), std::mem::take(&mut titles[p][i]));
+    Ok(Some(match (order, previous) {
+        (Ordering::Equal, Some(previous)) => Job::Mended(name, body, title, previous.next()?.1),
+        _ => Job::Fresh(name, body, title),
+    }))
 }
 
 /// Terms encoded at a time.
@@ -337,9 +418,62 @@ struct Context<'a> {
     postings_max: usize,
 }
 
+/// A term's postings as the index writes them: its document frequency and postings
+/// string, and the string before it was cut to [`Limits::postings_max`], if it was.
+pub(super) struct Encoded {
+    pub(super) df: u32,
+    pub(super) postings: String,
+    pub(super) full: Option<String>,
+}
+
+/// A term to encode: from what was gathered of it, taken from the last build as it was, or
+/// the last build's mended with what was gathered of the threads that changed.
+enum Job<'t> {
+    Fresh(&'t str, BodyPostings, TitlePostings),
+    Kept((String, Encoded)),
+    Mended(&'t str, BodyPostings, TitlePostings, Encoded),
+}
+
+/// What a build takes of the last one's postings: every term's, in order; the threads (by
+/// THREAD) whose posts they may no longer hold or hold otherwise, which are every thread
+/// that changed; and, per part, the terms the changed threads held before.
+pub(super) struct Patch<'s> {
+    pub(super) previous: Postings<'s>,
+    pub(super) affected: Vec<bool>,
+    pub(super) dirty: Vec<Vec<bool>>,
+}
+
 impl Context<'_> {
-    /// The term's document frequency and its postings string.
-    fn encode(&self, name: &str, body: &BodyPostings, titles: &[(u32, u8)]) -> (u32, String) {
+    fn run(&self, job: Job, affected: &[bool]) -> io::Result<(String, Encoded)> {
+        Ok(match job {
+            Job::Fresh(name, body, titles) => (name.to_owned(), self.publish(name, self.hits(&body, &titles))),
+            Job::Kept(kept) => kept,
+            Job::Mended(name, body, titles, old) => {
+                let text = old.full.as_deref().unwrap_or(&old.postings);
+                let read = match name.starts_with('!') {
+                    true => vlq::read_runs(text).map(|a| a.into_iter().map(|a| (a, 0)).collect()),
+                    false => vlq::read_postings(text),
+                };
+                let mut kept = read.ok_or_else(|| {
+                    io::Error::other(format!("the search store's postings of {name:?} do not read back"))
+                })?;
+                kept.retain(|&((thread, _), _)| !affected.get(thread as usize).copied().unwrap_or(true));
+                let new = self.hits(&body, &titles);
+                // The two lists ascend, and no post is in both.
+                let mut hits = Vec::with_capacity(kept.len() + new.len());
+                let (mut a, mut b) = (kept.into_iter().peekable(), new.into_iter().peekable());
+                while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+                    hits.push(if x.0 < y.0 { a.next() } else { b.next() }.expect("peeked"));
+                }
+                hits.extend(a.chain(b));
+                (name.to_owned(), self.publish(name, hits))
+            }
+        })
+    }
+
+    /// The posts with the term in body or title, in address order, each with its impact
+    /// (0 for a filter).
+    fn hits(&self, body: &BodyPostings, titles: &[(u32, u8)]) -> Vec<(vlq::Address, u8)> {
         // Posts with the term in body or title, in doc order: (doc, count in body, count in
         // title). Both lists ascend, and a title's threads' posts do too. A title's word
         // counts for the thread's first post; a topic (count 0) for every post.
@@ -360,36 +494,34 @@ impl Context<'_> {
             }
         }
         postings.extend(body.map(|(doc, b)| (doc, b, 0)));
-        let df = postings.len() as u32;
+        // Docs ascend as addresses do.
+        postings.iter().map(|&(d, b, t)| (self.address(d), self.impact(d, b, t))).collect()
+    }
+
+    /// The term's document frequency and postings string, from its hits.
+    fn publish(&self, name: &str, hits: Vec<(vlq::Address, u8)>) -> Encoded {
+        let df = hits.len() as u32;
         if name.starts_with('!') {
-            return (df, vlq::runs(postings.iter().map(|p| self.address(p.0))));
+            return Encoded { df, postings: vlq::runs(hits.iter().map(|h| h.0)), full: None };
         }
-        // Docs ascend as addresses do, so ordering by doc orders by address.
-        let mut scored: Vec<(u32, u8)> = postings.iter().map(|&(d, b, t)| (d, self.impact(d, b, t))).collect();
-        let mut encoded = self.postings(&scored);
-        if encoded.len() > self.postings_max {
-            // Keep the best: highest impact, newest first among equals.
-            scored.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
-            let mut keep = scored.len();
-            while encoded.len() > self.postings_max && keep > 1 {
-                keep = ((keep as f64 * self.postings_max as f64 / encoded.len() as f64) * 0.98) as usize;
-                keep = keep.max(1);
-                let mut kept = scored[..keep].to_vec();
-                kept.sort_unstable_by_key(|p| p.0);
-                encoded = self.postings(&kept);
-            }
+        let full = vlq::postings(hits.iter().copied());
+        if full.len() <= self.postings_max {
+            return Encoded { df, postings: full, full: None };
         }
-        (df, encoded)
+        let mut keep = hits.len();
+        let mut encoded = full.clone();
+        while encoded.len() > self.postings_max && keep > 1 {
+            keep = ((keep as f64 * self.postings_max as f64 / encoded.len() as f64) * 0.98) as usize;
+            keep = keep.max(1);
+            encoded = vlq::postings(best(&hits, keep).into_iter());
+        }
+        Encoded { df, postings: encoded, full: Some(full) }
     }
 
     /// A doc's address.
     fn address(&self, doc: u32) -> vlq::Address {
         let thread = self.doc_threads[doc as usize];
         (thread, doc - self.threads[thread as usize].0)
-    }
-
-    fn postings(&self, scored: &[(u32, u8)]) -> String {
-        vlq::postings(scored.iter().map(|&(d, i)| (self.address(d), i)))
     }
 
     /// A post's quantized BM25 weight for a term it holds `body` times, and its title
@@ -418,6 +550,34 @@ mod tests {
         for a in &texts {
             for b in &texts {
                 assert_eq!(utf16_order(a, b), a.encode_utf16().cmp(b.encode_utf16()), "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_best_hits_are_the_highest_impacts_newest_first() {
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for len in [1, 2, 5, 40, 300] {
+            let mut at = (0, 0);
+            let hits: Vec<(vlq::Address, u8)> = (0..len)
+                .map(|_| {
+                    at = if next(3) == 0 { (at.0 + 1, 0) } else { (at.0, at.1 + 1) };
+                    // Few levels, so that ties are many.
+                    (at, [0, 3, 3, 14, 15][next(5) as usize])
+                })
+                .collect();
+            for keep in 1..=len + 1 {
+                let mut sorted = hits.clone();
+                sorted.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+                sorted.truncate(keep);
+                sorted.sort_by_key(|h| h.0);
+                assert_eq!(best(&hits, keep), sorted, "{len} hits, keep {keep}");
             }
         }
     }

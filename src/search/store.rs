@@ -14,17 +14,32 @@
 //! more stay numbered (the index leaves them out) until they are half of the store's,
 //! when the store is not used, and the next build writes a new one.
 //!
+//! It also holds every term's postings as that build wrote them, and the threads'
+//! fingerprints in address order. When the threads it holds are where they were (so no
+//! post's address moved) and few changed, a build mends those postings rather than gather
+//! every thread's: a term the changed threads do not hold (before or now) keeps its
+//! postings, and one they do keeps those of the other threads, with the changed threads'
+//! own put in ([`Store::changes`]). So a reply costs about what its terms' postings do,
+//! not what the whole index's do.
+//!
 //! It is a record file ([`codec::Records`]) of each thread's record by its fingerprint,
-//! whose own section is every part's terms and how many of them some thread holds.
+//! and of the postings a megabyte at a time, whose own section is every part's terms, how
+//! many of them some thread holds, the threads' fingerprints in order and how many
+//! records of postings there are.
 
 use std::io;
 use std::path::Path;
 
 use super::collect::{PARTS, PostTerms, ThreadTerms, Words, part_bounds, term_hash};
-use crate::cache::Hash;
+use super::postings::Encoded;
+use crate::cache::{self, Hash};
 use crate::codec::{self, Reader, put, put_bytes};
 
-const KIND: &[u8] = b"threadarc-search 2\n";
+const KIND: &[u8] = b"threadarc-search 3\n";
+/// A build mends the last one's postings when at most one thread in this many changed.
+const MEND_MAX: usize = 4;
+/// About the bytes of postings a record of them holds.
+const POSTINGS_RECORD: usize = 1 << 20;
 
 /// A store written by an earlier build, open for reading threads.
 pub struct Store {
@@ -34,6 +49,10 @@ pub struct Store {
     pub(super) parts: Vec<Words>,
     /// How many terms each part has.
     lengths: [usize; PARTS],
+    /// The threads' fingerprints, in address order.
+    pub(super) order: Vec<Hash>,
+    /// How many records of postings there are.
+    postings: usize,
 }
 
 impl Store {
@@ -53,6 +72,12 @@ impl Store {
             total += words.len() as u64;
             parts.push(words);
         }
+        let threads = r.number()?;
+        let mut order = Vec::with_capacity(threads.min(r.0.len() as u64 / 16) as usize);
+        for _ in 0..threads {
+            order.push(Hash::from_le_bytes(r.take(16)?.try_into().ok()?));
+        }
+        let postings = usize::try_from(r.number()?).ok()?;
         // Mostly terms that no thread holds: a new store is smaller and as quick to make.
         if !r.is_empty() || live * 2 < total {
             return None;
@@ -61,7 +86,52 @@ impl Store {
         for (length, words) in lengths.iter_mut().zip(&parts) {
             *length = words.len();
         }
-        Some(Store { records, parts, lengths })
+        Some(Store { records, parts, lengths, order, postings })
+    }
+
+    /// Every term's postings as the last build wrote them, in order, if they all read back.
+    pub(super) fn postings(&self) -> Option<Postings<'_>> {
+        // Read once to check them, so that a record that does not read back is found
+        // before the index relies on any.
+        (0..self.postings).all(|i| self.records.get(postings_key(i)).is_some()).then_some(Postings {
+            store: self,
+            next: 0,
+            record: Vec::new(),
+            at: 0,
+            peeked: None,
+        })
+    }
+
+    /// Whether a build whose threads have the fingerprints `now`, in address order, can
+    /// mend the postings of this store's build rather than gather every thread's: when
+    /// every thread the store holds is where it was, so that no post's address moved, and
+    /// not many threads changed. Then the threads that changed, by THREAD (as many as
+    /// there were or are now), and per part the terms they held before.
+    pub(super) fn changes(&self, now: &[Hash]) -> Option<(Vec<bool>, Vec<Vec<bool>>)> {
+        let len = self.order.len().max(now.len());
+        let mut affected = vec![false; len];
+        for (k, affected) in affected.iter_mut().enumerate() {
+            let (was, is) = (self.order.get(k), now.get(k));
+            if was != is {
+                if is.is_some_and(|&f| self.holds(f)) {
+                    return None;
+                }
+                *affected = true;
+            }
+        }
+        // Mending the postings of most terms costs about what gathering them does.
+        if affected.iter().filter(|&&a| a).count() * MEND_MAX > len {
+            return None;
+        }
+        let mut dirty: Vec<Vec<bool>> = self.lengths.iter().map(|&n| vec![false; n]).collect();
+        for (&fingerprint, _) in self.order.iter().zip(&affected).filter(|(_, a)| **a) {
+            let thread = self.thread(fingerprint)?;
+            for (p, dirty) in dirty.iter_mut().enumerate() {
+                let ids = &thread.ids[thread.starts[p] as usize..thread.starts[p + 1] as usize];
+                ids.iter().for_each(|&id| dirty[id as usize] = true);
+            }
+        }
+        Some((affected, dirty))
     }
 
     /// Whether the store has a thread with `fingerprint` (which may still not read back).
@@ -79,20 +149,97 @@ impl Store {
     }
 }
 
+/// The key of the `i`-th record of postings.
+fn postings_key(i: usize) -> Hash {
+    let mut hasher = cache::Hasher::new();
+    hasher.str("postings").hash(i as Hash);
+    hasher.finish()
+}
+
+/// A store's postings, read a term at a time.
+pub(super) struct Postings<'s> {
+    store: &'s Store,
+    /// The record to read next, the one being read and where in it.
+    next: usize,
+    record: Vec<u8>,
+    at: usize,
+    peeked: Option<(String, Encoded)>,
+}
+
+impl Postings<'_> {
+    /// The next term, without taking it.
+    pub(super) fn peek(&mut self) -> io::Result<Option<&str>> {
+        if self.peeked.is_none() {
+            self.peeked = self.read()?;
+        }
+        Ok(self.peeked.as_ref().map(|(name, _)| name.as_str()))
+    }
+
+    /// The next term and its postings; an error when there is none.
+    pub(super) fn next(&mut self) -> io::Result<(String, Encoded)> {
+        match self.peeked.take() {
+            Some(next) => Ok(next),
+            None => self.read()?.ok_or_else(unreadable),
+        }
+    }
+
+    fn read(&mut self) -> io::Result<Option<(String, Encoded)>> {
+        while self.at == self.record.len() {
+            if self.next == self.store.postings {
+                return Ok(None);
+            }
+            self.record = self.store.records.get(postings_key(self.next)).ok_or_else(unreadable)?;
+            self.next += 1;
+            self.at = 0;
+        }
+        let mut r = Reader(&self.record[self.at..]);
+        let before = r.0.len();
+        let entry = (|| {
+            let name = r.string()?;
+            let df = r.u32()?;
+            let postings = r.string()?;
+            let full = r.string()?;
+            Some((name, Encoded { df, postings, full: (!full.is_empty()).then_some(full) }))
+        })()
+        .ok_or_else(unreadable)?;
+        self.at += before - r.0.len();
+        Ok(Some(entry))
+    }
+}
+
+/// The store was checked when the build opened it, so a record that no longer reads back
+/// was changed since.
+fn unreadable() -> io::Error {
+    io::Error::other("the search store beside the archive changed while the build read it; build again")
+}
+
 /// A store being written, a thread at a time; removed unless finished.
 pub struct Writer {
     records: codec::RecordsWriter,
     record: Vec<u8>,
+    /// The threads' fingerprints, in the order they came (address order).
+    order: Vec<Hash>,
+    /// The postings not yet put in a record, and how many records were.
+    postings: Vec<u8>,
+    postings_records: usize,
 }
 
 impl Writer {
     /// Starts a store at `path` for a build with hash `build`.
     pub fn create(path: &Path, build: Hash) -> io::Result<Writer> {
-        Ok(Writer { records: codec::RecordsWriter::create(path, KIND, build)?, record: Vec::new() })
+        Ok(Writer {
+            records: codec::RecordsWriter::create(path, KIND, build)?,
+            record: Vec::new(),
+            order: Vec::new(),
+            postings: Vec::new(),
+            postings_records: 0,
+        })
     }
 
-    /// Adds a thread whose terms the index has numbered ([`ThreadTerms::ids`]).
+    /// Adds a thread whose terms the index has numbered ([`ThreadTerms::ids`]); threads
+    /// come in address order.
     pub(super) fn thread(&mut self, fingerprint: Hash, thread: &ThreadTerms) -> io::Result<()> {
+        self.order.push(fingerprint);
         let record = match &thread.record {
             Some(record) => record,
             None => {
@@ -104,9 +251,31 @@ impl Writer {
         self.records.put(fingerprint, record)
     }
 
+    /// Adds a term's postings; terms come in order.
+    pub(super) fn postings(&mut self, name: &str, encoded: &Encoded) -> io::Result<()> {
+        put_bytes(&mut self.postings, name.as_bytes());
+        put(&mut self.postings, u64::from(encoded.df));
+        put_bytes(&mut self.postings, encoded.postings.as_bytes());
+        put_bytes(&mut self.postings, encoded.full.as_deref().unwrap_or("").as_bytes());
+        if self.postings.len() >= POSTINGS_RECORD {
+            self.put_postings()?;
+        }
+        Ok(())
+    }
+
+    fn put_postings(&mut self) -> io::Result<()> {
+        self.records.put(postings_key(self.postings_records), &self.postings)?;
+        self.postings.clear();
+        self.postings_records += 1;
+        Ok(())
+    }
+
     /// Writes every part's terms, and closes the store; `live` is how many of the terms
     /// some thread holds.
-    pub(super) fn finish(self, parts: &[Words], live: usize) -> io::Result<()> {
+    pub(super) fn finish(mut self, parts: &[Words], live: usize) -> io::Result<()> {
+        if !self.postings.is_empty() {
+            self.put_postings()?;
+        }
         let mut section = Vec::new();
         put(&mut section, live as u64);
         for words in parts {
@@ -115,6 +284,9 @@ impl Writer {
                 put_bytes(&mut section, words.get(i).as_bytes());
             }
         }
+        put(&mut section, self.order.len() as u64);
+        self.order.iter().for_each(|f| section.extend_from_slice(&f.to_le_bytes()));
+        put(&mut section, self.postings_records as u64);
         self.records.finish(&section)
     }
 }

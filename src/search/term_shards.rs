@@ -32,9 +32,9 @@ struct OpenPack {
 }
 
 /// A term shard being filled: its name, its entries, and about its size.
-struct OpenShard<'t> {
+struct OpenShard {
     name: String,
-    entries: Vec<(&'t str, u32, Place)>,
+    entries: Vec<(String, u32, Place)>,
     bytes: usize,
 }
 
@@ -46,11 +46,11 @@ struct OpenShard<'t> {
 /// terms of one shard, cut likewise and at the shard's end, and postings of half
 /// [`Limits::pack`] or more get a pack of their own. As a pack never serves two shards,
 /// its size and members' places, which its entries name, change only with its shard.
-pub(super) struct TermShards<'l, 't> {
+pub(super) struct TermShards<'l> {
     limits: &'l Limits,
     shard_cuts: chunk::Cuts,
     pack_cuts: chunk::Cuts,
-    shard: Option<OpenShard<'t>>,
+    shard: Option<OpenShard>,
     open: Option<OpenPack>,
     /// Every closed pack's name and size, in order.
     packs: Vec<(String, usize)>,
@@ -62,8 +62,8 @@ pub(super) struct TermShards<'l, 't> {
     closed: Vec<(String, String)>,
 }
 
-impl<'l, 't> TermShards<'l, 't> {
-    pub(super) fn new(limits: &'l Limits) -> TermShards<'l, 't> {
+impl<'l> TermShards<'l> {
+    pub(super) fn new(limits: &'l Limits) -> TermShards<'l> {
         TermShards {
             limits,
             shard_cuts: chunk::Cuts::new(limits.term_shard),
@@ -78,20 +78,20 @@ impl<'l, 't> TermShards<'l, 't> {
         }
     }
 
-    pub(super) fn add(&mut self, name: &'t str, df: u32, postings: String) -> io::Result<()> {
+    pub(super) fn add(&mut self, name: String, df: u32, postings: String) -> io::Result<()> {
         let limits = self.limits;
         let inline = postings.len() <= limits.inline_max;
         // The entry's size but for its DF's and its pack's numbers, which change more often.
         let size = name.len() + if inline { postings.len() + 10 } else { 30 };
-        let hash = chunk::hash(name);
+        let hash = chunk::hash(&name);
         if let Some(shard) = &self.shard
             && self.shard_cuts.before(shard.bytes, size, hash)
         {
             self.close_shard()?;
         }
         if self.shard.is_none() {
-            self.firsts.push(name.to_string());
-            self.shard = Some(OpenShard { name: self.shard_names.name(name), entries: Vec::new(), bytes: 0 });
+            self.firsts.push(name.clone());
+            self.shard = Some(OpenShard { name: self.shard_names.name(&name), entries: Vec::new(), bytes: 0 });
         }
         let place = if inline {
             Place::Inline(postings)
@@ -106,7 +106,7 @@ impl<'l, 't> TermShards<'l, 't> {
             }
             let open = match &mut self.open {
                 Some(open) => open,
-                None => self.open.insert(OpenPack { name: self.pack_names.name(name), members: Vec::new(), bytes: 0 }),
+                None => self.open.insert(OpenPack { name: self.pack_names.name(&name), members: Vec::new(), bytes: 0 }),
             };
             let index = open.members.len();
             open.members.push(postings);
@@ -141,7 +141,7 @@ impl<'l, 't> TermShards<'l, 't> {
             if i > 0 {
                 text.push(',');
             }
-            let term = serde_json::to_string(term).map_err(io::Error::other)?;
+            let term = serde_json::to_string(&term).map_err(io::Error::other)?;
             let _ = match place {
                 Place::Inline(postings) => write!(text, "[{term},{df},\"{postings}\"]"),
                 Place::Packed { pack, index } => {

@@ -16,13 +16,26 @@ pub fn push(out: &mut String, mut value: u64) {
     }
 }
 
-/// Reads the numbers back (the browser has its own reader; this one is for tests).
-#[cfg(test)]
+/// Each digit's value, or 64 for a byte that is not a digit.
+const VALUES: [u8; 256] = {
+    let mut values = [64u8; 256];
+    let mut i = 0;
+    while i < 64 {
+        values[DIGITS[i] as usize] = i as u8;
+        i += 1;
+    }
+    values
+};
+
+/// Reads the numbers back; None for text that [`push`] did not write.
 pub fn decode(text: &str) -> Option<Vec<u64>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(text.len() / 2);
     let (mut value, mut shift) = (0u64, 0u32);
     for b in text.bytes() {
-        let digit = DIGITS.iter().position(|&d| d == b)? as u64;
+        let digit = u64::from(VALUES[b as usize]);
+        if digit == 64 {
+            return None;
+        }
         value |= (digit & 31).checked_shl(shift)?;
         if digit & 32 == 0 {
             out.push(value);
@@ -93,6 +106,46 @@ pub fn runs(addresses: impl Iterator<Item = Address>) -> String {
     out
 }
 
+/// Reads a [`push_step`] whose first number is `x`: where the hit's step counts from
+/// (its thread, and the post its step counts from) and `y`.
+fn read_step(x: u64, rest: &mut impl Iterator<Item = u64>, prev: Option<(u32, u32)>) -> Option<(Address, u64)> {
+    if x.is_multiple_of(2) {
+        return Some((prev?, x / 2));
+    }
+    let skipped = rest.next()?;
+    let thread = prev.map_or(Some(0), |(thread, _)| u64::from(thread).checked_add(1))?.checked_add(skipped)?;
+    Some(((u32::try_from(thread).ok()?, 0), x / 2))
+}
+
+/// [`postings`] read back: each post's address and impact; None for text it did not write.
+pub fn read_postings(text: &str) -> Option<Vec<(Address, u8)>> {
+    let mut values = decode(text)?.into_iter();
+    let mut out = Vec::new();
+    let mut prev = None;
+    while let Some(x) = values.next() {
+        let ((thread, from), y) = read_step(x, &mut values, prev)?;
+        let post = u32::try_from(u64::from(from).checked_add(y / 16)?).ok()?;
+        out.push(((thread, post), (y % 16) as u8));
+        prev = Some((thread, post.checked_add(1)?));
+    }
+    Some(out)
+}
+
+/// [`runs`] read back: every post's address; None for text it did not write.
+pub fn read_runs(text: &str) -> Option<Vec<Address>> {
+    let mut values = decode(text)?.into_iter();
+    let mut out = Vec::new();
+    let mut prev = None;
+    while let Some(x) = values.next() {
+        let ((thread, from), step) = read_step(x, &mut values, prev)?;
+        let start = u32::try_from(u64::from(from).checked_add(step)?).ok()?;
+        let end = u32::try_from(u64::from(start).checked_add(values.next()?)?.checked_add(1)?).ok()?;
+        out.extend((start..end).map(|post| (thread, post)));
+        prev = Some((thread, end));
+    }
+    Some(out)
+}
+
 /// Doc shards' first addresses: per shard, its thread less the one before's (from 0),
 /// then its first post's index.
 pub fn firsts(addresses: &[Address]) -> String {
@@ -139,5 +192,19 @@ mod tests {
     fn bad_text_is_refused() {
         assert_eq!(decode("g"), None);
         assert_eq!(decode("!"), None);
+        assert_eq!(decode("gggggggggggggggA"), None, "more than 64 bits");
+        // A step in the same thread before any thread; a run without its length.
+        assert_eq!(read_postings("A"), None);
+        assert_eq!(read_runs("BA"), None);
+    }
+
+    #[test]
+    fn postings_and_runs_read_back() {
+        let hits = [((0, 0), 3), ((0, 1), 15), ((0, 5), 0), ((3, 2), 7), ((4, 0), 1), ((4, 1_000_000), 14)];
+        assert_eq!(read_postings(&postings(hits.into_iter())).unwrap(), hits);
+        let addresses = [(0, 2), (0, 3), (0, 4), (0, 6), (2, 0), (2, 1), (70_000, 9)];
+        assert_eq!(read_runs(&runs(addresses.into_iter())).unwrap(), addresses);
+        assert_eq!(read_postings("").unwrap(), []);
+        assert_eq!(read_runs("").unwrap(), []);
     }
 }
