@@ -80,3 +80,21 @@ impl ThreadBuilder {
         self.thread
     }
 }
+
+/// Numbers that look random and are the same on every run (xorshift64).
+pub struct Random(u64);
+
+impl Random {
+    /// Starts from `seed`, which must not be 0.
+    pub fn new(seed: u64) -> Random {
+        Random(seed)
+    }
+
+    /// The next number below `n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}

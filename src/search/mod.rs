@@ -725,13 +725,8 @@ mod tests {
 
     /// An archive of `threads` threads of made-up words, the same every time.
     fn forum(threads: usize) -> Vec<Thread> {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut random = testing::Random::new(0x2545_f491_4f6c_dd1d);
+        let mut next = move |n: u64| random.below(n);
         let syllables = ["ka", "ro", "mi", "te", "su", "na", "lo", "pe", "vi", "da", "qu", "zo"];
         let mut word = move || {
             // Zipf-like: small numbers far more often.

@@ -556,13 +556,8 @@ mod tests {
 
     #[test]
     fn the_best_hits_are_the_highest_impacts_newest_first() {
-        let mut seed = 0x1234_5678_9abc_def1u64;
-        let mut next = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut random = crate::testing::Random::new(0x1234_5678_9abc_def1);
+        let mut next = |n: u64| random.below(n);
         for len in [1, 2, 5, 40, 300] {
             let mut at = (0, 0);
             let hits: Vec<(vlq::Address, u8)> = (0..len)
