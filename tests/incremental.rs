@@ -334,22 +334,33 @@ fn a_damaged_store_is_not_used() {
     let store = d.join(".public.threadarc-search");
     let reply = d.join("threads/topic-0/thread-000.txt");
     let mut reply_text = fs::read_to_string(&reply).unwrap();
+    // Writes `bytes` as the store, makes a change so that the rebuild makes an index, and
+    // rebuilds: the threads kept of all, and whether the postings were mended.
     let mut rebuild = |bytes: &[u8]| {
         fs::write(&store, bytes).unwrap();
-        // A change, so that the rebuild makes an index.
         reply_text.push_str("One more reply\n");
         fs::write(&reply, &reply_text).unwrap();
-        let kept = kept_threads(&build_verbose(d));
+        let stderr = build_verbose(d);
         assert_same_as_cold(d);
-        kept
+        let (kept, all) = kept_threads(&stderr);
+        (kept, all, made_terms(&stderr).1.is_some())
     };
     let good = fs::read(&store).unwrap();
     // A byte changed inside a thread's record: that thread is tokenised again.
     let mut flipped = good.clone();
     let at = flipped.len() / 3;
     flipped[at] ^= 0x55;
-    let (kept, all) = rebuild(&flipped);
+    let (kept, all, _) = rebuild(&flipped);
     assert!(kept < all - 1 && kept >= all - 3, "{kept} of {all}");
+    // A byte changed in the last record, which holds postings (the section's offset is
+    // the trailer's first number): every thread is read from the store, but the postings
+    // are gathered rather than mended.
+    let good = fs::read(&store).unwrap();
+    let section_at = u64::from_le_bytes(good[good.len() - 32..good.len() - 24].try_into().unwrap()) as usize;
+    let mut flipped = good.clone();
+    flipped[section_at - 3] ^= 0x55;
+    assert_eq!(rebuild(&flipped), (399, 400, false), "postings that do not read back are not mended");
+    assert_eq!(rebuild(&fs::read(&store).unwrap()), (399, 400, true));
     // Cut short, or not a store at all: nothing is read from it.
     let good = fs::read(&store).unwrap();
     assert_eq!(rebuild(&good[..good.len() - 10]).0, 0);
