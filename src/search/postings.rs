@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use super::chunk::{Limits, Sink};
 use super::collect::{PARTS, ThreadTerms, Words, in_range};
-use super::store::{Postings, Writer};
+use super::store::{Encoded, Postings, Writer};
 use super::term_shards::TermShards;
 use super::vlq;
 use super::vocab::Vocab;
@@ -416,14 +416,6 @@ struct Context<'a> {
     lengths: &'a [u32],
     doc_threads: &'a [u32],
     postings_max: usize,
-}
-
-/// A term's postings as the index writes them: its document frequency and postings
-/// string, and the string before it was cut to [`Limits::postings_max`], if it was.
-pub(super) struct Encoded {
-    pub(super) df: u32,
-    pub(super) postings: String,
-    pub(super) full: Option<String>,
 }
 
 /// A term to encode: from what was gathered of it, taken from the last build as it was, or

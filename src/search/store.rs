@@ -31,7 +31,6 @@ use std::io;
 use std::path::Path;
 
 use super::collect::{PARTS, PostTerms, ThreadTerms, Words, part_bounds, term_hash};
-use super::postings::Encoded;
 use crate::cache::{self, Hash};
 use crate::codec::{self, Reader, put, put_bytes};
 
@@ -147,6 +146,14 @@ impl Store {
         thread.record = Some(record);
         Some(thread)
     }
+}
+
+/// A term's postings as the index writes them: its document frequency and postings
+/// string, and the string before it was cut to [`super::Limits::postings_max`], if it was.
+pub(super) struct Encoded {
+    pub(super) df: u32,
+    pub(super) postings: String,
+    pub(super) full: Option<String>,
 }
 
 /// The key of the `i`-th record of postings.
