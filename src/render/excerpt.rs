@@ -43,7 +43,9 @@ pub fn excerpt(body: &str, markdown: bool, max: usize) -> String {
 /// The words of `text` up to about `max` characters, then `…` if there are more; `None`
 /// if `opening` (the text is the opening of a longer one) and the words run out first.
 fn cut_words(mut text: String, max: usize, opening: bool) -> Option<String> {
-    crate::text::strip_controls(&mut text, true);
+    // Line breaks and tabs are white space between words, as spaces are: only the other
+    // control characters go, so that text of many lines is not copied for its breaks.
+    crate::text::strip_controls(&mut text, false);
     let mut out = String::new();
     let mut chars = 0;
     for word in text.split_whitespace() {
@@ -127,6 +129,14 @@ fn plain_text_until(body: &str, markdown: bool, limit: usize) -> (String, bool) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_no_words_and_breaks_part_them() {
+        let body = "one\ntwo\tthree\r\nfo\u{b}ur fi\u{85}ve \u{7}six\n\nseven";
+        assert_eq!(excerpt(body, false, 100), "one two three four five six seven");
+        assert_eq!(excerpt(body, true, 100), "one two three four five six seven");
+        assert_eq!(excerpt(body, false, 13), "one two three…");
+    }
 
     #[test]
     fn plain_excerpts_leave_quotes_out() {
