@@ -86,7 +86,9 @@ pub(super) struct ThreadTerms {
     /// empty until the index has numbered them, unless the thread came from the store
     /// (whose `words` are empty).
     pub(super) ids: Vec<u32>,
-    /// The thread's record in the store it came from.
+    /// The thread's record in the store it came from; `None` for a thread tokenised. A
+    /// thread the store gave for its posts alone ([`super::store::Store::posts`]) has no
+    /// terms at all.
     pub(super) record: Option<Vec<u8>>,
 }
 

@@ -234,16 +234,18 @@ pub fn write_index_with(site: &Site, limits: Limits, sink: &dyn Sink) -> io::Res
     write_index_inner(site, &Bodies::default(), None, limits, sink, &|| {})
 }
 
-/// Thread `t`, from the store if it holds it (then with `true`), else tokenised.
+/// Thread `t`, from the store if it holds it (then with `true`; only its posts when
+/// `posts_only`), else tokenised.
 fn thread_terms(
     site: &Site,
     t: usize,
     bodies: &Bodies,
     previous: Option<&store::Store>,
     fingerprints: Option<&[Hash]>,
+    posts_only: bool,
 ) -> io::Result<(ThreadTerms, bool)> {
     if let (Some(store), Some(fingerprints)) = (previous, fingerprints)
-        && let Some(thread) = store.thread(fingerprints[t])
+        && let Some(thread) = if posts_only { store.posts(fingerprints[t]) } else { store.thread(fingerprints[t]) }
     {
         // Its bodies are not needed: free any taken, as tokenising would.
         drop(bodies.take_thread(t));
@@ -323,7 +325,9 @@ fn write_index_inner(
         }
         _ => None,
     };
-    let mut terms = Terms::new(stored_terms, patch.is_some());
+    // Mending, the threads that did not change add only their posts, not their terms.
+    let mending = patch.is_some();
+    let mut terms = Terms::new(stored_terms, mending);
     let mut placed = 0;
     let mut docs = DocShards::new(limits.doc_shard);
     // One batch is tokenised (in parallel) while the one before is merged and the doc
@@ -338,7 +342,8 @@ fn write_index_inner(
                     || {
                         batch.map(|b| {
                             let read = |&t: &usize| {
-                                let (thread, from_store) = thread_terms(site, t, bodies, previous, fingerprints)?;
+                                let (thread, from_store) =
+                                    thread_terms(site, t, bodies, previous, fingerprints, mending)?;
                                 stored.fetch_add(usize::from(from_store), Ordering::Relaxed);
                                 Ok(thread)
                             };
@@ -383,7 +388,6 @@ fn write_index_inner(
     write_all(&closed)?;
     drop(closed);
     let mut vocab = vocab::Vocab::default();
-    let patching = patch.is_some();
     let (shard_terms, term_count, words, made) = terms.write(&limits, &mut vocab, &counted, patch, next.as_mut())?;
     vocab.write(&counted)?;
     if let Some(next) = next {
@@ -405,7 +409,7 @@ fn write_index_inner(
         files: counted.files.into_inner(),
         bytes: counted.bytes.into_inner(),
         stored: stored.into_inner(),
-        mended: patching.then_some(made),
+        mended: mending.then_some(made),
     })
 }
 

@@ -121,7 +121,8 @@ pub(super) struct Terms {
     /// Per doc: its thread's ordinal.
     doc_threads: Vec<u32>,
     /// Whether only the threads that changed are gathered, those tokenised rather than
-    /// taken from the store: the last build's postings are mended with theirs ([`Patch`]).
+    /// taken from the store (which come without their terms): the last build's postings
+    /// are mended with theirs ([`Patch`]).
     changed_only: bool,
 }
 
@@ -159,7 +160,7 @@ impl Part {
         let mut numbered: Vec<u32> = Vec::new();
         for (thread, &(ordinal, first)) in threads.iter().zip(placed) {
             let (from, to) = (thread.starts[part], thread.starts[part + 1]);
-            if from == to || (changed_only && !thread.ids.is_empty()) {
+            if from == to || (changed_only && thread.record.is_some()) {
                 continue;
             }
             // The thread's terms of this part, by their number less the part's first.
@@ -242,7 +243,7 @@ impl Terms {
             .collect();
         // Each part's numbers are its threads' terms in that part, one thread after another.
         let mut taken = [0usize; PARTS];
-        for thread in threads.iter_mut().filter(|t| t.ids.is_empty()) {
+        for thread in threads.iter_mut().filter(|t| t.record.is_none()) {
             thread.ids.reserve_exact(thread.starts[PARTS] as usize);
             for (p, numbers) in numbered.iter().enumerate() {
                 let n = (thread.starts[p + 1] - thread.starts[p]) as usize;

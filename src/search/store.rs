@@ -34,7 +34,7 @@ use super::collect::{PARTS, PostTerms, ThreadTerms, Words, part_bounds, term_has
 use crate::cache::{self, Hash};
 use crate::codec::{self, Reader, put, put_bytes};
 
-const KIND: &[u8] = b"threadarc-search 3\n";
+const KIND: &[u8] = b"threadarc-search 4\n";
 /// A build mends the last one's postings when at most one thread in this many changed.
 const MEND_MAX: usize = 4;
 /// About the bytes of postings a record of them holds.
@@ -145,6 +145,24 @@ impl Store {
         let mut thread = decode(&record, &self.lengths)?;
         thread.record = Some(record);
         Some(thread)
+    }
+
+    /// The thread with `fingerprint` but for its terms, which a build that mends the
+    /// postings does not gather of a thread that did not change: its posts' entries,
+    /// lengths and authors, and its record, for the next store.
+    pub(super) fn posts(&self, fingerprint: Hash) -> Option<ThreadTerms> {
+        let record = self.records.get(fingerprint)?;
+        let posts = decode_posts(&mut Reader(&record))?;
+        Some(ThreadTerms {
+            words: Words::default(),
+            ids: Vec::new(),
+            starts: [0; PARTS + 1],
+            title: Vec::new(),
+            title_len: 0,
+            topic: 0,
+            posts,
+            record: Some(record),
+        })
     }
 }
 
@@ -298,9 +316,16 @@ impl Writer {
     }
 }
 
-/// A thread's record: its terms' numbers in their parts, its title's and posts' terms,
-/// and its posts' doc-shard entries.
+/// A thread's record: its posts' doc-shard entries, lengths and authors first (all a
+/// build that mends the postings needs of a thread that did not change, [`Store::posts`]),
+/// then its terms' numbers in their parts, its title's terms and each post's.
 fn encode(thread: &ThreadTerms, out: &mut Vec<u8>) {
+    put(out, thread.posts.len() as u64);
+    for post in &thread.posts {
+        put_bytes(out, post.entry.as_bytes());
+        put(out, u64::from(post.len));
+        put(out, post.author.map_or(0, |a| u64::from(a) + 1));
+    }
     for p in 0..PARTS {
         put(out, u64::from(thread.starts[p + 1] - thread.starts[p]));
     }
@@ -308,19 +333,31 @@ fn encode(thread: &ThreadTerms, out: &mut Vec<u8>) {
     put_terms(out, &thread.title);
     put(out, u64::from(thread.title_len));
     put(out, u64::from(thread.topic));
-    put(out, thread.posts.len() as u64);
-    for post in &thread.posts {
-        put_terms(out, &post.terms);
-        put(out, u64::from(post.len));
-        put(out, post.author.map_or(0, |a| u64::from(a) + 1));
-        put_bytes(out, post.entry.as_bytes());
+    thread.posts.iter().for_each(|post| put_terms(out, &post.terms));
+}
+
+/// The posts of [`encode`]'s record: each with its entry, length and author's number
+/// (checked by [`decode`]), and no terms.
+fn decode_posts(r: &mut Reader) -> Option<Vec<PostTerms>> {
+    let count = r.number()?;
+    let mut posts = Vec::with_capacity(count.min(r.0.len() as u64) as usize);
+    for _ in 0..count {
+        let entry = r.string()?;
+        let len = r.u32()?;
+        let author = match r.number()? {
+            0 => None,
+            a => Some(u32::try_from(a - 1).ok()?),
+        };
+        posts.push(PostTerms { terms: Vec::new(), bounds: [0; PARTS + 1], len, author, entry });
     }
+    Some(posts)
 }
 
 /// [`encode`] read back, every number checked against what it numbers (`lengths`: how
 /// many terms each part has).
 fn decode(record: &[u8], lengths: &[usize; PARTS]) -> Option<ThreadTerms> {
     let mut r = Reader(record);
+    let mut posts = decode_posts(&mut r)?;
     let mut starts = [0u32; PARTS + 1];
     for p in 0..PARTS {
         starts[p + 1] = starts[p].checked_add(r.u32()?)?;
@@ -340,18 +377,12 @@ fn decode(record: &[u8], lengths: &[usize; PARTS]) -> Option<ThreadTerms> {
     let title = read_terms(&mut r, n)?;
     let title_len = r.u32()?;
     let topic = r.u32().filter(|&t| t < n)?;
-    let count = r.number()?;
-    let mut posts = Vec::with_capacity(count.min(record.len() as u64) as usize);
-    for _ in 0..count {
-        let terms = read_terms(&mut r, n)?;
-        let len = r.u32()?;
-        let author = match r.number()? {
-            0 => None,
-            a => Some(u32::try_from(a - 1).ok().filter(|&a| a < n)?),
-        };
-        let entry = r.string()?;
-        let bounds = part_bounds(&terms, &starts);
-        posts.push(PostTerms { terms, bounds, len, author, entry });
+    for post in &mut posts {
+        if post.author.is_some_and(|a| a >= n) {
+            return None;
+        }
+        post.terms = read_terms(&mut r, n)?;
+        post.bounds = part_bounds(&post.terms, &starts);
     }
     if !r.is_empty() {
         return None;
