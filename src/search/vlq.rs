@@ -27,25 +27,48 @@ const VALUES: [u8; 256] = {
     values
 };
 
-/// Reads the numbers back; None for text that [`push`] did not write.
-pub fn decode(text: &str) -> Option<Vec<u64>> {
-    let mut out = Vec::with_capacity(text.len() / 2);
-    let (mut value, mut shift) = (0u64, 0u32);
-    for b in text.bytes() {
-        let digit = u64::from(VALUES[b as usize]);
-        if digit == 64 {
-            return None;
-        }
-        value |= (digit & 31).checked_shl(shift)?;
-        if digit & 32 == 0 {
-            out.push(value);
-            value = 0;
-            shift = 0;
-        } else {
+/// The numbers of a text, read as [`push`] writes them; `bad` once it holds something
+/// else (a byte that is no digit, a number of more than 64 bits, or one cut short), when
+/// the numbers stop.
+struct Numbers<'a> {
+    bytes: std::slice::Iter<'a, u8>,
+    bad: bool,
+}
+
+impl<'a> Numbers<'a> {
+    fn new(text: &'a str) -> Numbers<'a> {
+        Numbers { bytes: text.as_bytes().iter(), bad: false }
+    }
+}
+
+impl Iterator for Numbers<'_> {
+    type Item = u64;
+
+    fn next(&mut self) -> Option<u64> {
+        let (mut value, mut shift) = (0u64, 0u32);
+        let mut started = false;
+        for &b in self.bytes.by_ref() {
+            started = true;
+            let digit = u64::from(VALUES[b as usize]);
+            let Some(bits) = (digit & 31).checked_shl(shift).filter(|_| digit < 64) else { break };
+            value |= bits;
+            if digit & 32 == 0 {
+                return Some(value);
+            }
             shift += 5;
         }
+        self.bad |= started;
+        None
     }
-    (shift == 0).then_some(out)
+}
+
+/// Reads the numbers back; None for text that [`push`] did not write (the browser has its
+/// own reader; this one is for tests).
+#[cfg(test)]
+pub fn decode(text: &str) -> Option<Vec<u64>> {
+    let mut numbers = Numbers::new(text);
+    let out: Vec<u64> = numbers.by_ref().collect();
+    (!numbers.bad).then_some(out)
 }
 
 /// A post's address: its thread's index and its own within the thread.
@@ -119,7 +142,7 @@ fn read_step(x: u64, rest: &mut impl Iterator<Item = u64>, prev: Option<(u32, u3
 
 /// [`postings`] read back: each post's address and impact; None for text it did not write.
 pub fn read_postings(text: &str) -> Option<Vec<(Address, u8)>> {
-    let mut values = decode(text)?.into_iter();
+    let mut values = Numbers::new(text);
     let mut out = Vec::new();
     let mut prev = None;
     while let Some(x) = values.next() {
@@ -128,12 +151,12 @@ pub fn read_postings(text: &str) -> Option<Vec<(Address, u8)>> {
         out.push(((thread, post), (y % 16) as u8));
         prev = Some((thread, post.checked_add(1)?));
     }
-    Some(out)
+    (!values.bad).then_some(out)
 }
 
 /// [`runs`] read back: every post's address; None for text it did not write.
 pub fn read_runs(text: &str) -> Option<Vec<Address>> {
-    let mut values = decode(text)?.into_iter();
+    let mut values = Numbers::new(text);
     let mut out = Vec::new();
     let mut prev = None;
     while let Some(x) = values.next() {
@@ -143,7 +166,7 @@ pub fn read_runs(text: &str) -> Option<Vec<Address>> {
         out.extend((start..end).map(|post| (thread, post)));
         prev = Some((thread, end));
     }
-    Some(out)
+    (!values.bad).then_some(out)
 }
 
 /// Doc shards' first addresses: per shard, its thread less the one before's (from 0),
@@ -196,6 +219,8 @@ mod tests {
         // A step in the same thread before any thread; a run without its length.
         assert_eq!(read_postings("A"), None);
         assert_eq!(read_runs("BA"), None);
+        assert_eq!(read_postings("Bg"), None, "cut short");
+        assert_eq!(read_postings("BA!"), None);
     }
 
     #[test]
