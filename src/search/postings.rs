@@ -443,9 +443,10 @@ impl Context<'_> {
             Job::Kept(kept) => kept,
             Job::Mended(name, body, titles, old) => {
                 let text = old.full.as_deref().unwrap_or(&old.postings);
-                let read = match name.starts_with('!') {
-                    true => vlq::read_runs(text).map(|a| a.into_iter().map(|a| (a, 0)).collect()),
-                    false => vlq::read_postings(text),
+                let read = if name.starts_with('!') {
+                    vlq::read_runs(text).map(|a| a.into_iter().map(|a| (a, 0)).collect())
+                } else {
+                    vlq::read_postings(text)
                 };
                 let mut kept = read.ok_or_else(|| {
                     io::Error::other(format!("the search store's postings of {name:?} do not read back"))
