@@ -328,7 +328,6 @@ fn write_index_inner(
     // Mending, the threads that did not change add only their posts, not their terms.
     let mending = patch.is_some();
     let mut terms = Terms::new(stored_terms, mending);
-    let mut placed = 0;
     let mut docs = DocShards::new(limits.doc_shard);
     // One batch is tokenised (in parallel) while the one before is merged and the doc
     // shards the one before that closed are written.
@@ -363,13 +362,13 @@ fn write_index_inner(
                     if let Some(patch) = patch.as_mut() {
                         // A thread the store held but did not read back was tokenised
                         // again: its posts are gathered anew.
+                        let first = terms.threads();
                         for (i, thread) in read.iter().enumerate() {
                             if thread.record.is_none() {
-                                patch.affected[placed + i] = true;
+                                patch.affected[first + i] = true;
                             }
                         }
                     }
-                    placed += read.len();
                     terms.add_threads(&mut read);
                     if let (Some(fingerprints), Some(next)) = (fingerprints, next.as_mut()) {
                         for (&t, thread) in batch.iter().zip(&read) {

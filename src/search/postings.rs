@@ -221,6 +221,11 @@ impl Terms {
         }
     }
 
+    /// How many threads were added: the THREAD of the next.
+    pub(super) fn threads(&self) -> usize {
+        self.threads.len()
+    }
+
     /// Adds a batch of threads, the next in address order, and numbers the terms of those
     /// that were not.
     pub(super) fn add_threads(&mut self, threads: &mut [ThreadTerms]) {
