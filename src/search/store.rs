@@ -219,17 +219,19 @@ impl Postings<'_> {
         }
         let mut r = Reader(&self.record[self.at..]);
         let before = r.0.len();
-        let entry = (|| {
-            let name = r.string()?;
-            let df = r.u32()?;
-            let postings = r.string()?;
-            let full = r.string()?;
-            Some((name, Encoded { df, postings, full: (!full.is_empty()).then_some(full) }))
-        })()
-        .ok_or_else(unreadable)?;
+        let entry = read_postings(&mut r).ok_or_else(unreadable)?;
         self.at += before - r.0.len();
         Ok(Some(entry))
     }
+}
+
+/// A term's postings as [`Writer::postings`] wrote them.
+fn read_postings(r: &mut Reader) -> Option<(String, Encoded)> {
+    let name = r.string()?;
+    let df = r.u32()?;
+    let postings = r.string()?;
+    let full = r.string()?;
+    Some((name, Encoded { df, postings, full: (!full.is_empty()).then_some(full) }))
 }
 
 /// The store was checked when the build opened it, so a record that no longer reads back
