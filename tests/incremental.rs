@@ -253,9 +253,14 @@ fn build_verbose(dir: &Path) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// `--verbose`'s line about the search index.
+fn search_line(stderr: &str) -> &str {
+    stderr.lines().find(|l| l.starts_with("search index:")).expect("a search index line")
+}
+
 /// How many threads the search index read from the last build's store, and of how many.
 fn kept_threads(stderr: &str) -> (usize, usize) {
-    let line = stderr.lines().find(|l| l.starts_with("search index:")).expect("a search index line");
+    let line = search_line(stderr);
     let kept = line.rsplit_once('(').unwrap().1;
     let numbers: Vec<usize> = kept.split_whitespace().filter_map(|w| w.parse().ok()).collect();
     (numbers[0], numbers[1])
@@ -264,7 +269,7 @@ fn kept_threads(stderr: &str) -> (usize, usize) {
 /// From `--verbose`'s search line: how many terms the index has, and, when the last
 /// build's postings were mended, how many terms' postings were made anew.
 fn made_terms(stderr: &str) -> (usize, Option<usize>) {
-    let line = stderr.lines().find(|l| l.starts_with("search index:")).expect("a search index line");
+    let line = search_line(stderr);
     let terms = line["search index: ".len()..].split_whitespace().next().unwrap().parse().unwrap();
     let made =
         line.split_once("the postings of ").map(|(_, rest)| rest.split_whitespace().next().unwrap().parse().unwrap());
